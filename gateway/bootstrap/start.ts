@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadDefaultPolicy } from '../../policies/policy.js';
+import { DEFAULT_COST, type HashCost } from '../accounts/password-hash.js';
+import { SecretBox } from '../accounts/secret-box.js';
+import type { GatewayConfig } from '../config/types.js';
+import type { AuditPort } from '../core/audit-port.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+import { buildServer } from '../server.js';
+import { openStores } from '../stores/index.js';
+import type { Stores } from '../stores/types.js';
+import { openGatewayAudit } from './audit.js';
+
+export interface StartOptions {
+  config: GatewayConfig;
+  clock?: Clock;
+  /** Given by tests that share one store between gateways; otherwise opened from the config. */
+  stores?: Stores;
+  audit?: AuditPort;
+  hashCost?: HashCost;
+}
+
+export interface RunningGateway {
+  app: FastifyInstance;
+  rt: Runtime;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Where the TOTP key lives unless the config names it: next to the audit dir's parent (the state dir). */
+export function defaultSecretsFile(config: GatewayConfig): string {
+  return config.secrets.totpKeyFile ?? join(config.stateDir ?? dirname(config.audit.dir), 'secrets', 'totp.key');
+}
+
+/** Opens stores and audit, builds the server and listens. `close()` drains: audit flushed, store closed. */
+export async function startGateway(opts: StartOptions): Promise<RunningGateway> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const instanceId = config.audit.instanceId ?? `${hostname()}-${process.pid}`;
+  const stores = opts.stores ?? (await openStores(config.store, clock));
+  const audit = opts.audit ?? (await openGatewayAudit(config, clock, instanceId));
+  const secretBox = await SecretBox.loadOrCreate(defaultSecretsFile(config));
+  const rt = createRuntime({
+    config,
+    clock,
+    stores,
+    audit,
+    secretBox,
+    hashCost: opts.hashCost ?? DEFAULT_COST,
+    policy: loadDefaultPolicy(),
+  });
+  const app = await buildServer(rt, {
+    cert: readFileSync(config.tls.certFile, 'utf8'),
+    key: readFileSync(config.tls.keyFile, 'utf8'),
+    ca: readFileSync(config.tls.caFile, 'utf8'),
+  });
+  await app.listen({ host: config.server.host, port: config.server.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  return {
+    app,
+    rt,
+    url: `https://${host}:${port}`,
+    port,
+    close: async () => {
+      await app.close();
+      rt.sessions.close();
+      await audit.close();
+      if (!opts.stores) await stores.close();
+    },
+  };
+}

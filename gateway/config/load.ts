@@ -1,0 +1,93 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { parseCidr } from '../net/cidr.js';
+import { configSchema } from './schema.js';
+import type { GatewayConfig } from './types.js';
+
+/** Thrown when the configuration is unusable; `problems` names every key at fault. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+ajv.addFormat('cidr', { type: 'string', validate: (s: string) => parseCidr(s) !== null });
+const validate = ajv.compile(configSchema);
+
+/**
+ * Environment overrides, so that containers and CI need no file edits. Only these names are read; each
+ * maps to one key.
+ */
+const envOverrides: Array<[string, (cfg: Record<string, any>, value: string) => void]> = [
+  ['REDIS_URL', (c, v) => { c.store = { ...c.store, kind: 'redis', url: v }; }],
+  ['HIC_STORE_PREFIX', (c, v) => { c.store = { ...c.store, prefix: v }; }],
+  ['HIC_HOST', (c, v) => { c.server = { ...c.server, host: v }; }],
+  ['HIC_PORT', (c, v) => { c.server = { ...c.server, port: Number.isInteger(Number(v)) ? Number(v) : v }; }],
+  ['HIC_TRUSTED_PROXIES', (c, v) => { c.server = { ...c.server, trustedProxies: v.split(',').map((s) => s.trim()).filter(Boolean) }; }],
+  ['HIC_AUDIT_DIR', (c, v) => { c.audit = { ...c.audit, dir: v }; }],
+  ['HIC_INSTANCE_ID', (c, v) => { c.audit = { ...c.audit, instanceId: v }; }],
+];
+
+function describe(err: ErrorObject): string {
+  const key = err.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)';
+  if (err.keyword === 'required') return `${key === '(root)' ? '' : key + '.'}${String(err.params.missingProperty)}: is required`;
+  if (err.keyword === 'additionalProperties') return `${key === '(root)' ? '' : key + '.'}${String(err.params.additionalProperty)}: is not a known setting`;
+  if (err.keyword === 'format') return `${key}: is not a valid ${String(err.params.format)} (e.g. 10.0.0.0/8)`;
+  if (err.keyword === 'enum') return `${key}: must be one of ${(err.params.allowedValues as unknown[]).join(', ')}`;
+  return `${key}: ${err.message ?? 'is invalid'}`;
+}
+
+/** Validates a raw object (file contents after env overrides) and returns the typed config or throws ConfigError. */
+export function validateConfig(raw: unknown, opts: { checkFiles?: boolean } = {}): GatewayConfig {
+  const data = structuredClone(raw);
+  const problems: string[] = [];
+  if (!validate(data)) problems.push(...(validate.errors ?? []).map(describe));
+  if (problems.length === 0) {
+    const cfg = data as GatewayConfig;
+    if (cfg.store.kind === 'redis' && !cfg.store.url) problems.push('store.url: is required when store.kind is redis (or set REDIS_URL)');
+    if (cfg.store.kind === 'memory' && cfg.mode === 'production' && !cfg.store.allowMemory) {
+      problems.push('store.kind: memory is refused in production (sessions would not be shared); use redis or set store.allowMemory');
+    }
+    const seen = new Set<string>();
+    cfg.projects.forEach((p, i) => {
+      if (seen.has(p.id)) problems.push(`projects.${i}.id: duplicate project id "${p.id}"`);
+      seen.add(p.id);
+    });
+    if (opts.checkFiles !== false) {
+      for (const key of ['certFile', 'keyFile', 'caFile'] as const) {
+        if (!existsSync(cfg.tls[key])) problems.push(`tls.${key}: file not found: ${cfg.tls[key]}`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return data as GatewayConfig;
+}
+
+/** Reads a YAML or JSON file, applies the environment overrides and validates. */
+export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env, base: Record<string, unknown> = {}): GatewayConfig {
+  let raw: Record<string, any> = structuredClone(base) as Record<string, any>;
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError([`(file): cannot read ${file}: ${(err as Error).message}`]);
+    }
+    try {
+      const parsed = parseYaml(text) as unknown;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('top level must be a mapping');
+      raw = { ...raw, ...(parsed as Record<string, unknown>) };
+    } catch (err) {
+      throw new ConfigError([`(file): ${file} is not valid YAML/JSON: ${(err as Error).message}`]);
+    }
+  }
+  for (const [name, apply] of envOverrides) {
+    const value = env[name];
+    if (value !== undefined && value !== '') apply(raw, value);
+  }
+  return validateConfig(raw);
+}

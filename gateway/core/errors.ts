@@ -1,0 +1,40 @@
+/**
+ * The one error registry: every error the gateway raises on purpose has a stable code, an HTTP status and a
+ * message that is safe to show. The cause (for the log) is kept apart from what the client sees.
+ */
+export const errorCatalogue = {
+  CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
+  BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This endpoint accepts application/json only.' },
+  CSRF_FAILED: { status: 403, message: 'The form has expired or was not sent from this site. Reload and try again.' },
+  LOGIN_FAILED: { status: 401, message: 'The user ID, password or one-time code is incorrect.' },
+  NOT_AUTHENTICATED: { status: 401, message: 'Login is required.' },
+  FORBIDDEN: { status: 403, message: 'Access is not permitted.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  CONFLICT: { status: 409, message: 'The resource already exists.' },
+  RATE_LIMITED: { status: 429, message: 'Too many attempts. Wait and try again.' },
+  STORE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable.' },
+  UPSTREAM_UNAVAILABLE: { status: 502, message: 'The workspace is not reachable.' },
+  CA_ERROR: { status: 400, message: 'The certificate operation failed.' },
+  POLICY_VIOLATION: { status: 422, message: 'The value does not satisfy the policy.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** An error with a stable code; `detail` may be shown to the caller, `cause` goes only to the log. */
+export class HicError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+    super(detail ?? errorCatalogue[code].message, options);
+    this.name = 'HicError';
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.detail = detail;
+  }
+}
+
+export function isHicError(err: unknown): err is HicError {
+  return err instanceof HicError;
+}

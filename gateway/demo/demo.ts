@@ -1,0 +1,137 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { authorityExists, describeCertificate, initAuthority, loadAuthority, type Authority } from '../../ca/index.js';
+import { createAccount, type AccountDeps } from '../admin/accounts.js';
+import { registerTerminal } from '../admin/terminals.js';
+import { validateConfig } from '../config/load.js';
+import type { GatewayConfig } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import type { Stores } from '../stores/types.js';
+
+/** What `npm start` prints and writes to `<state dir>/demo.json` for scripts (keys are a contract). */
+export interface DemoInfo {
+  url: string;
+  caCertPem: string;
+  analyst: { username: string; password: string; totpSecret: string; totpUri: string; project: string };
+  firstLogin: { username: string; password: string };
+  terminals: { id: string; site: string; p12: string; p12Password: string; certPem: string; keyPem: string }[];
+  auditDir: string;
+  workspaceUrl: string;
+  store: string;
+}
+
+export const DEMO_PROJECT = 'demo';
+const TERMINAL_IDS = ['demo-terminal-1', 'demo-terminal-2'];
+
+function writeSecret(file: string, data: string | Buffer): void {
+  writeFileSync(file, data, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/** Creates (once) the CA, the server certificate and the demo terminals' certificates in the state dir. */
+export async function preparePki(home: string): Promise<{ authority: Authority; tls: GatewayConfig['tls'] }> {
+  const caDir = join(home, 'ca');
+  const tlsDir = join(home, 'tls');
+  mkdirSync(tlsDir, { recursive: true, mode: 0o700 });
+  const authority = authorityExists(caDir) ? await loadAuthority(caDir) : await initAuthority(caDir);
+  const certFile = join(tlsDir, 'server.cert.pem');
+  const keyFile = join(tlsDir, 'server.key.pem');
+  if (!existsSync(certFile) || describeCertificate(readFileSync(certFile, 'utf8')).notAfter.getTime() < Date.now() + 86_400_000) {
+    const server = await authority.issueServerCertificate({ hostnames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
+    writeFileSync(certFile, server.certPem);
+    writeSecret(keyFile, server.keyPem);
+  }
+  return { authority, tls: { certFile, keyFile, caFile: join(caDir, 'ca-bundle.pem'), minVersion: 'TLSv1.2' } };
+}
+
+/** The demo configuration: one project whose workspace is the demo upstream, loopback as the approved network. */
+export function demoConfig(home: string, tls: GatewayConfig['tls'], workspaceUrl: string, env: NodeJS.ProcessEnv): GatewayConfig {
+  const redisUrl = env.REDIS_URL;
+  return validateConfig({
+    mode: 'demo',
+    stateDir: home,
+    server: {
+      host: env.HIC_HOST ?? '127.0.0.1',
+      port: env.HIC_PORT ? Number(env.HIC_PORT) : 8443,
+      staffNetworks: ['127.0.0.0/8', '::1/128'],
+    },
+    tls,
+    store: redisUrl ? { kind: 'redis', url: redisUrl, prefix: env.HIC_STORE_PREFIX ?? 'hic:' } : { kind: 'memory', allowMemory: true },
+    session: {},
+    audit: { dir: join(home, 'audit') },
+    projects: [
+      { id: DEMO_PROJECT, name: 'デモ研究 / Demo study', upstream: workspaceUrl, networks: ['127.0.0.0/8', '::1/128'], pollingPaths: ['/api/status'] },
+    ],
+  });
+}
+
+/**
+ * Seeds the store: two registered terminals, a ready analyst (password + TOTP) and a first-login analyst.
+ * Passwords are generated anew at every start and shown only here and in demo.json (mode 0600).
+ */
+export async function seedDemo(
+  home: string,
+  authority: Authority,
+  deps: AccountDeps & { stores: Stores; clock: Clock },
+  url: string,
+  config: GatewayConfig,
+): Promise<DemoInfo> {
+  const termDir = join(home, 'terminals');
+  mkdirSync(termDir, { recursive: true, mode: 0o700 });
+  const terminals: DemoInfo['terminals'] = [];
+  for (const id of TERMINAL_IDS) {
+    const files = { p12: join(termDir, `${id}.p12`), certPem: join(termDir, `${id}.cert.pem`), keyPem: join(termDir, `${id}.key.pem`), pw: join(termDir, `${id}.p12-password`) };
+    const reuse = existsSync(files.certPem) && existsSync(files.pw) && describeCertificate(readFileSync(files.certPem, 'utf8')).notAfter.getTime() > Date.now() + 86_400_000;
+    if (!reuse) {
+      const issued = await authority.issueTerminalCertificate({ terminalId: id, site: 'demo-site', project: DEMO_PROJECT });
+      writeFileSync(files.certPem, issued.certPem);
+      writeSecret(files.keyPem, issued.keyPem);
+      writeSecret(files.p12, issued.p12);
+      writeSecret(files.pw, issued.p12Password);
+    }
+    const cert = describeCertificate(readFileSync(files.certPem, 'utf8'));
+    await registerTerminal(deps.stores, deps.clock, {
+      id, site: 'demo-site', projects: [DEMO_PROJECT], fingerprint: cert.fingerprint, serial: cert.serial, notAfter: cert.notAfter, requestedBy: 'demo',
+    });
+    terminals.push({ id, site: 'demo-site', p12: files.p12, p12Password: readFileSync(files.pw, 'utf8'), certPem: files.certPem, keyPem: files.keyPem });
+  }
+  const analyst = await createAccount(deps, { username: 'analyst1', roles: ['analyst'], project: DEMO_PROJECT, initial: false, enrolTotp: true, replace: true });
+  const firstLogin = await createAccount(deps, { username: 'analyst2', roles: ['analyst'], project: DEMO_PROJECT, initial: true, enrolTotp: false, replace: true });
+  const info: DemoInfo = {
+    url,
+    caCertPem: resolve(config.tls.caFile),
+    analyst: { username: 'analyst1', password: analyst.password, totpSecret: analyst.totpSecret!, totpUri: analyst.totpUri!, project: DEMO_PROJECT },
+    firstLogin: { username: 'analyst2', password: firstLogin.password },
+    terminals,
+    auditDir: resolve(config.audit.dir),
+    workspaceUrl: config.projects[0]!.upstream,
+    store: config.store.kind,
+  };
+  writeSecret(join(home, 'demo.json'), JSON.stringify(info, null, 2) + '\n');
+  return info;
+}
+
+/** The printed instructions: enough for a person with curl or a browser to log in. */
+export function demoInstructions(info: DemoInfo, home: string): string {
+  const t = info.terminals[0]!;
+  return `
+HIC gateway demo is running — ${info.url}   (store: ${info.store})
+
+  CA bundle (trust it):      ${info.caCertPem}
+  Terminal certificate 1:    ${t.p12}   (PKCS#12 password: ${t.p12Password})
+  Terminal certificate 2:    ${info.terminals[1]!.p12}   (PKCS#12 password: ${info.terminals[1]!.p12Password})
+  Analyst:                   ${info.analyst.username} / ${info.analyst.password}   project: ${info.analyst.project}
+  TOTP secret (base32):      ${info.analyst.totpSecret}
+  TOTP URI (add to an app):  ${info.analyst.totpUri}
+  First-login analyst:       ${info.firstLogin.username} / ${info.firstLogin.password}
+  Audit log:                 ${info.auditDir}
+  All of this as JSON:       ${join(resolve(home), 'demo.json')}
+
+Browser: import the .p12 into the browser, open ${info.url}/ and log in (password, then the 6-digit code).
+curl:
+  CODE=$(oathtool --totp -b ${info.analyst.totpSecret})
+  curl --cacert ${info.caCertPem} --cert ${t.certPem} --key ${t.keyPem} -c jar -H 'content-type: application/json' \\
+       -d '{"username":"${info.analyst.username}","password":"${info.analyst.password}","totp":"'$CODE'"}' ${info.url}/_hic/api/session
+  curl --cacert ${info.caCertPem} --cert ${t.certPem} --key ${t.keyPem} -b jar ${info.url}/
+`;
+}

@@ -1,0 +1,68 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+
+/**
+ * A small stand-in for a project workspace: HTML at `/`, a WebSocket echo at `/echo`, a polling endpoint
+ * (`/api/status`), a sized body (`/bytes?kb=N`, for load tests) and `/headers` showing what the gateway sent.
+ */
+export interface DemoWorkspace {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const ONE_KB = 'x'.repeat(1024);
+
+function home(req: IncomingMessage): string {
+  const user = String(req.headers['x-hic-user'] ?? '(none)').replace(/[<>&"]/g, '');
+  const project = String(req.headers['x-hic-project'] ?? '(none)').replace(/[<>&"]/g, '');
+  return `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>Demo workspace</title></head>
+<body><h1>デモ解析環境 / Demo workspace</h1><p>user: <b id="user">${user}</b> project: <b id="project">${project}</b></p>
+<p><a href="/_hic/logout">ログアウト / Log out</a></p></body></html>`;
+}
+
+export async function startDemoWorkspace(port = 0, host = '127.0.0.1'): Promise<DemoWorkspace> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://workspace');
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(home(req));
+    } else if (url.pathname === '/api/status') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    } else if (url.pathname === '/headers') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req.headers));
+    } else if (url.pathname === '/bytes') {
+      const kb = Math.min(Math.max(Number(url.searchParams.get('kb') ?? '1') | 0, 0), 10_240);
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': kb * 1024 });
+      for (let i = 0; i < kb; i++) res.write(ONE_KB);
+      res.end();
+    } else if (url.pathname === '/upload' && req.method === 'POST') {
+      let n = 0;
+      req.on('data', (c: Buffer) => (n += c.length)).on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ received: n })));
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    if (!req.url?.startsWith('/echo')) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${bound}`,
+    server,
+    close: async () => {
+      for (const c of wss.clients) c.terminate();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { errorCatalogue, type ErrorCode } from '../core/errors.js';
+import { LoginService } from '../login/login-service.js';
+import type { Runtime } from '../runtime.js';
+import { clearCookie, hostCookie, readCookie, SESSION_COOKIE } from '../sessions/cookies.js';
+import { isWellFormedToken, sessionIdOf } from '../sessions/tokens.js';
+import { loginOrigin } from './origin.js';
+
+function fail(reply: FastifyReply, code: ErrorCode, detail?: string): FastifyReply {
+  return reply.code(errorCatalogue[code].status).send({ error: code, message: detail ?? errorCatalogue[code].message });
+}
+
+const loginSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['username', 'password', 'totp'],
+    properties: {
+      username: { type: 'string', minLength: 1, maxLength: 64 },
+      password: { type: 'string', minLength: 1, maxLength: 1024 },
+      totp: { type: 'string', minLength: 6, maxLength: 8 },
+    },
+  },
+} as const;
+
+/**
+ * Login for scripts: `POST /_hic/api/session` with JSON `{username, password, totp}` → 201 + the session cookie;
+ * `DELETE` logs out; `GET` tells who is logged in. The API scope accepts application/json bodies only, so a
+ * cross-site HTML form cannot reach it (CSRF).
+ */
+export function registerApiSession(app: FastifyInstance, rt: Runtime): void {
+  const login = new LoginService(rt);
+
+  app.post<{ Body: { username: string; password: string; totp: string } }>('/_hic/api/session', { schema: loginSchema }, async (req, reply) => {
+    const origin = loginOrigin(req);
+    const { username, password, totp } = req.body;
+    const outcome = await login.checkPassword(username, password, origin);
+    if (!outcome.ok || !(await login.checkTotp(outcome.account, totp, origin))) return fail(reply, 'LOGIN_FAILED');
+    const { token, record } = await login.startSession(outcome.account, origin, 'api');
+    return reply
+      .code(201)
+      .header('set-cookie', hostCookie(SESSION_COOKIE, token))
+      .header('cache-control', 'no-store')
+      .send({ user: record.user, project: record.project, roles: record.roles, expiresAt: new Date(record.expiresAt).toISOString() });
+  });
+
+  app.get('/_hic/api/session', async (req, reply) => {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const found = token ? await rt.sessions.resolve(token) : null;
+    if (found === 'unavailable') return fail(reply, 'STORE_UNAVAILABLE');
+    if (!found || found.terminal !== req.hic.fingerprint) return fail(reply, 'NOT_AUTHENTICATED');
+    return reply.header('cache-control', 'no-store').send({
+      user: found.user,
+      project: found.project,
+      roles: found.roles,
+      terminalId: found.terminalId,
+      loginAt: new Date(found.createdAt).toISOString(),
+      expiresAt: new Date(found.expiresAt).toISOString(),
+    });
+  });
+
+  app.delete('/_hic/api/session', async (req, reply) => {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (!token || !isWellFormedToken(token)) return fail(reply, 'NOT_AUTHENTICATED');
+    const ended = await rt.sessions.end(sessionIdOf(token), 'logout');
+    if (!ended) return fail(reply, 'NOT_AUTHENTICATED');
+    return reply.code(204).header('set-cookie', clearCookie(SESSION_COOKIE)).send();
+  });
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { csrfField, csrfToken, csrfValid } from '../http/csrf.js';
+import { GATEWAY_PAGE_HEADERS } from '../http/security-headers.js';
+import { LoginService } from '../login/login-service.js';
+import { type Lang, pickLang, text } from '../pages/i18n.js';
+import { esc, notice, page } from '../pages/layout.js';
+import type { Runtime } from '../runtime.js';
+import { clearCookie, hostCookie, LANG_COOKIE, LOGIN_COOKIE, readCookie, SESSION_COOKIE } from '../sessions/cookies.js';
+import { loginOrigin } from './origin.js';
+
+/** A password step that succeeded, waiting for the TOTP step on the same terminal. */
+interface PendingLogin {
+  username: string;
+  fingerprint: string;
+  next: string;
+}
+const PENDING_MS = 5 * 60_000;
+
+type Query = { next?: string; lang?: string; idle?: string; out?: string };
+type Form = { username?: string; password?: string; code?: string; _csrf?: string; next?: string };
+
+/** Only local paths may follow a login (no open redirect). */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?!\/|\\)/.test(next) && !next.startsWith('/_hic/') ? next : '/';
+}
+
+function langOf(req: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply): Lang {
+  const q = req.query.lang;
+  if (q === 'en' || q === 'ja') reply.header('set-cookie', hostCookie(LANG_COOKIE, q, { maxAgeSeconds: 31536000 }));
+  return pickLang(req.headers, q);
+}
+
+function html(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).headers(GATEWAY_PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
+}
+
+function passwordForm(lang: Lang, csrf: string, next: string, message = ''): string {
+  return page(
+    lang,
+    text.login[lang],
+    `<h1>${text.login[lang]}</h1>${message}
+<form method="post" action="/_hic/login">${csrfField(csrf)}<input type="hidden" name="next" value="${esc(next)}">
+<label for="username">${text.username[lang]}</label><input type="text" id="username" name="username" autocomplete="username" required autofocus>
+<label for="password">${text.password[lang]}</label><input type="password" id="password" name="password" autocomplete="current-password" required>
+<button type="submit">${text.next[lang]}</button></form>`,
+  );
+}
+
+function totpForm(lang: Lang, csrf: string, message = ''): string {
+  return page(
+    lang,
+    text.totpHeading[lang],
+    `<h1>${text.totpHeading[lang]}</h1>${message}<p>${text.totpHelp[lang]}</p>
+<form method="post" action="/_hic/login/totp">${csrfField(csrf)}
+<label for="code">${text.code[lang]}</label><input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required autofocus>
+<button type="submit">${text.verify[lang]}</button></form>`,
+  );
+}
+
+/** The browser login: password page, then TOTP page (AUTH-1). One generic message for every failure. */
+export function registerLoginForm(app: FastifyInstance, rt: Runtime): void {
+  const login = new LoginService(rt);
+
+  app.get<{ Querystring: Query }>('/_hic/login', async (req, reply) => {
+    const lang = langOf(req, reply);
+    const info = req.query.idle ? notice('info', text.idleNotice[lang]) : req.query.out ? notice('info', text.loggedOut[lang]) : '';
+    return html(reply, 200, passwordForm(lang, csrfToken(req, reply), safeNext(req.query.next), info));
+  });
+
+  app.post<{ Querystring: Query; Body: Form }>('/_hic/login', async (req, reply) => {
+    const lang = langOf(req, reply);
+    const next = safeNext(req.body?.next);
+    if (!csrfValid(req)) return html(reply, 403, passwordForm(lang, csrfToken(req, reply), next, notice('error', text.csrf[lang])));
+    const { username = '', password = '' } = req.body ?? {};
+    const origin = loginOrigin(req);
+    const outcome = await login.checkPassword(String(username), String(password), origin);
+    if (!outcome.ok) return html(reply, 401, passwordForm(lang, csrfToken(req, reply), next, notice('error', text.loginFailed[lang])));
+    const pendingId = randomBytes(24).toString('base64url');
+    const pending: PendingLogin = { username: outcome.account.username, fingerprint: origin.fingerprint, next };
+    await rt.stores.ephemeral.put(`login:${pendingId}`, JSON.stringify(pending), PENDING_MS);
+    return reply
+      .code(303)
+      .header('set-cookie', hostCookie(LOGIN_COOKIE, pendingId, { maxAgeSeconds: PENDING_MS / 1000 }))
+      .header('location', '/_hic/login/totp')
+      .send();
+  });
+
+  app.get<{ Querystring: Query }>('/_hic/login/totp', async (req, reply) => {
+    const lang = langOf(req, reply);
+    if (!readCookie(req.headers.cookie, LOGIN_COOKIE)) return reply.code(303).header('location', '/_hic/login').send();
+    return html(reply, 200, totpForm(lang, csrfToken(req, reply)));
+  });
+
+  app.post<{ Querystring: Query; Body: Form }>('/_hic/login/totp', async (req, reply) => {
+    const lang = langOf(req, reply);
+    if (!csrfValid(req)) return html(reply, 403, totpForm(lang, csrfToken(req, reply), notice('error', text.csrf[lang])));
+    const pendingId = readCookie(req.headers.cookie, LOGIN_COOKIE);
+    const raw = pendingId ? await rt.stores.ephemeral.get(`login:${pendingId}`) : null;
+    const pending = raw ? (JSON.parse(raw) as PendingLogin) : null;
+    const origin = loginOrigin(req);
+    if (!pending || pending.fingerprint !== origin.fingerprint) {
+      return html(reply, 401, passwordForm(lang, csrfToken(req, reply), '/', notice('error', text.loginExpired[lang])));
+    }
+    const account = await rt.stores.accounts.get(pending.username);
+    const ok = account !== null && (await login.checkTotp(account, String(req.body?.code ?? ''), origin));
+    if (!ok) return html(reply, 401, totpForm(lang, csrfToken(req, reply), notice('error', text.loginFailed[lang])));
+    await rt.stores.ephemeral.delete(`login:${pendingId}`);
+    const { token } = await login.startSession(account, origin, 'form');
+    return reply
+      .code(303)
+      .header('set-cookie', [
+        hostCookie(SESSION_COOKIE, token),
+        clearCookie(LOGIN_COOKIE),
+      ])
+      .header('location', pending.next)
+      .send();
+  });
+}

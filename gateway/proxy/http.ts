@@ -1,0 +1,23 @@
+import replyFrom from '@fastify/reply-from';
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../runtime.js';
+import { upstreamHeaders } from './headers.js';
+
+/**
+ * Stage 6 — forward (HTTP). Runs only after the request path allowed the request (the onRequest hook in
+ * server.ts); sends it to the session's own project upstream (AC-4). Bodies are streamed, never parsed.
+ */
+export async function registerHttpProxy(app: FastifyInstance, _rt: Runtime): Promise<void> {
+  await app.register(replyFrom, {
+    undici: { connections: 128, pipelining: 1, keepAliveTimeout: 60_000 },
+    disableRequestLogging: true,
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+  app.all('/*', (req, reply) => {
+    const ctx = req.hic;
+    return reply.from(ctx.project!.upstream + req.url, {
+      rewriteRequestHeaders: (_r, headers) => upstreamHeaders(headers, ctx) as typeof headers,
+    });
+  });
+}

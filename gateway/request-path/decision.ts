@@ -1,0 +1,46 @@
+/**
+ * Every outcome of the per-request path is a named reason. Reasons go to the access log; the user sees a plain
+ * page chosen by the reason's kind, never internals.
+ */
+export type DenyReason =
+  | 'terminal-certificate-missing'
+  | 'terminal-certificate-untrusted'
+  | 'terminal-certificate-expired'
+  | 'terminal-certificate-not-yet-valid'
+  | 'terminal-not-registered'
+  | 'terminal-revoked'
+  | 'terminal-not-assigned'
+  | 'network-not-approved'
+  | 'session-missing'
+  | 'session-invalid'
+  | 'session-idle-expired'
+  | 'session-lifetime-expired'
+  | 'session-terminal-mismatch'
+  | 'project-unknown'
+  | 'project-required'
+  | 'origin-mismatch'
+  | 'store-unavailable';
+
+export type AllowReason = 'allowed' | 'gateway-page';
+
+export type Decision = { allow: true; reason: AllowReason } | { allow: false; reason: DenyReason; status: number };
+
+export const ALLOW: Decision = Object.freeze({ allow: true, reason: 'allowed' });
+
+export function deny(reason: DenyReason): Decision {
+  return { allow: false, reason, status: statusOf(reason) };
+}
+
+function statusOf(reason: DenyReason): number {
+  switch (reason) {
+    case 'session-missing':
+    case 'session-invalid':
+    case 'session-idle-expired':
+    case 'session-lifetime-expired':
+      return 401;
+    case 'store-unavailable':
+      return 503;
+    default:
+      return 403;
+  }
+}

@@ -1,0 +1,18 @@
+import type { Runtime } from '../runtime.js';
+import type { RequestContext } from './context.js';
+import { ALLOW, deny, type Decision } from './decision.js';
+
+/**
+ * Stage 4 — policy (AC-1, AC-4): the session's one project, reached only from that project's networks and
+ * terminals. Account state (suspension, project end) is enforced by ending the sessions at once, so no account
+ * read is needed here.
+ */
+export function checkPolicy(ctx: RequestContext, rt: Runtime): Decision {
+  const session = ctx.session!;
+  const project = rt.projects.get(session.project);
+  if (!project) return deny('project-unknown');
+  if (!ctx.terminal!.projects.includes(project.id)) return deny('terminal-not-assigned');
+  if (!project.networks.has(ctx.address)) return deny('network-not-approved');
+  ctx.project = project;
+  return ALLOW;
+}

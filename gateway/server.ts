@@ -1,0 +1,151 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Server } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { errorCatalogue, isHicError } from './core/errors.js';
+import { registerApiSession } from './handlers/handler-api-session.js';
+import { registerLoginForm } from './handlers/handler-login-form.js';
+import { registerLogout } from './handlers/handler-logout.js';
+import { registerStatic } from './handlers/handler-static.js';
+import { sendDenial } from './http/deny-response.js';
+import { wantsJson } from './http/request-kind.js';
+import { GATEWAY_PAGE_HEADERS } from './http/security-headers.js';
+import { pickLang, text } from './pages/i18n.js';
+import { page } from './pages/layout.js';
+import { registerHttpProxy } from './proxy/http.js';
+import { handleUpgrades } from './proxy/websocket.js';
+import type { Decision, RequestContext } from './request-path/index.js';
+import { newContext, runGatewayPagePath, runRequestPath } from './request-path/index.js';
+import type { Runtime } from './runtime.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    hic: RequestContext;
+    hicDecision: Decision;
+    hicBytesAtStart: number;
+  }
+}
+
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+/**
+ * Builds the gateway: an HTTPS server that asks every client for a certificate but lets the request path — not
+ * the handshake — decide, so a missing or wrong certificate gets a readable page instead of a browser error.
+ */
+export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<FastifyInstance> {
+  const app = Fastify({
+    https: {
+      cert: tls.cert,
+      key: tls.key,
+      ca: tls.ca,
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: rt.config.tls.minVersion,
+    },
+    logger: false,
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+
+  app.decorateRequest('hic', null as never);
+  app.decorateRequest('hicDecision', null as never);
+  app.decorateRequest('hicBytesAtStart', 0);
+
+  // Stages 1–4 for every request: gateway pages need a registered terminal on an approved network; everything
+  // else is a workspace request and needs the whole path. There is no way in that skips this hook.
+  app.addHook('onRequest', async (req, reply) => {
+    const socket = req.raw.socket as TLSSocket;
+    req.hicBytesAtStart = socket.bytesWritten;
+    const ctx = newContext(socket, req.method, req.url, req.headers);
+    req.hic = ctx;
+    const gatewayPage = ctx.path === '/_hic' || ctx.path.startsWith('/_hic/');
+    const decision = gatewayPage ? await runGatewayPagePath(ctx, rt) : await runRequestPath(ctx, rt);
+    req.hicDecision = gatewayPage && decision.allow ? { allow: true, reason: 'gateway-page' } : decision;
+    if (!decision.allow) return sendDenial(req, reply, decision);
+    return undefined;
+  });
+
+  // Stage 5 — audit: one access record per request, written after the response without delaying it.
+  app.addHook('onResponse', async (req, reply) => accessRecord(rt, req, reply));
+
+  app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
+  app.setNotFoundHandler((req, reply) => sendError({ code: 'NOT_FOUND', statusCode: 404 }, req, reply));
+
+  await app.register(async (pages) => {
+    await pages.register(formbody);
+    registerStatic(pages);
+    registerLoginForm(pages, rt);
+    registerLogout(pages, rt);
+  });
+  await app.register(async (api) => {
+    // JSON only: a cross-site HTML form (urlencoded, multipart, text/plain) cannot reach the API (CSRF).
+    api.removeContentTypeParser('text/plain');
+    registerApiSession(api, rt);
+  });
+  await app.register(async (proxy) => registerHttpProxy(proxy, rt));
+
+  handleUpgrades(rt, app.server as unknown as Server);
+  return app;
+}
+
+function accessRecord(rt: Runtime, req: FastifyRequest, reply: FastifyReply): void {
+  const ctx = req.hic;
+  if (!ctx) return;
+  const decision = req.hicDecision;
+  rt.audit.access({
+    user: ctx.session?.user ?? null,
+    session: ctx.session?.id ?? null,
+    project: ctx.session?.project ?? null,
+    terminal: ctx.fingerprint,
+    address: ctx.address || req.raw.socket.remoteAddress,
+    method: req.method,
+    path: ctx.path,
+    status: reply.statusCode,
+    bytes: (req.raw.socket as TLSSocket).bytesWritten - req.hicBytesAtStart,
+    durationMs: Math.round(reply.elapsedTime * 100) / 100,
+    reason: decision?.reason ?? 'error',
+  });
+}
+
+/** Errors become a precise 4xx/5xx with a stable code; never a stack trace. */
+function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  let status = 500;
+  let code = 'INTERNAL';
+  let message = 'An internal error occurred.';
+  if (isHicError(err)) {
+    status = err.status;
+    code = err.code;
+    message = err.detail ?? err.message;
+  } else if (typeof err === 'object' && err !== null) {
+    const e = err as { statusCode?: number; code?: string; validation?: unknown; message?: string };
+    if (e.code === 'NOT_FOUND') {
+      status = 404;
+      code = 'NOT_FOUND';
+      message = errorCatalogue.NOT_FOUND.message;
+    } else if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.statusCode === 415) {
+      status = 415;
+      code = 'UNSUPPORTED_MEDIA_TYPE';
+      message = errorCatalogue.UNSUPPORTED_MEDIA_TYPE.message;
+    } else if (e.validation || (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)) {
+      status = e.statusCode ?? 400;
+      code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+      message = e.validation ? `Invalid request: ${e.message}` : (e.message ?? errorCatalogue.BAD_REQUEST.message);
+    } else if (e.statusCode === 502 || e.statusCode === 503 || e.statusCode === 504) {
+      status = 502;
+      code = 'UPSTREAM_UNAVAILABLE';
+      message = errorCatalogue.UPSTREAM_UNAVAILABLE.message;
+    }
+  }
+  if (status >= 500 && code === 'INTERNAL') process.emitWarning(`hic: ${req.method} ${req.hic?.path}: ${(err as Error)?.stack ?? String(err)}`);
+  if (reply.sent) return reply;
+  if (wantsJson(req.url, req.headers)) return reply.code(status).header('cache-control', 'no-store').send({ error: code, message });
+  const lang = pickLang(req.headers);
+  const body = status === 404 ? text.notFound[lang] : status === 503 ? text.unavailable[lang] : message;
+  return reply.code(status).headers(GATEWAY_PAGE_HEADERS).type('text/html; charset=utf-8').send(page(lang, String(status), `<h1>${status}</h1><p>${body}</p>`));
+}

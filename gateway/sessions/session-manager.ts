@@ -1,0 +1,203 @@
+import type { GatewayConfig } from '../config/types.js';
+import type { AuditPort } from '../core/audit-port.js';
+import type { Clock } from '../core/clock.js';
+import type { GatewayEvent, Role, SessionRecord, Stores } from '../stores/types.js';
+import { SocketGroups } from './connection-registry.js';
+import { isWellFormedToken, newSessionToken, sessionIdOf } from './tokens.js';
+
+interface CacheEntry {
+  record: SessionRecord;
+  fetchedAt: number;
+}
+
+export type ActivityVerdict = 'active' | 'session-idle-expired' | 'session-lifetime-expired';
+
+export interface NewSession {
+  user: string;
+  project: string;
+  roles: Role[];
+  terminal: string;
+  terminalId: string;
+  address: string;
+}
+
+/**
+ * Sessions with an in-process cache. Steady state needs no Redis round trip: a cached copy is trusted for
+ * `cacheSeconds` at most, and pub/sub news (logout, suspension, revocation) evicts it at once on every instance.
+ * Worst-case staleness when a pub/sub message is lost: `cacheSeconds` (and the cache is dropped whenever the
+ * subscriber reconnects). The idle clock is written at most every `touchIntervalSeconds`.
+ */
+export class SessionManager {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly tokenById = new Map<string, string>();
+  /** Open WebSockets by session id and by user, closed when the session ends. */
+  readonly socketsBySession = new SocketGroups();
+  readonly socketsByUser = new SocketGroups();
+  private readonly idleMs: number;
+  private readonly lifetimeMs: number;
+  private readonly touchMs: number;
+  private readonly cacheMs: number;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly clock: Clock,
+    private readonly audit: AuditPort,
+    settings: GatewayConfig['session'],
+  ) {
+    this.idleMs = settings.idleTimeoutSeconds * 1000;
+    this.lifetimeMs = settings.absoluteLifetimeSeconds * 1000;
+    this.touchMs = settings.touchIntervalSeconds * 1000;
+    this.cacheMs = settings.cacheSeconds * 1000;
+    this.sweeper = setInterval(() => this.sweep(), 30_000);
+    this.sweeper.unref();
+  }
+
+  /** Finds the session for a cookie value: the record, null when there is none, or 'unavailable' (fail closed). */
+  async resolve(token: string): Promise<SessionRecord | null | 'unavailable'> {
+    if (!isWellFormedToken(token)) return null;
+    if (!this.stores.healthy()) return 'unavailable';
+    const now = this.clock.now();
+    const cached = this.cache.get(token);
+    if (cached && now - cached.fetchedAt < this.cacheMs) return cached.record;
+    const id = sessionIdOf(token);
+    let record: SessionRecord | null;
+    try {
+      record = await this.stores.sessions.get(id);
+    } catch {
+      return 'unavailable';
+    }
+    if (!record) {
+      this.forget(id);
+      return null;
+    }
+    // Touches this instance has not written yet still count.
+    if (cached && cached.record.lastActiveAt > record.lastActiveAt) record.lastActiveAt = cached.record.lastActiveAt;
+    this.cache.set(token, { record, fetchedAt: now });
+    this.tokenById.set(id, token);
+    return record;
+  }
+
+  /**
+   * Applies the idle timeout (SES-1) and the absolute lifetime, and moves the idle clock when the request is
+   * an operation (polling routes are not).
+   */
+  async checkActivity(token: string, record: SessionRecord, isOperation: boolean): Promise<ActivityVerdict> {
+    const now = this.clock.now();
+    if (now >= record.expiresAt) {
+      await this.end(record.id, 'lifetime-expired');
+      return 'session-lifetime-expired';
+    }
+    if (now - record.lastActiveAt >= this.idleMs) {
+      // Our copy may be stale: another instance may have seen the user's activity.
+      const fresh = await this.stores.sessions.get(record.id).catch(() => null);
+      if (!fresh || now - fresh.lastActiveAt >= this.idleMs) {
+        await this.end(record.id, 'idle-timeout');
+        return 'session-idle-expired';
+      }
+      record.lastActiveAt = fresh.lastActiveAt;
+      this.cache.set(token, { record, fetchedAt: now });
+    }
+    if (isOperation && now - record.lastActiveAt >= this.touchMs) {
+      record.lastActiveAt = now;
+      this.stores.sessions.touch(record.id, now, this.ttl(record, now)).catch(() => {
+        // Not fatal: the next touch retries; the idle rule re-reads the store before expiring anyone.
+      });
+    }
+    return 'active';
+  }
+
+  /** Creates a session with a fresh token (never reusing one from before login: no session fixation). */
+  async create(input: NewSession): Promise<{ token: string; record: SessionRecord }> {
+    const token = newSessionToken();
+    const now = this.clock.now();
+    const record: SessionRecord = {
+      id: sessionIdOf(token),
+      ...input,
+      createdAt: now,
+      lastActiveAt: now,
+      expiresAt: now + this.lifetimeMs,
+    };
+    await this.stores.sessions.create(record, this.ttl(record, now));
+    return { token, record };
+  }
+
+  /** Ends one session everywhere: store, caches of every instance, its open WebSockets. */
+  async end(id: string, reason: string, by?: string): Promise<SessionRecord | null> {
+    const record = await this.stores.sessions.delete(id);
+    this.forget(id);
+    this.socketsBySession.destroy(id);
+    await this.stores.events.publish({ type: 'session-ended', session: id, reason });
+    if (record) {
+      const now = this.clock.now();
+      await this.audit.security({
+        event: 'session-end',
+        reason,
+        by,
+        user: record.user,
+        session: id,
+        project: record.project,
+        terminal: record.terminal,
+        terminalId: record.terminalId,
+        address: record.address,
+        loginAt: new Date(record.createdAt).toISOString(),
+        durationMs: now - record.createdAt,
+      });
+    }
+    return record;
+  }
+
+  /** Ends every session of a user on every instance (SES-3 suspension). */
+  async endAllForUser(user: string, reason: string, by?: string): Promise<number> {
+    const ids = await this.stores.sessions.listByUser(user);
+    for (const id of ids) await this.end(id, reason, by);
+    await this.stores.events.publish({ type: 'user-suspended', user, reason });
+    return ids.length;
+  }
+
+  /** Reacts to news from any instance. */
+  onEvent(event: GatewayEvent): void {
+    switch (event.type) {
+      case 'session-ended':
+        this.forget(event.session);
+        this.socketsBySession.destroy(event.session);
+        break;
+      case 'user-suspended':
+        for (const [token, entry] of this.cache) if (entry.record.user === event.user) this.cache.delete(token);
+        this.socketsByUser.destroy(event.user);
+        break;
+      case 'terminal-revoked':
+        for (const [token, entry] of this.cache) if (entry.record.terminal === event.fingerprint) this.cache.delete(token);
+        break;
+      case 'resync':
+        this.cache.clear();
+        break;
+    }
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private ttl(record: SessionRecord, now: number): number {
+    return Math.max(1, Math.min(this.idleMs, record.expiresAt - now));
+  }
+
+  private forget(id: string): void {
+    const token = this.tokenById.get(id);
+    if (token !== undefined) {
+      this.cache.delete(token);
+      this.tokenById.delete(id);
+    }
+  }
+
+  private sweep(): void {
+    const now = this.clock.now();
+    for (const [token, entry] of this.cache) {
+      if (now - entry.fetchedAt >= this.cacheMs) {
+        this.cache.delete(token);
+        this.tokenById.delete(entry.record.id);
+      }
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { EventEmitter } from 'node:events';
+import type { Clock } from '../../core/clock.js';
+import type {
+  Account, AccountStore, EphemeralStore, EventBus, GatewayEvent, SessionRecord, SessionStore, Stores, Terminal, TerminalStore,
+} from '../types.js';
+
+/** Values with an expiry, checked on read so tests with a manual clock see exact expiry. */
+class ExpiringMap<V> {
+  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  constructor(private readonly clock: Clock) {}
+  get(key: string): V | undefined {
+    return this.entry(key)?.value;
+  }
+  /** The live entry, so a caller can change the value and keep the expiry (like Redis INCR). */
+  entry(key: string): { value: V; expiresAt: number } | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.clock.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+  set(key: string, value: V, ttlMs: number): void {
+    this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
+  }
+  delete(key: string): boolean {
+    return this.entries.delete(key);
+  }
+  keys(): string[] {
+    return [...this.entries.keys()].filter((k) => this.get(k) !== undefined);
+  }
+}
+
+class MemorySessions implements SessionStore {
+  private readonly sessions: ExpiringMap<SessionRecord>;
+  constructor(clock: Clock) {
+    this.sessions = new ExpiringMap(clock);
+  }
+  async create(session: SessionRecord, ttlMs: number): Promise<void> {
+    this.sessions.set(session.id, structuredClone(session), ttlMs);
+  }
+  async get(id: string): Promise<SessionRecord | null> {
+    const s = this.sessions.get(id);
+    return s ? structuredClone(s) : null;
+  }
+  async touch(id: string, lastActiveAt: number, ttlMs: number): Promise<void> {
+    const s = this.sessions.get(id);
+    if (s) this.sessions.set(id, { ...s, lastActiveAt }, ttlMs);
+  }
+  async delete(id: string): Promise<SessionRecord | null> {
+    const s = this.sessions.get(id);
+    this.sessions.delete(id);
+    return s ?? null;
+  }
+  async listByUser(user: string): Promise<string[]> {
+    return this.sessions.keys().filter((k) => this.sessions.get(k)?.user === user);
+  }
+}
+
+class MemoryAccounts implements AccountStore {
+  private readonly accounts = new Map<string, Account>();
+  async get(username: string): Promise<Account | null> {
+    const a = this.accounts.get(username);
+    return a ? structuredClone(a) : null;
+  }
+  async put(account: Account): Promise<void> {
+    this.accounts.set(account.username, structuredClone(account));
+  }
+  async create(account: Account): Promise<boolean> {
+    if (this.accounts.has(account.username)) return false;
+    this.accounts.set(account.username, structuredClone(account));
+    return true;
+  }
+  async list(): Promise<Account[]> {
+    return [...this.accounts.values()].map((a) => structuredClone(a));
+  }
+}
+
+class MemoryTerminals implements TerminalStore {
+  private readonly terminals = new Map<string, Terminal>();
+  async get(id: string): Promise<Terminal | null> {
+    const t = this.terminals.get(id);
+    return t ? structuredClone(t) : null;
+  }
+  async getByFingerprint(fingerprint: string): Promise<Terminal | null> {
+    for (const t of this.terminals.values()) if (t.fingerprint === fingerprint) return structuredClone(t);
+    return null;
+  }
+  async put(terminal: Terminal): Promise<void> {
+    this.terminals.set(terminal.id, structuredClone(terminal));
+  }
+  async list(): Promise<Terminal[]> {
+    return [...this.terminals.values()].map((t) => structuredClone(t));
+  }
+}
+
+class MemoryEphemeral implements EphemeralStore {
+  private readonly values: ExpiringMap<string>;
+  constructor(clock: Clock) {
+    this.values = new ExpiringMap(clock);
+  }
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    if (this.values.get(key) !== undefined) return false;
+    this.values.set(key, '1', ttlMs);
+    return true;
+  }
+  async put(key: string, value: string, ttlMs: number): Promise<void> {
+    this.values.set(key, value, ttlMs);
+  }
+  async get(key: string): Promise<string | null> {
+    return this.values.get(key) ?? null;
+  }
+  async take(key: string): Promise<string | null> {
+    const v = this.values.get(key);
+    this.values.delete(key);
+    return v ?? null;
+  }
+  async increment(key: string, ttlMs: number): Promise<number> {
+    // Like Redis INCR: the expiry set at creation is kept, not extended by later increments.
+    const entry = this.values.entry(key);
+    if (!entry) {
+      this.values.set(key, '1', ttlMs);
+      return 1;
+    }
+    entry.value = String(Number(entry.value) + 1);
+    return Number(entry.value);
+  }
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+}
+
+class MemoryEvents implements EventBus {
+  private readonly emitter = new EventEmitter();
+  async publish(event: GatewayEvent): Promise<void> {
+    // Delivered asynchronously, as Redis pub/sub would be.
+    queueMicrotask(() => this.emitter.emit('event', event));
+  }
+  subscribe(handler: (event: GatewayEvent) => void): () => void {
+    this.emitter.on('event', handler);
+    return () => this.emitter.off('event', handler);
+  }
+}
+
+/** The embedded store for single-process demos and tests; never shared between processes. */
+export function createMemoryStores(clock: Clock): Stores {
+  return {
+    sessions: new MemorySessions(clock),
+    accounts: new MemoryAccounts(),
+    terminals: new MemoryTerminals(),
+    ephemeral: new MemoryEphemeral(clock),
+    events: new MemoryEvents(),
+    healthy: () => true,
+    close: async () => {},
+  };
+}

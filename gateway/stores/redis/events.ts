@@ -1,0 +1,33 @@
+import type { Redis } from 'ioredis';
+import type { EventBus, GatewayEvent } from '../types.js';
+
+/** Redis pub/sub: suspension, logout and revocation reach every instance within milliseconds (SES-3). */
+export class RedisEvents implements EventBus {
+  private readonly handlers = new Set<(event: GatewayEvent) => void>();
+  constructor(private readonly publisher: Redis, private readonly subscriber: Redis, private readonly channel: string) {}
+  async start(): Promise<void> {
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      let event: GatewayEvent;
+      try {
+        event = JSON.parse(message) as GatewayEvent;
+      } catch {
+        return;
+      }
+      for (const handler of this.handlers) handler(event);
+    });
+    await this.subscriber.subscribe(this.channel);
+    // ioredis re-subscribes after a reconnect; messages sent meanwhile are lost, so caches must be dropped.
+    // The first 'ready' happened before start(), so every one heard here is a reconnect.
+    this.subscriber.on('ready', () => {
+      for (const handler of this.handlers) handler({ type: 'resync' });
+    });
+  }
+  async publish(event: GatewayEvent): Promise<void> {
+    await this.publisher.publish(this.channel, JSON.stringify(event));
+  }
+  subscribe(handler: (event: GatewayEvent) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+}
