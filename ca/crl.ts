@@ -44,20 +44,25 @@ export interface CrlSigner {
 /** Hex serial, any case, colons or spaces allowed; at most 20 octets (RFC 5280 4.1.2.2). */
 function normaliseSerial(raw: unknown): string {
   const hex = typeof raw === 'string' ? raw.replace(/[:\s]/g, '').toLowerCase() : '';
-  if (!/^[0-9a-f]{1,40}$/.test(hex)) throw new HicError('CA_ERROR', `revoked serial ${String(raw)} is not a hex serial number`);
+  if (!/^[0-9a-f]{1,40}$/.test(hex)) {
+    throw new HicError('CA_ERROR', `revoked serial ${String(raw)} is not a hex serial number`);
+  }
   return hex;
 }
 
 function reasonCode(reason: string | undefined): number | undefined {
   if (reason === undefined) return undefined;
   if (!Object.hasOwn(REASON_CODES, reason)) {
-    throw new HicError('CA_ERROR', `unknown revocation reason ${reason}; use one of ${Object.keys(REASON_CODES).join(', ')}`);
+    const known = Object.keys(REASON_CODES).join(', ');
+    throw new HicError('CA_ERROR', `unknown revocation reason ${reason}; use one of ${known}`);
   }
   return REASON_CODES[reason as RevocationReason];
 }
 
 function wholeSeconds(date: unknown, field: string): Date {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new HicError('CA_ERROR', `${field} must be a valid Date`);
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new HicError('CA_ERROR', `${field} must be a valid Date`);
+  }
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
 
@@ -73,12 +78,18 @@ function revokedEntry(entry: RevokedEntry): Buffer {
  * Builds and signs a CRL. Entries with the same serial appear once (the first wins). `crlNumber` must grow with
  * each CRL (RFC 5280 5.2.3); the default, seconds since the epoch, does so as long as the clock does.
  */
-export function buildCrl(signer: CrlSigner, revoked: readonly RevokedEntry[], opts: { now: Date; crlNumber?: number | undefined }): string {
+export function buildCrl(
+  signer: CrlSigner,
+  revoked: readonly RevokedEntry[],
+  opts: { now: Date; crlNumber?: number | undefined },
+): string {
   if (!Array.isArray(revoked)) throw new HicError('CA_ERROR', 'revoked must be an array');
   const thisUpdate = wholeSeconds(opts.now, 'now');
   const nextUpdate = new Date(thisUpdate.getTime() + CRL_LIFETIME_MS);
   const crlNumber = opts.crlNumber ?? Math.floor(thisUpdate.getTime() / 1000);
-  if (!Number.isSafeInteger(crlNumber) || crlNumber < 0) throw new HicError('CA_ERROR', 'crlNumber must be a non-negative whole number');
+  if (!Number.isSafeInteger(crlNumber) || crlNumber < 0) {
+    throw new HicError('CA_ERROR', 'crlNumber must be a non-negative whole number');
+  }
 
   const seen = new Set<string>();
   const entries = revoked.filter((r) => {

@@ -45,7 +45,9 @@ export function checkedCsrPublicKey(csrPem: unknown): KeyObject {
 export function createCsr(opts: { commonName: string; bits?: number }): { csrPem: string; keyPem: string } {
   const commonName = checkNameValue('commonName', opts.commonName);
   const bits = opts.bits ?? LEAF_KEY_BITS;
-  if (!Number.isInteger(bits) || bits < 512 || bits > 16384) throw new HicError('CA_ERROR', 'bits must be a whole number from 512 to 16384');
+  if (!Number.isInteger(bits) || bits < 512 || bits > 16384) {
+    throw new HicError('CA_ERROR', 'bits must be a whole number from 512 to 16384');
+  }
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: 0x10001 });
   return {
     csrPem: createCsrPem(commonName, privateKey),

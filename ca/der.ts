@@ -75,7 +75,9 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
  */
 export function time(date: Date): Buffer {
   const y = date.getUTCFullYear();
-  const rest = `${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}Z`;
+  const rest = [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
+    .map((n) => pad(n))
+    .join('') + 'Z';
   if (y >= 1950 && y < 2050) return tlv(0x17, Buffer.from(`${pad(y % 100)}${rest}`, 'ascii'));
   return tlv(0x18, Buffer.from(`${pad(y, 4)}${rest}`, 'ascii'));
 }

@@ -65,7 +65,8 @@ export async function writeCaFiles(dir: string, files: CaFileContents): Promise<
       handle = await open(path, 'wx', mode);
     } catch (err) {
       const exists = (err as NodeJS.ErrnoException).code === 'EEXIST';
-      throw new HicError('CA_ERROR', exists ? `${path} already exists; refusing to overwrite a CA` : `cannot create ${path}`, { cause: err });
+      const detail = exists ? `${path} already exists; refusing to overwrite a CA` : `cannot create ${path}`;
+      throw new HicError('CA_ERROR', detail, { cause: err });
     }
     try {
       await handle.writeFile(content);
@@ -83,7 +84,8 @@ export async function readCaFile(dir: string, name: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new HicError('CA_ERROR', missing ? `${path} is missing; is ${dir} a CA directory?` : `cannot read ${path}`, { cause: err });
+    const detail = missing ? `${path} is missing; is ${dir} a CA directory?` : `cannot read ${path}`;
+    throw new HicError('CA_ERROR', detail, { cause: err });
   }
 }
 

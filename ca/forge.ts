@@ -81,7 +81,11 @@ function toForgeName(attrs: readonly NameAttribute[]): Forge.pki.CertificateFiel
 
 /** Copies a CA's subject so the child's issuer field matches it attribute for attribute. */
 function copyName(attrs: readonly Forge.pki.CertificateField[]): Forge.pki.CertificateField[] {
-  return attrs.map((a) => ({ type: a.type, value: decodeValue(a), ...(a.valueTagClass !== undefined ? { valueTagClass: a.valueTagClass } : {}) }));
+  return attrs.map((a) => ({
+    type: a.type,
+    value: decodeValue(a),
+    ...(a.valueTagClass !== undefined ? { valueTagClass: a.valueTagClass } : {}),
+  }));
 }
 
 function generalName(name: GeneralName): Record<string, unknown> {
@@ -99,7 +103,12 @@ function generalName(name: GeneralName): Record<string, unknown> {
 function forgeExtension(ext: ExtensionSpec): Record<string, unknown> {
   switch (ext.name) {
     case 'basicConstraints':
-      return { name: ext.name, critical: true, cA: ext.ca, ...(ext.pathLen !== undefined ? { pathLenConstraint: ext.pathLen } : {}) };
+      return {
+        name: ext.name,
+        critical: true,
+        cA: ext.ca,
+        ...(ext.pathLen !== undefined ? { pathLenConstraint: ext.pathLen } : {}),
+      };
     case 'keyUsage':
       return { name: ext.name, critical: true, ...Object.fromEntries(ext.bits.map((b) => [b, true])) };
     case 'extKeyUsage':
@@ -134,7 +143,11 @@ export function signCertificate(
     cert.validity.notAfter = template.notAfter;
     cert.publicKey = toForgePublicKey(subjectPublicKey);
     cert.setSubject(toForgeName(template.subject));
-    cert.setIssuer(issuerCertPem === undefined ? toForgeName(template.subject) : copyName(pki.certificateFromPem(issuerCertPem).subject.attributes));
+    cert.setIssuer(
+      issuerCertPem === undefined
+        ? toForgeName(template.subject)
+        : copyName(pki.certificateFromPem(issuerCertPem).subject.attributes),
+    );
     cert.setExtensions(template.extensions.map(forgeExtension));
     cert.signatureOid = cert.siginfo.algorithmOid = pki.oids['sha256WithRSAEncryption'] as string;
     cert.tbsCertificate = pkiInternals.getTBSCertificate(cert);
@@ -152,27 +165,36 @@ function extensionOf(cert: Forge.pki.Certificate, name: string): Record<string, 
   return cert.getExtension(name) as Record<string, unknown> | undefined;
 }
 
-/** Parses a PEM certificate with an RSA key (the only kind this CA issues). */
+/**
+ * Parses a PEM certificate with an RSA key (the only kind this CA issues). `der` is the PEM body exactly as
+ * sent, not forge's re-encoding, so fingerprints match what a TLS peer presents.
+ */
 export function parseCertificate(pem: string): ParsedCertificate {
   let cert: Forge.pki.Certificate;
+  let der: Buffer;
   try {
-    cert = pki.certificateFromPem(pem);
+    const block = forge.pem.decode(pem).find((m) => m.type === 'CERTIFICATE');
+    if (block === undefined) throw new Error('no CERTIFICATE block');
+    der = fromBinary(block.body);
+    cert = pki.certificateFromAsn1(asn1.fromDer(block.body));
   } catch (err) {
     const rsa = /OID is not RSA/.test((err as Error).message);
-    throw new HicError('CA_ERROR', rsa ? 'the certificate has a non-RSA key, so this CA did not issue it' : 'not a PEM X.509 certificate', { cause: err });
+    const detail = rsa ? 'the certificate has a non-RSA key, so this CA did not issue it' : 'not a PEM X.509 certificate';
+    throw new HicError('CA_ERROR', detail, { cause: err });
   }
   const eku = extensionOf(cert, 'extKeyUsage');
   const san = extensionOf(cert, 'subjectAltName');
   const ski = extensionOf(cert, 'subjectKeyIdentifier');
   const altNames = (san?.['altNames'] ?? []) as { type: number; value: string }[];
+  const skiHex = ski?.['subjectKeyIdentifier'];
   return {
-    der: fromBinary(asn1.toDer(pki.certificateToAsn1(cert)).getBytes()),
+    der,
     subject: parseName(cert.subject.attributes),
     issuer: parseName(cert.issuer.attributes),
     serialHex: cert.serialNumber.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, ''),
     notBefore: cert.validity.notBefore,
     notAfter: cert.validity.notAfter,
-    subjectKeyIdentifierHex: typeof ski?.['subjectKeyIdentifier'] === 'string' ? ski['subjectKeyIdentifier'].toLowerCase() : undefined,
+    subjectKeyIdentifierHex: typeof skiHex === 'string' ? skiHex.toLowerCase() : undefined,
     extKeyUsage: (['serverAuth', 'clientAuth'] as const).filter((p) => eku?.[p] === true),
     uris: altNames.filter((n) => n.type === 6).map((n) => n.value),
   };
@@ -203,7 +225,8 @@ export function parseCsr(pem: string): ParsedCsr {
     csr = pki.certificationRequestFromPem(pem, true);
   } catch (err) {
     if (/OID is not RSA/.test((err as Error).message)) {
-      throw new HicError('CA_ERROR', 'the CSR key is not RSA; only RSA keys of 2048 bits or more are accepted', { cause: err });
+      const detail = 'the CSR key is not RSA; only RSA keys of 2048 bits or more are accepted';
+      throw new HicError('CA_ERROR', detail, { cause: err });
     }
     throw new HicError('CA_ERROR', 'the CSR could not be parsed as PKCS#10', { cause: err });
   }

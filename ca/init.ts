@@ -9,7 +9,7 @@ import { anyCaFileExists, writeCaFiles } from './files.js';
 import { signCertificate } from './forge.js';
 import { generateRsaKeyPair, keyIdentifierHex, privateKeyPem } from './keys.js';
 import { checkCrlDistributionUrl, loadAuthority } from './load.js';
-import { DEFAULT_PREFIX, caSubject, checkNameValue } from './names.js';
+import { DEFAULT_PREFIX, MAX_PREFIX_LENGTH, caSubject, checkNameValue } from './names.js';
 import { CA_KEY_BITS, ISSUING_VALIDITY_YEARS, ROOT_VALIDITY_YEARS, extensionsFor } from './profiles.js';
 import { randomSerial, systemRandom } from './random.js';
 import type { Authority, InitOptions } from './types.js';
@@ -29,8 +29,10 @@ export function authorityExists(dir: string): boolean {
  * issuing-ca.cert.pem, issuing-ca.key.pem, ca-bundle.pem (issuing + root) and ca.json; keys mode 0600.
  */
 export async function initAuthority(dir: string, opts: InitOptions = {}): Promise<Authority> {
-  if (anyCaFileExists(dir)) throw new HicError('CA_ERROR', `${dir} already holds a certificate authority; refusing to overwrite it`);
-  const prefix = checkNameValue('commonNamePrefix', opts.commonNamePrefix ?? DEFAULT_PREFIX);
+  if (anyCaFileExists(dir)) {
+    throw new HicError('CA_ERROR', `${dir} already holds a certificate authority; refusing to overwrite it`);
+  }
+  const prefix = checkNameValue('commonNamePrefix', opts.commonNamePrefix ?? DEFAULT_PREFIX, MAX_PREFIX_LENGTH);
   const crlDistributionUrl = checkCrlDistributionUrl(opts.crlDistributionUrl);
   const passphrase = opts.rootPassphrase;
   if (passphrase !== undefined && (typeof passphrase !== 'string' || passphrase.length < MIN_PASSPHRASE_LENGTH)) {

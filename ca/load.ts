@@ -15,8 +15,9 @@ import { systemRandom } from './random.js';
 import type { Authority, AuthorityOptions } from './types.js';
 
 /**
- * A cRLDistributionPoints URL must be one that relying parties can fetch without TLS to this CA (RFC 5280
- * 4.2.1.13 names http and ldap; https is allowed but can be circular), so only http and https are accepted.
+ * Checks a cRLDistributionPoints URL. RFC 5280 4.2.1.13 expects http (or ldap, not offered here); https is
+ * accepted for deployments that can only publish that way, though plain http avoids a CRL fetch that itself
+ * depends on TLS.
  */
 export function checkCrlDistributionUrl(url: unknown): string | undefined {
   if (url === undefined) return undefined;
@@ -26,7 +27,9 @@ export function checkCrlDistributionUrl(url: unknown): string | undefined {
   } catch {
     parsed = undefined;
   }
-  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !/^[\x21-\x7e]+$/.test(String(url))) {
+  const httpish = parsed !== undefined && (parsed.protocol === 'http:' || parsed.protocol === 'https:');
+  // The URL goes into an IA5String as written: only printable ASCII without spaces.
+  if (!httpish || !/^[\x21-\x7e]+$/.test(String(url))) {
     throw new HicError('CA_ERROR', `crlDistributionUrl ${String(url)} is not an http(s) URL`);
   }
   return String(url);
@@ -62,7 +65,9 @@ export async function loadAuthority(dir: string, opts: AuthorityOptions = {}): P
   const issuing = x509(issuingPem, CA_FILES.issuingCert);
   const key = privateKey(issuingKeyPem, CA_FILES.issuingKey);
 
-  if (!root.ca || !issuing.ca) throw new HicError('CA_ERROR', 'the root and issuing certificates must both be CA certificates');
+  if (!root.ca || !issuing.ca) {
+    throw new HicError('CA_ERROR', 'the root and issuing certificates must both be CA certificates');
+  }
   if (!root.verify(root.publicKey)) throw new HicError('CA_ERROR', `${CA_FILES.rootCert} is not a self-signed root`);
   if (!issuing.checkIssued(root) || !issuing.verify(root.publicKey)) {
     throw new HicError('CA_ERROR', `${CA_FILES.issuingCert} was not signed by ${CA_FILES.rootCert}`);

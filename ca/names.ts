@@ -17,6 +17,9 @@ export const DEFAULT_PREFIX = 'HIC Gateway';
 /** Upper bounds from RFC 5280 Appendix A (ub-common-name, ub-organization-name, ub-organizational-unit-name). */
 const MAX_NAME_LENGTH = 64;
 
+/** The prefix must leave room for ' Issuing CA' inside a 64-character CN. */
+export const MAX_PREFIX_LENGTH = MAX_NAME_LENGTH - ' Issuing CA'.length;
+
 const PROJECT_URN_PREFIX = 'urn:hic:project:';
 
 /**

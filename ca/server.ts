@@ -30,7 +30,10 @@ function checkIp(raw: unknown): string {
 }
 
 /** Subject and SANs for a server certificate; the CN repeats the first name for tools that still show it. */
-export function serverNames(req: ServerCertificateRequest, prefix: string): { subject: NameAttribute[]; altNames: GeneralName[] } {
+export function serverNames(
+  req: ServerCertificateRequest,
+  prefix: string,
+): { subject: NameAttribute[]; altNames: GeneralName[] } {
   if (!Array.isArray(req.hostnames)) throw new HicError('CA_ERROR', 'hostnames must be an array');
   const hostnames = [...new Set(req.hostnames.map(checkHostname))];
   const ips = [...new Set((req.ipAddresses ?? []).map(checkIp))];

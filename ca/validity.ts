@@ -55,7 +55,9 @@ export function leafValidity(
     throw new HicError('CA_ERROR', `the issuing CA expired on ${limits.issuerNotAfter.toISOString()}; create a new CA`);
   }
   const days = req.validityDays ?? limits.defaultDays;
-  if (!Number.isInteger(days) || days < 1) throw new HicError('CA_ERROR', 'validityDays must be a whole number of at least 1');
+  if (!Number.isInteger(days) || days < 1) {
+    throw new HicError('CA_ERROR', 'validityDays must be a whole number of at least 1');
+  }
   if (limits.maxDays !== undefined && days > limits.maxDays) {
     throw new HicError('CA_ERROR', `validityDays must be at most ${limits.maxDays}`);
   }

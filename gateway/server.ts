@@ -18,6 +18,12 @@ import type { Decision, RequestContext } from './request-path/index.js';
 import { newContext, runGatewayPagePath, runRequestPath } from './request-path/index.js';
 import type { Runtime } from './runtime.js';
 
+const HEALTH_PATH = '/_hic/health';
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     hic: RequestContext;
@@ -64,6 +70,10 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
     req.hicBytesAtStart = socket.bytesWritten;
     const ctx = newContext(socket, req.method, req.url, req.headers);
     req.hic = ctx;
+    if (ctx.path === HEALTH_PATH && isLoopback(socket.remoteAddress)) {
+      req.hicDecision = { allow: true, reason: 'health-check' };
+      return undefined;
+    }
     const gatewayPage = ctx.path === '/_hic' || ctx.path.startsWith('/_hic/');
     const decision = gatewayPage ? await runGatewayPagePath(ctx, rt) : await runRequestPath(ctx, rt);
     req.hicDecision = gatewayPage && decision.allow ? { allow: true, reason: 'gateway-page' } : decision;
@@ -76,6 +86,12 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
 
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) => sendError({ code: 'NOT_FOUND', statusCode: 404 }, req, reply));
+
+  // Liveness for the container's health check: loopback only, no certificate, reveals only store health.
+  app.get(HEALTH_PATH, async (_req, reply) => {
+    const healthy = rt.stores.healthy();
+    return reply.code(healthy ? 200 : 503).header('cache-control', 'no-store').send({ status: healthy ? 'ok' : 'store-unavailable' });
+  });
 
   await app.register(async (pages) => {
     await pages.register(formbody);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -43,7 +43,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const instanceId = config.audit.instanceId ?? `${hostname()}-${process.pid}`;
   const stores = opts.stores ?? (await openStores(config.store, clock));
   const audit = opts.audit ?? (await openGatewayAudit(config, clock, instanceId));
-  const secretBox = await SecretBox.loadOrCreate(defaultSecretsFile(config));
+  const secretsFile = defaultSecretsFile(config);
+  mkdirSync(dirname(secretsFile), { recursive: true, mode: 0o700 });
+  const secretBox = await SecretBox.loadOrCreate(secretsFile);
   const rt = createRuntime({
     config,
     clock,

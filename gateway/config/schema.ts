@@ -5,7 +5,7 @@
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['server', 'tls', 'store', 'session', 'audit', 'projects'],
+  required: ['server', 'tls', 'store', 'audit', 'projects'],
   properties: {
     /** 'production' refuses the memory store unless store.allowMemory is set (DESIGN: Stores). */
     mode: { type: 'string', enum: ['production', 'demo', 'test'], default: 'production' },
@@ -49,6 +49,7 @@ export const configSchema = {
     },
     session: {
       type: 'object',
+      default: {},
       additionalProperties: false,
       properties: {
         /** SES-1: 20 minutes without operation logs the user out (HIC GL 第5-4-ii-①). */
@@ -62,6 +63,7 @@ export const configSchema = {
     },
     secrets: {
       type: 'object',
+      default: {},
       additionalProperties: false,
       properties: {
         /** Key file sealing TOTP secrets at rest (AUTH-6); the key itself never appears in config. */

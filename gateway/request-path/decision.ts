@@ -21,7 +21,7 @@ export type DenyReason =
   | 'origin-mismatch'
   | 'store-unavailable';
 
-export type AllowReason = 'allowed' | 'gateway-page';
+export type AllowReason = 'allowed' | 'gateway-page' | 'health-check';
 
 export type Decision = { allow: true; reason: AllowReason } | { allow: false; reason: DenyReason; status: number };
 

@@ -1,6 +1,7 @@
 /** Shared helpers for the CA tests: a real `openssl` and temp files. No crypto is mocked. */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 
@@ -21,9 +22,16 @@ export function openssl(args: string[], cwd?: string): OpensslResult {
   return { status: r.status, stdout, stderr, output: `${stdout}\n${stderr}` };
 }
 
-/** Writes files into a fresh tap test directory and returns their paths by name. */
+/** A fresh empty directory, removed when the test ends. */
+export function tempDir(t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hic-ca-test-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Writes files into a fresh directory and returns their paths by name. */
 export function writeFiles(t: Test, files: Record<string, string | Buffer>): Record<string, string> & { dir: string } {
-  const dir = t.testdir();
+  const dir = tempDir(t);
   const paths: Record<string, string> = {};
   for (const [name, content] of Object.entries(files)) {
     const path = join(dir, name);
