@@ -1,9 +1,6 @@
 #!/usr/bin/env node
-import { runCommand, type Command } from '../gateway/cli/command.js';
-import { startCommand } from '../gateway/cli/cmd-start.js';
-
-/** Every command, by the words that name it (scripts rely on these names). */
-const commands: Command[] = [startCommand];
+import { runCommand } from '../gateway/cli/command.js';
+import { commands } from '../gateway/cli/commands.js';
 
 function help(): string {
   return `hic — HIC secure analysis gateway\n\nCommands:\n${commands.map((c) => `  hic ${c.name.padEnd(22)} ${c.summary}`).join('\n')}\n\nEvery command takes --help.`;

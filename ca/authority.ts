@@ -50,7 +50,8 @@ export function createAuthority(state: AuthorityState): Authority {
     return (publicKey) => issueLeaf(issuer, { kind: 'terminal', subject, altNames, validity, publicKey });
   }
 
-  return {
+  // Frozen: the gateway passes this object around; nobody should swap a method or the CRL URL on it.
+  return Object.freeze<Authority>({
     dir: state.dir,
     crlDistributionUrl: issuer.crlDistributionUrl,
     caBundlePem: () => issuer.certPem + state.rootCertPem,
@@ -96,5 +97,5 @@ export function createAuthority(state: AuthorityState): Authority {
         { now: nowOf(opts?.now), crlNumber: opts?.crlNumber },
       );
     },
-  };
+  });
 }

@@ -35,6 +35,12 @@ export function checkedCsrPublicKey(csrPem: unknown): KeyObject {
   if (csr.modulusBits > MAX_CSR_KEY_BITS) {
     throw new HicError('CA_ERROR', `the CSR key has ${csr.modulusBits} bits; at most ${MAX_CSR_KEY_BITS} are accepted`);
   }
+  // FIPS 186-4 B.3.1: 2^16 < e < 2^256, odd. A tiny exponent (e = 1 in the extreme) makes the self-signature,
+  // and later the TLS handshake signature, forgeable by anyone who has the public key.
+  const e = csr.publicExponent;
+  if (e <= 65536n || e >= 1n << 256n || e % 2n === 0n) {
+    throw new HicError('CA_ERROR', `the CSR key has public exponent ${e}; use 65537`);
+  }
   return csr.publicKey;
 }
 

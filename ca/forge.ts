@@ -48,6 +48,7 @@ export interface ParsedCertificate {
 export interface ParsedCsr {
   readonly publicKey: KeyObject;
   readonly modulusBits: number;
+  readonly publicExponent: bigint;
   readonly signatureAlgorithm: string;
   readonly signatureValid: boolean;
 }
@@ -242,6 +243,7 @@ export function parseCsr(pem: string): ParsedCsr {
   return {
     publicKey: createPublicKey(pki.publicKeyToPem(rsaKey)),
     modulusBits: rsaKey.n.bitLength(),
+    publicExponent: BigInt(`0x${rsaKey.e.toString(16)}`),
     signatureAlgorithm: (pki.oids[algorithmOid] as string | undefined) ?? algorithmOid,
     signatureValid,
   };

@@ -1,6 +1,6 @@
 /**
- * The built-in certificate authority (SPEC AUTH-8): the explicit public surface. Nothing outside `ca/` imports
- * any other file of this folder.
+ * The built-in certificate authority (SPEC AUTH-8): the explicit public surface. Code outside `ca/` imports
+ * from here only; the other files are free to change.
  */
 export { initAuthority, authorityExists } from './init.js';
 export { loadAuthority } from './load.js';

@@ -34,7 +34,9 @@ export function serverNames(
   req: ServerCertificateRequest,
   prefix: string,
 ): { subject: NameAttribute[]; altNames: GeneralName[] } {
-  if (!Array.isArray(req.hostnames)) throw new HicError('CA_ERROR', 'hostnames must be an array');
+  if (typeof req !== 'object' || req === null || !Array.isArray(req.hostnames)) {
+    throw new HicError('CA_ERROR', 'hostnames must be an array');
+  }
   const hostnames = [...new Set(req.hostnames.map(checkHostname))];
   const ips = [...new Set((req.ipAddresses ?? []).map(checkIp))];
   const first = hostnames[0] ?? ips[0];

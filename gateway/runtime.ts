@@ -6,16 +6,22 @@ import type { Clock } from './core/clock.js';
 import { NetworkSet } from './net/cidr.js';
 import { SocketGroups } from './sessions/connection-registry.js';
 import { SessionManager } from './sessions/session-manager.js';
-import type { Stores } from './stores/types.js';
+import type { Project, Stores } from './stores/types.js';
 import type { HicPolicy } from '../policies/policy.js';
 
-/** A project compiled once at start-up: the hot path only calls `networks.has` and `isPolling`. */
+/**
+ * A project compiled once (at start-up and when it changes): the hot path only calls `networks.has`,
+ * `isPolling` and `usableAt`.
+ */
 export interface CompiledProject {
   id: string;
   name: string;
   upstream: string;
   networks: NetworkSet;
   isPolling(path: string): boolean;
+  /** AC-3 / SES-4: inside the usage period and not ended. */
+  usableAt(now: number): boolean;
+  record: Project;
 }
 
 /** Everything the request path and the handlers share: config compiled into lookups, stores, clock, audit. */
@@ -48,7 +54,12 @@ export interface RuntimeParts {
   policy: HicPolicy;
 }
 
-export function compileProject(p: ProjectConfig): CompiledProject {
+/** The project definitions of the config file, as store records (seeded into the store when absent). */
+export function projectFromConfig(p: ProjectConfig, now: number): Project {
+  return { id: p.id, name: p.name ?? p.id, upstream: p.upstream, networks: p.networks, pollingPaths: p.pollingPaths, startsAt: null, endsAt: null, status: 'active', createdAt: now };
+}
+
+export function compileProject(p: Project): CompiledProject {
   const exact = new Set<string>();
   const prefixes: string[] = [];
   for (const pattern of p.pollingPaths) {
@@ -57,11 +68,31 @@ export function compileProject(p: ProjectConfig): CompiledProject {
   }
   return {
     id: p.id,
-    name: p.name ?? p.id,
+    name: p.name,
     upstream: p.upstream.replace(/\/$/, ''),
     networks: new NetworkSet(p.networks),
     isPolling: (path) => exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix)),
+    usableAt: (now) => p.status === 'active' && (p.startsAt === null || now >= p.startsAt) && (p.endsAt === null || now < p.endsAt),
+    record: p,
   };
+}
+
+/**
+ * Loads every project from the store (seeding the config's projects when absent) and swaps the compiled table in
+ * with one assignment, so a request never sees a half-built table.
+ */
+export async function loadProjects(rt: Runtime): Promise<void> {
+  for (const p of rt.config.projects) await rt.stores.projects.create(projectFromConfig(p, rt.clock.now()));
+  const all = await rt.stores.projects.list();
+  rt.projects = new Map(all.map((p) => [p.id, compileProject(p)]));
+}
+
+async function reloadProject(rt: Runtime, id: string): Promise<void> {
+  const p = await rt.stores.projects.get(id);
+  const next = new Map(rt.projects);
+  if (p) next.set(id, compileProject(p));
+  else next.delete(id);
+  rt.projects = next;
 }
 
 export function createRuntime(parts: RuntimeParts): Runtime {
@@ -70,7 +101,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const connections = new SocketGroups();
   const rt: Runtime = {
     ...parts,
-    projects: new Map(config.projects.map((p) => [p.id, compileProject(p)])),
+    projects: new Map(),
     trustedProxies: new NetworkSet(config.server.trustedProxies),
     staffNetworks: new NetworkSet(config.server.staffNetworks),
     sessions,
@@ -79,6 +110,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   stores.events.subscribe((event) => {
     sessions.onEvent(event);
     if (event.type === 'terminal-revoked') connections.destroy(event.fingerprint);
+    if (event.type === 'project-changed') reloadProject(rt, event.project).catch(() => {});
+    if (event.type === 'resync') loadProjects(rt).catch(() => {});
   });
   return rt;
 }

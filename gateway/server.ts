@@ -7,6 +7,7 @@ import { registerApiSession } from './handlers/handler-api-session.js';
 import { registerLoginForm } from './handlers/handler-login-form.js';
 import { registerLogout } from './handlers/handler-logout.js';
 import { registerStatic } from './handlers/handler-static.js';
+import { registerStaffApi } from './handlers/staff-api.js';
 import { sendDenial } from './http/deny-response.js';
 import { wantsJson } from './http/request-kind.js';
 import { GATEWAY_PAGE_HEADERS } from './http/security-headers.js';
@@ -103,6 +104,7 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
     // JSON only: a cross-site HTML form (urlencoded, multipart, text/plain) cannot reach the API (CSRF).
     api.removeContentTypeParser('text/plain');
     registerApiSession(api, rt);
+    registerStaffApi(api, rt);
   });
   await app.register(async (proxy) => registerHttpProxy(proxy, rt));
 

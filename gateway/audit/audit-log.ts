@@ -25,21 +25,24 @@ const DEFAULTS = { checkpointEveryMs: 10_000, checkpointEveryLines: 10_000, maxP
  */
 export async function openAuditLog(opts: AuditOptions): Promise<AuditLog> {
   const cfg = validate(opts);
-  await mkdir(opts.dir, { recursive: true, mode: 0o700 });
+  // mkdir's mode is masked by umask: set it on what we create (LOG-3). An existing audit dir (perhaps a mounted
+  // volume) is left as the operator made it; the instance directory is ours and always 0700.
+  if ((await mkdir(opts.dir, { recursive: true, mode: 0o700 })) !== undefined) await chmod(opts.dir, 0o700);
   const instanceDir = join(opts.dir, opts.instanceId);
   await mkdir(instanceDir, { recursive: true, mode: 0o700 });
-  // mkdir's mode is ignored for directories that already exist and is masked by umask: set it (LOG-3).
   await chmod(instanceDir, 0o700);
   const release = await lockInstance(instanceDir);
+  let log: FileAuditLog | undefined;
   try {
     const { tip, discarded } = await recoverChain(instanceDir);
     const lastN = await recoverCheckpointCount(instanceDir);
     await syncDirectory(instanceDir); // the checkpoint file may just have been created
-    const log = new FileAuditLog(opts, cfg, instanceDir, tip, lastN, release);
+    log = new FileAuditLog(opts, cfg, instanceDir, tip, lastN, release);
     await log.start(discarded.length > 0 ? { event: 'chain-resumed', discarded } : null);
     return log;
   } catch (err) {
-    await release();
+    // close() releases the lock too.
+    await (log ? log.close().catch(() => undefined) : release());
     throw err;
   }
 }

@@ -19,7 +19,10 @@ export interface AuditOptions {
   signingKey: CryptoKey | KeyObject;
   /** Source of every `time` field (LOG-5: trusted clock). Defaults to the system clock. */
   clock?: Clock;
-  /** A checkpoint is signed once this many ms (by `clock`) have passed since the last one. Default 10 000. */
+  /**
+   * A checkpoint is signed when a write finds this many ms (by `clock`) passed since the last one; a real-time
+   * timer of the same period covers a quiet instance. Default 10 000.
+   */
   checkpointEveryMs?: number;
   /** ...or once this many lines were written since the last one. Default 10 000. */
   checkpointEveryLines?: number;

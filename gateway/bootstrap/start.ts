@@ -8,7 +8,7 @@ import { SecretBox } from '../accounts/secret-box.js';
 import type { GatewayConfig } from '../config/types.js';
 import type { AuditPort } from '../core/audit-port.js';
 import { type Clock, systemClock } from '../core/clock.js';
-import { createRuntime, type Runtime } from '../runtime.js';
+import { createRuntime, loadProjects, type Runtime } from '../runtime.js';
 import { buildServer } from '../server.js';
 import { openStores } from '../stores/index.js';
 import type { Stores } from '../stores/types.js';
@@ -55,6 +55,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     hashCost: opts.hashCost ?? DEFAULT_COST,
     policy: loadDefaultPolicy(),
   });
+  await loadProjects(rt);
   const app = await buildServer(rt, {
     cert: readFileSync(config.tls.certFile, 'utf8'),
     key: readFileSync(config.tls.keyFile, 'utf8'),

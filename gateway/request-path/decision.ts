@@ -17,6 +17,7 @@ export type DenyReason =
   | 'session-lifetime-expired'
   | 'session-terminal-mismatch'
   | 'project-unknown'
+  | 'project-inactive'
   | 'project-required'
   | 'origin-mismatch'
   | 'store-unavailable';

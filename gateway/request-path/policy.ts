@@ -9,8 +9,10 @@ import { ALLOW, deny, type Decision } from './decision.js';
  */
 export function checkPolicy(ctx: RequestContext, rt: Runtime): Decision {
   const session = ctx.session!;
+  if (session.project === '') return deny('project-required');
   const project = rt.projects.get(session.project);
   if (!project) return deny('project-unknown');
+  if (!project.usableAt(rt.clock.now())) return deny('project-inactive');
   if (!ctx.terminal!.projects.includes(project.id)) return deny('terminal-not-assigned');
   if (!project.networks.has(ctx.address)) return deny('network-not-approved');
   ctx.project = project;

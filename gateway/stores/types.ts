@@ -88,6 +88,32 @@ export interface TerminalStore {
   list(): Promise<Terminal[]>;
 }
 
+/** An approved study (研究課題): its workspace, approved networks and usage period. */
+export interface Project {
+  id: string;
+  name: string;
+  upstream: string;
+  /** AC-1: approved networks (CIDR). */
+  networks: string[];
+  /** SES-1: background polling routes that do not count as operation. */
+  pollingPaths: string[];
+  /** AC-3: usage period (ms since epoch); null = open. */
+  startsAt: number | null;
+  endsAt: number | null;
+  /** SES-4: 'ended' once the 利用終了書 is processed; records are kept. */
+  status: 'active' | 'ended';
+  endedAt?: number;
+  createdAt: number;
+}
+
+export interface ProjectStore {
+  get(id: string): Promise<Project | null>;
+  put(project: Project): Promise<void>;
+  /** Creates only when absent. */
+  create(project: Project): Promise<boolean>;
+  list(): Promise<Project[]>;
+}
+
 /** Short-lived values: login transactions, one-time guards and counters. */
 export interface EphemeralStore {
   /** Atomic "set if absent" (Redis SET NX): true for the first caller only. */
@@ -106,6 +132,7 @@ export type GatewayEvent =
   | { type: 'session-ended'; session: string; reason: string }
   | { type: 'user-suspended'; user: string; reason: string }
   | { type: 'terminal-revoked'; fingerprint: string; reason: string }
+  | { type: 'project-changed'; project: string }
   /** Local only: the subscription was re-established and news may have been missed. */
   | { type: 'resync' };
 
@@ -118,6 +145,7 @@ export interface Stores {
   sessions: SessionStore;
   accounts: AccountStore;
   terminals: TerminalStore;
+  projects: ProjectStore;
   ephemeral: EphemeralStore;
   events: EventBus;
   /** False while the backing store is unreachable: the request path then fails closed (503). */

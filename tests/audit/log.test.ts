@@ -1,4 +1,5 @@
 import t from 'tap';
+import { KeyObject, generateKeyPairSync, webcrypto } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HicError } from '../../gateway/core/errors.js';
@@ -39,6 +40,7 @@ t.test('files and directories are private', async (t) => {
   const log = await fx.open();
   await log.security({ event: 'x' });
   await log.close();
+  t.equal(statSync(fx.dir).mode & 0o777, 0o700);
   t.equal(statSync(join(fx.dir, 'gw-a')).mode & 0o777, 0o700);
   t.equal(statSync(join(fx.dir, 'gw-a', DAY_FILE)).mode & 0o777, 0o600);
   t.equal(statSync(join(fx.dir, 'gw-a', 'checkpoints.jsonl')).mode & 0o777, 0o600);
@@ -220,8 +222,23 @@ t.test('one instance, one writer', async (t) => {
 
 t.test('options are validated, every error named', async (t) => {
   const fx = await fixture(t.testdir());
-  await t.rejects(fx.open({ instanceId: '../x', checkpointEveryMs: 0, maxPendingAccessRecords: 1.5 }), {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  await t.rejects(
+    fx.open({ instanceId: '../x', signingKey: publicKey, checkpointEveryMs: 0, maxPendingAccessRecords: 1.5 }),
+    { code: 'CONFIG_INVALID', message: /instanceId.*signingKey.*checkpointEveryMs.*maxPendingAccessRecords/ },
+  );
+  await t.rejects(fx.open({ signingKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }), {
     code: 'CONFIG_INVALID',
-    message: /instanceId.*checkpointEveryMs.*maxPendingAccessRecords/,
   });
+});
+
+t.test('a WebCrypto CryptoKey signs checkpoints too', async (t) => {
+  const fx = await fixture(t.testdir());
+  const pair = (await webcrypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const log = await fx.open({ signingKey: pair.privateKey });
+  await log.security({ event: 'x' });
+  await log.close();
+  const pem = KeyObject.from(pair.publicKey).export({ type: 'spki', format: 'pem' }).toString();
+  t.same(await verifyAuditDir(fx.dir, pem), { ok: true, files: 1, lines: 1, findings: [] });
+  t.equal((await verifyAuditDir(fx.dir, fx.publicKeyPem)).findings[0]?.kind, 'bad-checkpoint', 'not with another key');
 });

@@ -102,6 +102,11 @@ t.test('non-RSA keys are refused with a message that says so', async (t) => {
   await t.rejects(ca.signCsr(ed.csrPem, request), { code: 'CA_ERROR', message: /not RSA/ });
 });
 
+t.test('an RSA key with a small public exponent is refused', async (t) => {
+  const { csrPem } = opensslCsr(t, ['-newkey', 'rsa:2048', '-pkeyopt', 'rsa_keygen_pubexp:3', '-subj', '/CN=e3']);
+  await t.rejects(ca.signCsr(csrPem, request), { code: 'CA_ERROR', message: /public exponent 3; use 65537/ });
+});
+
 t.test('a CSR signed with SHA-1 is refused', async (t) => {
   const { csrPem } = opensslCsr(t, ['-newkey', 'rsa:2048', '-sha1', '-subj', '/CN=old']);
   await t.rejects(ca.signCsr(csrPem, request), { code: 'CA_ERROR', message: /sha1WithRSAEncryption; use SHA-256/ });

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../core/clock.js';
 import type {
-  Account, AccountStore, EphemeralStore, EventBus, GatewayEvent, SessionRecord, SessionStore, Stores, Terminal, TerminalStore,
+  Account, AccountStore, EphemeralStore, EventBus, GatewayEvent, Project, ProjectStore, SessionRecord, SessionStore, Stores, Terminal,
+  TerminalStore,
 } from '../types.js';
 
 /** Values with an expiry, checked on read so tests with a manual clock see exact expiry. */
@@ -95,6 +96,25 @@ class MemoryTerminals implements TerminalStore {
   }
 }
 
+class MemoryProjects implements ProjectStore {
+  private readonly projects = new Map<string, Project>();
+  async get(id: string): Promise<Project | null> {
+    const p = this.projects.get(id);
+    return p ? structuredClone(p) : null;
+  }
+  async put(project: Project): Promise<void> {
+    this.projects.set(project.id, structuredClone(project));
+  }
+  async create(project: Project): Promise<boolean> {
+    if (this.projects.has(project.id)) return false;
+    this.projects.set(project.id, structuredClone(project));
+    return true;
+  }
+  async list(): Promise<Project[]> {
+    return [...this.projects.values()].map((p) => structuredClone(p));
+  }
+}
+
 class MemoryEphemeral implements EphemeralStore {
   private readonly values: ExpiringMap<string>;
   constructor(clock: Clock) {
@@ -149,6 +169,7 @@ export function createMemoryStores(clock: Clock): Stores {
     sessions: new MemorySessions(clock),
     accounts: new MemoryAccounts(),
     terminals: new MemoryTerminals(),
+    projects: new MemoryProjects(),
     ephemeral: new MemoryEphemeral(clock),
     events: new MemoryEvents(),
     healthy: () => true,

@@ -3,6 +3,7 @@ import type { Stores } from '../types.js';
 import { RedisAccounts } from './accounts.js';
 import { RedisEphemeral } from './ephemeral.js';
 import { RedisEvents } from './events.js';
+import { RedisProjects } from './projects.js';
 import { RedisSessions } from './sessions.js';
 import { RedisTerminals } from './terminals.js';
 
@@ -36,6 +37,7 @@ export async function createRedisStores(opts: RedisStoreOptions): Promise<Stores
     sessions: new RedisSessions(redis, opts.prefix),
     accounts: new RedisAccounts(redis, opts.prefix),
     terminals: new RedisTerminals(redis, opts.prefix),
+    projects: new RedisProjects(redis, opts.prefix),
     ephemeral: new RedisEphemeral(redis, opts.prefix),
     events,
     healthy: () => redis.status === 'ready' && subscriber.status === 'ready',

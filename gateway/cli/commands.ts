@@ -1,0 +1,5 @@
+import type { Command } from './command.js';
+import { startCommand } from './cmd-start.js';
+
+/** Every command, by the words that name it (scripts rely on these names). Each area adds its commands here. */
+export const commands: Command[] = [startCommand];
