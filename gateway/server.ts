@@ -5,7 +5,10 @@ import type { TLSSocket } from 'node:tls';
 import { errorCatalogue, isHicError } from './core/errors.js';
 import { registerApiSession } from './handlers/handler-api-session.js';
 import { registerLoginForm } from './handlers/handler-login-form.js';
+import { registerEnrol } from './handlers/handler-enrol.js';
 import { registerLogout } from './handlers/handler-logout.js';
+import { registerPassword } from './handlers/handler-password.js';
+import { registerReset } from './handlers/handler-reset.js';
 import { registerStatic } from './handlers/handler-static.js';
 import { registerStaffApi } from './handlers/staff-api.js';
 import { sendDenial } from './http/deny-response.js';
@@ -94,17 +97,25 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
     return reply.code(healthy ? 200 : 503).header('cache-control', 'no-store').send({ status: healthy ? 'ok' : 'store-unavailable' });
   });
 
-  await app.register(async (pages) => {
-    await pages.register(formbody);
-    registerStatic(pages);
-    registerLoginForm(pages, rt);
-    registerLogout(pages, rt);
-  });
-  await app.register(async (api) => {
-    // JSON only: a cross-site HTML form (urlencoded, multipart, text/plain) cannot reach the API (CSRF).
-    api.removeContentTypeParser('text/plain');
-    registerApiSession(api, rt);
-    registerStaffApi(api, rt);
+  // Two scopes: pages take HTML forms (CSRF token checked per form); the API takes JSON only, so a cross-site
+  // HTML form (urlencoded, multipart, text/plain) cannot reach it (CSRF).
+  await app.register(async (gateway) => {
+    let api!: FastifyInstance;
+    await gateway.register(async (scope) => {
+      scope.removeContentTypeParser('text/plain');
+      api = scope;
+      registerApiSession(scope, rt);
+      registerStaffApi(scope, rt);
+    });
+    await gateway.register(async (pages) => {
+      await pages.register(formbody);
+      registerStatic(pages);
+      registerLoginForm(pages, rt);
+      registerLogout(pages, rt);
+      registerPassword(pages, api, rt);
+      registerEnrol(pages, api, rt);
+      registerReset(pages, api, rt);
+    });
   });
   await app.register(async (proxy) => registerHttpProxy(proxy, rt));
 

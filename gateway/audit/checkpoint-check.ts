@@ -11,6 +11,8 @@ import type { Checkpoint, Finding } from './types.js';
 export interface VerifiedCheckpoint {
   cp: Omit<Checkpoint, 'jws'>;
   line: number;
+  /** Known only from a copy published elsewhere (Redis), not from `checkpoints.jsonl`; `line` is then 0. */
+  external?: boolean;
 }
 
 const REASONS = new Set(['interval', 'open', 'close']);
@@ -63,7 +65,10 @@ export async function loadCheckpoints(
   return sound;
 }
 
-/** The checkpoint on one line, or why it is not one. Messages stay generic: they say what failed, not how. */
+/**
+ * The checkpoint on one line (`{"jws":"..."}`), or why it is not one. Messages stay generic: they say what
+ * failed, not how.
+ */
 async function verifyOne(
   text: string,
   instance: string,
@@ -105,6 +110,18 @@ async function verifyOne(
     return 'signed payload is malformed';
   }
   return { instance, seq, hash, file, time, n, reason: reason as Checkpoint['reason'] };
+}
+
+/**
+ * Verifies one compact JWS published outside the audit dir (signature, `typ`, instance, payload shape): the
+ * checkpoint, or why it is not one.
+ */
+export function verifyCheckpointJws(
+  jws: string,
+  instance: string,
+  publicKey: KeyObject,
+): Promise<Omit<Checkpoint, 'jws'> | string> {
+  return verifyOne(JSON.stringify({ jws }), instance, publicKey);
 }
 
 function isPositiveInt(v: unknown): v is number {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { HicError } from '../core/errors.js';
 import { ChainChecker, type ChainEntry } from './chain-checker.js';
 import { loadCheckpoints, type VerifiedCheckpoint } from './checkpoint-check.js';
+import { describeCheckpoint, externalSource, mergeExternal } from './external-checkpoints.js';
 import { CHECKPOINT_FILE, hashLine, isDayFile, isHash } from './line-format.js';
 import { readRawLines } from './line-reader.js';
 import type { Finding, VerifyResult } from './types.js';
@@ -13,10 +14,12 @@ import type { Finding, VerifyResult } from './types.js';
  * in date order as one chain, its checkpoints are checked against the public key and against the lines they
  * attest. Every finding names a file (relative to `dir`) and a line; an untouched log yields none.
  *
- * What it cannot see: lines appended after the last checkpoint of a running or crashed instance, and a log cut
- * together with the end of `checkpoints.jsonl`. Compare with checkpoints published elsewhere (onCheckpoint).
+ * What the files alone cannot show: lines appended after the last checkpoint of a running or crashed instance,
+ * and a log cut together with the end of `checkpoints.jsonl`. Pass the checkpoints published elsewhere
+ * (`opts.external`, e.g. read from Redis) and such a cut is reported too, with the first missing line; an
+ * instance that published checkpoints but has no directory any more is reported as deleted.
  */
-export async function verifyAuditDir(dir: string, publicKeyPem: string): Promise<VerifyResult> {
+export async function verifyAuditDir(dir: string, publicKeyPem: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
   let publicKey: KeyObject;
   try {
     publicKey = createPublicKey(publicKeyPem);
@@ -25,25 +28,46 @@ export async function verifyAuditDir(dir: string, publicKeyPem: string): Promise
   }
   const result: VerifyResult = { ok: true, files: 0, lines: 0, findings: [] };
   const entries = await readdir(dir, { withFileTypes: true });
-  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => cmp(a.name, b.name))) {
-    await verifyInstance(dir, entry.name, publicKey, result);
+  const external = opts.external ?? new Map<string, readonly string[]>();
+  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  for (const name of dirs.sort(cmp)) await verifyInstance(dir, name, publicKey, result, external.get(name) ?? []);
+  for (const [instance, published] of external) {
+    if (dirs.includes(instance) || published.length === 0) continue;
+    result.findings.push({
+      file: instance,
+      line: 0,
+      kind: 'deleted',
+      detail: `instance directory is missing, but ${published.length} of its checkpoints were published (${externalSource(instance)})`,
+    });
   }
   result.findings = dedupe(result.findings);
   result.ok = result.findings.length === 0;
   return result;
 }
 
-async function verifyInstance(dir: string, instance: string, key: KeyObject, result: VerifyResult): Promise<void> {
+/** Options of {@link verifyAuditDir}. */
+export interface VerifyOptions {
+  /** Checkpoints published off the audit host: compact JWS by instance id, oldest first (LOG-3). */
+  external?: ReadonlyMap<string, readonly string[]>;
+}
+
+async function verifyInstance(
+  dir: string,
+  instance: string,
+  key: KeyObject,
+  result: VerifyResult,
+  published: readonly string[],
+): Promise<void> {
   const names = (await readdir(join(dir, instance))).filter(isDayFile).sort(cmp);
   const findings = result.findings;
   const report = (f: Finding): void => void findings.push(f);
   const checkpoints = await loadCheckpoints(dir, instance, key, report);
   if (checkpoints === null) {
     // No checkpoint file: not an instance directory (e.g. the keys dir), unless it holds day files.
-    if (names.length === 0) return;
+    if (names.length === 0 && published.length === 0) return;
     report({ file: `${instance}/${CHECKPOINT_FILE}`, line: 0, kind: 'deleted', detail: 'checkpoint file is missing' });
   }
-  const cps = checkpoints ?? [];
+  const cps = published.length > 0 ? await mergeExternal(instance, checkpoints ?? [], published, key, report) : (checkpoints ?? []);
   const bySeq = new Map<number, VerifiedCheckpoint[]>();
   for (const v of cps) bySeq.set(v.cp.seq, [...(bySeq.get(v.cp.seq) ?? []), v]);
   const final = cps.at(-1)?.cp.reason === 'close' ? cps.at(-1) : undefined;
@@ -56,7 +80,7 @@ async function verifyInstance(dir: string, instance: string, key: KeyObject, res
           file: e.file,
           line: e.line,
           kind: 'altered',
-          detail: `checkpoint #${v.cp.n} (${CHECKPOINT_FILE} line ${v.line}) attests another line for seq ${e.seq}`,
+          detail: `${describeCheckpoint(v)} attests another line for seq ${e.seq}`,
         });
       }
     }
@@ -95,7 +119,7 @@ async function verifyInstance(dir: string, instance: string, key: KeyObject, res
       file: `${instance}/${beyond.cp.file}`,
       line: count === undefined ? 0 : count + 1,
       kind: count === undefined ? 'deleted' : 'truncated',
-      detail: `checkpoint #${beyond.cp.n} attests seq ${beyond.cp.seq} but the chain ends at seq ${checker.endSeq}`,
+      detail: `${describeCheckpoint(beyond)} attests seq ${beyond.cp.seq} but the chain ends at seq ${checker.endSeq}`,
     });
   }
   const lastAfterClose = afterClose as ChainEntry | null; // assigned in the callback above

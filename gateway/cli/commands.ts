@@ -1,5 +1,7 @@
 import type { Command } from './command.js';
+import { projectCommands } from './cmd-project.js';
 import { startCommand } from './cmd-start.js';
+import { userCommands } from './cmd-user.js';
 
 /** Every command, by the words that name it (scripts rely on these names). Each area adds its commands here. */
-export const commands: Command[] = [startCommand];
+export const commands: Command[] = [startCommand, ...userCommands, ...projectCommands];

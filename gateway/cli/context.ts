@@ -9,6 +9,8 @@ import { type Clock, systemClock } from '../core/clock.js';
 import { HicError } from '../core/errors.js';
 import { createMemoryStores } from '../stores/memory/index.js';
 import { createRedisStores } from '../stores/redis/index.js';
+import { loadDefaultPolicy, type HicPolicy } from '../../policies/policy.js';
+import { SessionManager } from '../sessions/session-manager.js';
 import type { Stores } from '../stores/types.js';
 import { stateDir } from './command.js';
 
@@ -20,6 +22,9 @@ export interface CliContext {
   clock: Clock;
   secretBox: SecretBox;
   hashCost: HashCost;
+  policy: HicPolicy;
+  /** Ends sessions on every gateway instance (through the store's pub/sub). */
+  sessions: SessionManager;
   /** The operator running the command, for the audit record (HIC_OPERATOR, else the OS user). */
   operator: string;
   close(): Promise<void>;
@@ -51,15 +56,20 @@ export async function openCliContext(opts: { needsStore?: boolean } = {}): Promi
     flush: () => log.flush(),
     close: () => log.close(),
   };
+  const policy = loadDefaultPolicy();
+  const sessions = new SessionManager(stores, clock, audit, { ...policy.session, touchIntervalSeconds: 5, cacheSeconds: 0 });
   return {
     home,
     stores,
     audit,
     clock,
     secretBox,
+    policy,
+    sessions,
     hashCost: DEFAULT_COST,
     operator: process.env.HIC_OPERATOR ?? process.env.USER ?? 'operator',
     close: async () => {
+      sessions.close();
       await log.close();
       await stores.close();
     },

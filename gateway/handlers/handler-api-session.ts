@@ -14,11 +14,11 @@ const loginSchema = {
   body: {
     type: 'object',
     additionalProperties: false,
-    required: ['username', 'password', 'totp'],
+    required: ['username', 'password'],
     properties: {
       username: { type: 'string', minLength: 1, maxLength: 64 },
       password: { type: 'string', minLength: 1, maxLength: 1024 },
-      totp: { type: 'string', minLength: 6, maxLength: 8 },
+      totp: { type: 'string', maxLength: 8 },
     },
   },
 } as const;
@@ -31,17 +31,25 @@ const loginSchema = {
 export function registerApiSession(app: FastifyInstance, rt: Runtime): void {
   const login = new LoginService(rt);
 
-  app.post<{ Body: { username: string; password: string; totp: string } }>('/_hic/api/session', { schema: loginSchema }, async (req, reply) => {
+  app.post<{ Body: { username: string; password: string; totp?: string } }>('/_hic/api/session', { schema: loginSchema }, async (req, reply) => {
     const origin = loginOrigin(req);
-    const { username, password, totp } = req.body;
+    const { username, password, totp = '' } = req.body;
     const outcome = await login.checkPassword(username, password, origin);
-    if (!outcome.ok || !(await login.checkTotp(outcome.account, totp, origin))) return fail(reply, 'LOGIN_FAILED');
+    if (!outcome.ok) return fail(reply, outcome.rateLimited ? 'RATE_LIMITED' : 'LOGIN_FAILED');
+    // First login without an authenticator: a restricted session that can only change the password and enrol.
+    if (outcome.next === 'totp' && !(await login.checkTotp(outcome.account, totp, origin))) return fail(reply, 'LOGIN_FAILED');
     const { token, record } = await login.startSession(outcome.account, origin, 'api');
     return reply
       .code(201)
       .header('set-cookie', hostCookie(SESSION_COOKIE, token))
       .header('cache-control', 'no-store')
-      .send({ user: record.user, project: record.project, roles: record.roles, expiresAt: new Date(record.expiresAt).toISOString() });
+      .send({
+        user: record.user,
+        project: record.project,
+        roles: record.roles,
+        expiresAt: new Date(record.expiresAt).toISOString(),
+        ...(record.restriction ? { restriction: record.restriction } : {}),
+      });
   });
 
   app.get('/_hic/api/session', async (req, reply) => {
@@ -55,6 +63,7 @@ export function registerApiSession(app: FastifyInstance, rt: Runtime): void {
       roles: found.roles,
       terminalId: found.terminalId,
       loginAt: new Date(found.createdAt).toISOString(),
+      ...(found.restriction ? { restriction: found.restriction } : {}),
       expiresAt: new Date(found.expiresAt).toISOString(),
     });
   });

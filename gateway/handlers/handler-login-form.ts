@@ -75,7 +75,14 @@ export function registerLoginForm(app: FastifyInstance, rt: Runtime): void {
     const { username = '', password = '' } = req.body ?? {};
     const origin = loginOrigin(req);
     const outcome = await login.checkPassword(String(username), String(password), origin);
-    if (!outcome.ok) return html(reply, 401, passwordForm(lang, csrfToken(req, reply), next, notice('error', text.loginFailed[lang])));
+    if (!outcome.ok) {
+      const status = outcome.rateLimited ? 429 : 401;
+      return html(reply, status, passwordForm(lang, csrfToken(req, reply), next, notice('error', text.loginFailed[lang])));
+    }
+    if (outcome.next === 'set-up') {
+      const { token } = await login.startSession(outcome.account, origin, 'form');
+      return reply.code(303).header('set-cookie', hostCookie(SESSION_COOKIE, token)).header('location', '/_hic/password').send();
+    }
     const pendingId = randomBytes(24).toString('base64url');
     const pending: PendingLogin = { username: outcome.account.username, fingerprint: origin.fingerprint, next };
     await rt.stores.ephemeral.put(`login:${pendingId}`, JSON.stringify(pending), PENDING_MS);
@@ -106,14 +113,14 @@ export function registerLoginForm(app: FastifyInstance, rt: Runtime): void {
     const ok = account !== null && (await login.checkTotp(account, String(req.body?.code ?? ''), origin));
     if (!ok) return html(reply, 401, totpForm(lang, csrfToken(req, reply), notice('error', text.loginFailed[lang])));
     await rt.stores.ephemeral.delete(`login:${pendingId}`);
-    const { token } = await login.startSession(account, origin, 'form');
+    const { token, record } = await login.startSession(account, origin, 'form');
     return reply
       .code(303)
       .header('set-cookie', [
         hostCookie(SESSION_COOKIE, token),
         clearCookie(LOGIN_COOKIE),
       ])
-      .header('location', pending.next)
+      .header('location', record.restriction ? '/_hic/password' : pending.next)
       .send();
   });
 }

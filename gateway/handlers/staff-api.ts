@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
+import { registerUsersApi } from './handler-api-users.js';
 
 /**
  * Staff API areas under /_hic/api/, each authorised by role (http/staff-auth.ts) and audited. Each area adds
  * its own `register…` call here.
  */
-export function registerStaffApi(_app: FastifyInstance, _rt: Runtime): void {}
+export function registerStaffApi(app: FastifyInstance, rt: Runtime): void {
+  registerUsersApi(app, rt);
+}

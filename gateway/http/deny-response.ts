@@ -20,6 +20,9 @@ export function sendDenial(req: FastifyRequest, reply: FastifyReply, decision: E
     const idle = decision.reason === 'session-idle-expired' ? '&idle=1' : '';
     return reply.code(302).header('location', `/_hic/login?next=${next}${idle}`).header('cache-control', 'no-store').send();
   }
+  if (decision.reason === 'password-change-required' && !json) {
+    return reply.code(302).header('location', '/_hic/password').header('cache-control', 'no-store').send();
+  }
   const code = decision.status === 401 ? 'NOT_AUTHENTICATED' : decision.status === 503 ? 'STORE_UNAVAILABLE' : 'FORBIDDEN';
   if (json) {
     const body: Record<string, string> = { error: code, message: errorCatalogue[code].message };

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorCatalogue } from '../core/errors.js';
 import type { Runtime } from '../runtime.js';
-import { readCookie, SESSION_COOKIE } from '../sessions/cookies.js';
+import { currentSession } from './current-session.js';
 import type { Role, SessionRecord } from '../stores/types.js';
 
 /**
@@ -10,22 +10,17 @@ import type { Role, SessionRecord } from '../stores/types.js';
  * Returns the session, or null when the reply has been sent.
  */
 export async function requireRole(rt: Runtime, req: FastifyRequest, reply: FastifyReply, roles: readonly Role[], action: string): Promise<SessionRecord | null> {
-  const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-  const found = token ? await rt.sessions.resolve(token) : null;
-  if (found === 'unavailable') {
-    reply.code(503).send({ error: 'STORE_UNAVAILABLE', message: errorCatalogue.STORE_UNAVAILABLE.message });
+  const current = await currentSession(rt, req);
+  if (current.session === null) {
+    if (current.unavailable) reply.code(503).send({ error: 'STORE_UNAVAILABLE', message: errorCatalogue.STORE_UNAVAILABLE.message });
+    else reply.code(401).send({ error: 'NOT_AUTHENTICATED', message: errorCatalogue.NOT_AUTHENTICATED.message });
     return null;
   }
-  if (!found || found.terminal !== req.hic.fingerprint) {
-    reply.code(401).send({ error: 'NOT_AUTHENTICATED', message: errorCatalogue.NOT_AUTHENTICATED.message });
+  const found = current.session;
+  if (found.restriction) {
+    reply.code(403).send({ error: 'FORBIDDEN', message: 'Change your password first.', reason: 'password-change-required' });
     return null;
   }
-  const activity = await rt.sessions.checkActivity(token!, found, true);
-  if (activity !== 'active') {
-    reply.code(401).send({ error: 'NOT_AUTHENTICATED', message: errorCatalogue.NOT_AUTHENTICATED.message });
-    return null;
-  }
-  req.hic.session = found;
   if (!found.roles.some((r) => roles.includes(r))) {
     await rt.audit.security({ event: 'staff-action-refused', action, by: found.user, roles: found.roles, required: roles, session: found.id, terminal: found.terminal, address: req.hic.address });
     reply.code(403).send({ error: 'FORBIDDEN', message: errorCatalogue.FORBIDDEN.message });

@@ -1,3 +1,4 @@
+import { isPasswordExpired } from '../accounts/password-expiry.js';
 import { verifyPassword } from '../accounts/password-hash.js';
 import { verifyTotp } from '../accounts/totp.js';
 import type { Runtime } from '../runtime.js';
@@ -10,7 +11,15 @@ export interface LoginOrigin {
   address: string;
 }
 
-export type PasswordOutcome = { ok: true; account: Account } | { ok: false };
+/**
+ * After a correct password: `totp` — ask for the code; `set-up` — no authenticator yet (first login): a
+ * restricted session that can only change the password and enrol (AUTH-2).
+ */
+export type PasswordOutcome = { ok: true; account: Account; next: 'totp' | 'set-up' } | { ok: false; rateLimited?: boolean };
+
+/** Per-address failed logins in a window before the address is slowed down and an alert raised (AUTH-4 abuse). */
+const ADDRESS_FAILURE_LIMIT = 20;
+const ADDRESS_WINDOW_MS = 10 * 60_000;
 
 /** A year: failures stay counted until a success or the helpdesk (AUTH-4: no automatic unlock). */
 const FAILURE_WINDOW_MS = 365 * 24 * 3600 * 1000;
@@ -26,25 +35,40 @@ export class LoginService {
 
   async checkPassword(username: string, password: string, origin: LoginOrigin): Promise<PasswordOutcome> {
     const { rt } = this;
+    // One address cannot try its way through many accounts unnoticed: past the limit it is refused and alerted.
+    const addressFailures = Number((await rt.stores.ephemeral.get(`fail:address:${origin.address}`)) ?? '0');
+    if (addressFailures >= ADDRESS_FAILURE_LIMIT) {
+      await rt.audit.security({ event: 'login-failed', stage: 'password', reason: 'address-rate-limited', user: username, terminalId: origin.terminal.id, terminal: origin.fingerprint, address: origin.address });
+      return { ok: false, rateLimited: true };
+    }
     const account = /^[A-Za-z0-9._@-]{1,64}$/.test(username) ? await rt.stores.accounts.get(username) : null;
     // Unknown users cost one argon2 verification too (no user enumeration by timing).
     const passwordOk = await verifyPassword(account?.passwordHash, password, rt.hashCost);
     const base = { user: username, terminalId: origin.terminal.id, terminal: origin.fingerprint, address: origin.address };
     if (!account) {
+      await this.countAddressFailure(origin);
       await rt.audit.security({ event: 'login-failed', stage: 'password', reason: 'unknown-user', ...base });
       return { ok: false };
     }
-    const refusal = this.refusalFor(account, origin);
+    const refusal = this.refusalFor(account, origin) ?? (passwordOk ? this.initialPasswordRefusal(account) : null);
     if (refusal) {
+      if (!passwordOk) await this.countAddressFailure(origin);
       await rt.audit.security({ event: 'login-failed', stage: 'password', reason: refusal, passwordOk, ...base });
       return { ok: false };
     }
     if (!passwordOk) {
+      await this.countAddressFailure(origin);
       await this.countFailure(account, 'password', base);
       return { ok: false };
     }
     await rt.stores.ephemeral.delete(`fail:password:${account.username}`);
-    return { ok: true, account };
+    if (account.passwordMeta.initial) {
+      // The issued password works once (AUTH-2): from now on only the forced change can follow.
+      account.passwordMeta = { ...account.passwordMeta, initialUsedAt: rt.clock.now() };
+      await rt.stores.accounts.put(account);
+      await rt.audit.security({ event: 'initial-password-used', ...base });
+    }
+    return { ok: true, account, next: account.totpEnrolled ? 'totp' : 'set-up' };
   }
 
   /** Verifies the code and consumes it: a code is accepted once only (atomic SET NX on user + time step). */
@@ -71,9 +95,13 @@ export class LoginService {
     return true;
   }
 
-  /** Creates the session (fresh id, bound to user, project and terminal) and records the login durably. */
+  /**
+   * Creates the session (fresh id, bound to user, project and terminal) and records the login durably. An initial
+   * or expired password, or a missing authenticator, gives a restricted session (AUTH-2, AUTH-3).
+   */
   async startSession(account: Account, origin: LoginOrigin, via: 'form' | 'api'): Promise<{ token: string; record: SessionRecord }> {
     const { rt } = this;
+    const restriction = this.restrictionFor(account);
     const created = await rt.sessions.create({
       user: account.username,
       project: account.project ?? '',
@@ -81,6 +109,7 @@ export class LoginService {
       terminal: origin.fingerprint,
       terminalId: origin.terminal.id,
       address: origin.address,
+      ...(restriction ? { restriction } : {}),
     });
     await rt.audit.security({
       event: 'login-success',
@@ -92,14 +121,63 @@ export class LoginService {
       terminalId: origin.terminal.id,
       terminal: origin.fingerprint,
       address: origin.address,
+      ...(restriction ? { restriction } : {}),
     });
     return created;
   }
 
+  /**
+   * After a set-up step (password changed, authenticator enrolled): the restricted session is replaced by a new
+   * one with a fresh id — restricted further if something is still missing, full otherwise.
+   */
+  async continueSession(old: SessionRecord, username: string): Promise<{ token: string; record: SessionRecord }> {
+    const { rt } = this;
+    const account = (await rt.stores.accounts.get(username))!;
+    await rt.sessions.end(old.id, 'set-up-step', username);
+    const restriction = this.restrictionFor(account);
+    const created = await rt.sessions.create({
+      user: old.user,
+      project: old.project,
+      roles: account.roles,
+      terminal: old.terminal,
+      terminalId: old.terminalId,
+      address: old.address,
+      ...(restriction ? { restriction } : {}),
+    });
+    await rt.audit.security({ event: 'login-success', via: 'set-up', user: old.user, session: created.record.id, project: old.project, terminalId: old.terminalId, terminal: old.terminal, address: old.address, restriction });
+    return created;
+  }
+
+  /** What the account must finish before a full session (null: nothing). */
+  restrictionFor(account: Account): 'password-change' | 'totp-enrolment' | null {
+    if (account.passwordMeta.initial || isPasswordExpired(account.passwordMeta, this.rt.policy.password, this.rt.clock)) return 'password-change';
+    if (!account.totpEnrolled) return 'totp-enrolment';
+    return null;
+  }
+
+  /** An issued password is refused once used or after its validity (default 14 days). */
+  private initialPasswordRefusal(account: Account): string | null {
+    if (!account.passwordMeta.initial) return null;
+    if (account.passwordMeta.initialUsedAt !== undefined) return 'initial-password-used';
+    if (isPasswordExpired(account.passwordMeta, this.rt.policy.password, this.rt.clock)) return 'initial-password-expired';
+    return null;
+  }
+
+  private async countAddressFailure(origin: LoginOrigin): Promise<void> {
+    const n = await this.rt.stores.ephemeral.increment(`fail:address:${origin.address}`, ADDRESS_WINDOW_MS);
+    if (n === ADDRESS_FAILURE_LIMIT) {
+      await this.rt.audit.security({ event: 'alert', type: 'failed-login-burst', address: origin.address, terminalId: origin.terminal.id, failures: n, windowSeconds: ADDRESS_WINDOW_MS / 1000 });
+    }
+  }
+
   /** Reasons an account may not log in at all, whatever the password (AUTH-4, SES-3, AC-2). */
-  private refusalFor(account: Account, origin: LoginOrigin): string | null {
+  refusalFor(account: Account, origin: LoginOrigin): string | null {
     if (account.lockedAt !== null) return 'account-locked';
     if (account.status !== 'active') return 'account-suspended';
+    if (account.project !== null) {
+      const project = this.rt.projects.get(account.project);
+      if (!project || !project.usableAt(this.rt.clock.now())) return 'outside-usage-period';
+    }
     if (account.project !== null && !origin.terminal.projects.includes(account.project)) return 'terminal-not-assigned';
     if (account.project === null && origin.terminal.projects.length > 0) return 'terminal-not-for-staff';
     return null;
@@ -109,7 +187,8 @@ export class LoginService {
     const { rt } = this;
     const limit = stage === 'password' ? rt.policy.lockout.maxPasswordFailures : rt.policy.lockout.maxTotpFailures;
     const count = await rt.stores.ephemeral.increment(`fail:${stage}:${account.username}`, FAILURE_WINDOW_MS);
-    await rt.audit.security({ event: 'login-failed', stage, reason: `wrong-${stage}`, failures: count, ...base });
+    // Attempts that raced past the limit are recorded as such, not as further counted failures.
+    await rt.audit.security({ event: 'login-failed', stage, reason: count > limit ? 'account-locked' : `wrong-${stage}`, failures: count, ...base });
     // Exactly one attempt sees count === limit, however many race: that one locks.
     if (count === limit) {
       const latest = (await rt.stores.accounts.get(account.username)) ?? account;

@@ -70,4 +70,8 @@ export const denialText: Record<string, Record<Lang, string>> = {
     en: 'This session was started on another terminal. Please log in again.',
   },
   'store-unavailable': text.unavailable,
+  'password-change-required': {
+    ja: 'パスワードの変更（初回は認証アプリの登録も）が必要です。/_hic/password から手続きしてください。',
+    en: 'You must change your password (and, the first time, enrol your authenticator) at /_hic/password.',
+  },
 };

@@ -18,6 +18,7 @@ export type DenyReason =
   | 'session-terminal-mismatch'
   | 'project-unknown'
   | 'project-inactive'
+  | 'password-change-required'
   | 'project-required'
   | 'origin-mismatch'
   | 'store-unavailable';

@@ -9,6 +9,7 @@ import { ALLOW, deny, type Decision } from './decision.js';
  */
 export function checkPolicy(ctx: RequestContext, rt: Runtime): Decision {
   const session = ctx.session!;
+  if (session.restriction) return deny('password-change-required');
   if (session.project === '') return deny('project-required');
   const project = rt.projects.get(session.project);
   if (!project) return deny('project-unknown');

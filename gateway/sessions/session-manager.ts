@@ -19,6 +19,7 @@ export interface NewSession {
   terminal: string;
   terminalId: string;
   address: string;
+  restriction?: SessionRecord['restriction'];
 }
 
 /**
@@ -152,6 +153,16 @@ export class SessionManager {
     const ids = await this.stores.sessions.listByUser(user);
     for (const id of ids) await this.end(id, reason, by);
     await this.stores.events.publish({ type: 'user-suspended', user, reason });
+    return ids.length;
+  }
+
+  /**
+   * Ends every session made with one terminal certificate, on every instance (revocation or renewal: HIC GL
+   * 第5-4-ii-②). The caller publishes 'terminal-revoked' first, so open connections are already being cut.
+   */
+  async endAllForTerminal(fingerprint: string, reason: string, by?: string): Promise<number> {
+    const ids = await this.stores.sessions.listByTerminal(fingerprint);
+    for (const id of ids) await this.end(id, reason, by);
     return ids.length;
   }
 

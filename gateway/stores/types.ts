@@ -20,6 +20,11 @@ export interface SessionRecord {
   lastActiveAt: number;
   /** Absolute end of the session, whatever the activity. */
   expiresAt: number;
+  /**
+   * A session that may only finish the account's set-up (AUTH-2): change the password, then enrol the
+   * authenticator. Nothing else is reachable until a full session replaces it.
+   */
+  restriction?: 'password-change' | 'totp-enrolment';
 }
 
 export interface SessionStore {
@@ -30,6 +35,8 @@ export interface SessionStore {
   /** Removes the session and returns what it was (null when already gone). */
   delete(id: string): Promise<SessionRecord | null>;
   listByUser(user: string): Promise<string[]>;
+  /** Ids of the live sessions made with one terminal certificate (revocation ends them: HIC GL 第5-4-ii-②). */
+  listByTerminal(fingerprint: string): Promise<string[]>;
 }
 
 export interface PasswordMeta {
@@ -38,6 +45,19 @@ export interface PasswordMeta {
   hasAllClasses: boolean;
   /** An issued password: works once, to reach the forced change (AUTH-2). */
   initial: boolean;
+  /** When an initial password was used (it does not work a second time). */
+  initialUsedAt?: number;
+}
+
+/** One identity check made by the helpdesk before acting for a user (AUTH-5, LOG-6: 本人確認の台帳). */
+export interface IdentityCheck {
+  id: string;
+  verifiedBy: string;
+  at: number;
+  method: string;
+  document: string;
+  reference?: string;
+  action: string;
 }
 
 export interface Account {
@@ -56,6 +76,10 @@ export interface Account {
   totpEnrolled: boolean;
   lockedAt: number | null;
   createdAt: number;
+  /** Ledger of identity checks for this account, newest last (the audit log holds the durable copy). */
+  identityChecks?: IdentityCheck[];
+  suspendedAt?: number;
+  suspensionReason?: string;
 }
 
 export interface AccountStore {
@@ -64,6 +88,25 @@ export interface AccountStore {
   /** Creates only when absent; false when the username is taken. */
   create(account: Account): Promise<boolean>;
   list(): Promise<Account[]>;
+}
+
+/**
+ * One certificate a terminal has held. The register keeps every one, newest last, so the ledger shows the whole
+ * history (HIC GL 第5-1) and the CRL can list superseded and revoked serials (RFC 5280 5.1.2.6).
+ */
+export interface TerminalCertificate {
+  serial: string;
+  fingerprint: string;
+  notBefore: number;
+  notAfter: number;
+  issuedAt: number;
+  issuedBy: string;
+  /** 'pkcs12': key made by the gateway's CA; 'csr': key made on the terminal; 'registered': recorded only. */
+  method: 'pkcs12' | 'csr' | 'registered';
+  /** 'superseded' by a renewal, or 'revoked'; either way on the CRL. */
+  status: 'current' | 'superseded' | 'revoked';
+  revokedAt?: number;
+  revocationReason?: string;
 }
 
 export interface Terminal {
@@ -79,13 +122,54 @@ export interface Terminal {
   registeredAt: number;
   revokedAt?: number;
   revocationReason?: string;
+  /** When the terminal's administrator asked for the certificate (the register's 申請日). */
+  requestedAt?: number;
+  /** notBefore of the current certificate. */
+  validFrom?: number;
+  /** Every certificate of this terminal, newest last (the current one included). */
+  certificates?: TerminalCertificate[];
+  /** Free text recorded with the last register change (e.g. why it was revoked). */
+  note?: string;
+  /** Bumped by every `replace`; absent means 0. */
+  revision?: number;
 }
 
 export interface TerminalStore {
   get(id: string): Promise<Terminal | null>;
+  /** Only the terminal whose *current* certificate has this fingerprint. */
   getByFingerprint(fingerprint: string): Promise<Terminal | null>;
+  /** Unconditional write (demo seeding); prefer `create` / `replace`. */
   put(terminal: Terminal): Promise<void>;
+  /** Creates only when the id is free; false when it is taken (duplicate terminal id). */
+  create(terminal: Terminal): Promise<boolean>;
+  /**
+   * Compare-and-set: writes `terminal` with revision `expectedRevision + 1` only when the stored entry still has
+   * `expectedRevision`; false otherwise (a concurrent revoke and renew cannot undo each other).
+   */
+  replace(terminal: Terminal, expectedRevision: number): Promise<boolean>;
   list(): Promise<Terminal[]>;
+}
+
+/** The signed CRL of the issuing CA as last published (RFC 5280 5), shared by every instance. */
+export interface StoredCrl {
+  /** cRLNumber (RFC 5280 5.2.3). */
+  number: number;
+  pem: string;
+  thisUpdate: number;
+  nextUpdate: number;
+  /** How many serials it lists. */
+  entries: number;
+}
+
+export interface CrlStore {
+  /**
+   * A fresh cRLNumber, larger than every one handed out before and at least `floor` (seconds since the epoch),
+   * so numbers keep growing even if the store is ever emptied (RFC 5280 5.2.3: monotonically increasing).
+   */
+  nextNumber(floor: number): Promise<number>;
+  get(): Promise<StoredCrl | null>;
+  /** Stores the CRL only when its number is larger than the stored one (a slow writer cannot roll back). */
+  put(crl: StoredCrl): Promise<boolean>;
 }
 
 /** An approved study (研究課題): its workspace, approved networks and usage period. */
@@ -141,6 +225,17 @@ export interface EventBus {
   subscribe(handler: (event: GatewayEvent) => void): () => void;
 }
 
+/**
+ * Signed audit checkpoints (compact JWS) copied off the audit host, a capped list per gateway instance, so that
+ * cutting a log together with its `checkpoints.jsonl` stays detectable (LOG-3).
+ */
+export interface AuditCheckpointStore {
+  /** Appends one checkpoint to the instance's list, keeping only the newest `keep`. */
+  publish(instance: string, jws: string, keep: number): Promise<void>;
+  /** Every instance that published, with its checkpoints oldest first. */
+  all(): Promise<Map<string, string[]>>;
+}
+
 export interface Stores {
   sessions: SessionStore;
   accounts: AccountStore;
@@ -148,6 +243,14 @@ export interface Stores {
   projects: ProjectStore;
   ephemeral: EphemeralStore;
   events: EventBus;
+  crls: CrlStore;
+  /** Audit checkpoints published off the audit host (LOG-3); absent in stores that cannot hold them. */
+  auditCheckpoints?: AuditCheckpointStore;
+  /**
+   * The store server's clock in ms since the epoch (Redis TIME), the reference every instance compares its own
+   * clock with (LOG-5). The memory store answers with the gateway's clock.
+   */
+  serverTime?(): Promise<number>;
   /** False while the backing store is unreachable: the request path then fails closed (503). */
   healthy(): boolean;
   close(): Promise<void>;

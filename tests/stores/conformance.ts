@@ -1,8 +1,8 @@
 import type { Test } from 'tap';
 import type { SessionRecord, Stores, Terminal } from '../../gateway/stores/types.js';
 
-function session(id: string, user = 'u1'): SessionRecord {
-  return { id, user, project: 'alpha', roles: ['analyst'], terminal: 'fp1', terminalId: 't1', address: '127.0.0.1', createdAt: 1, lastActiveAt: 1, expiresAt: 10_000_000_000_000 };
+function session(id: string, user = 'u1', terminal = 'fp1'): SessionRecord {
+  return { id, user, project: 'alpha', roles: ['analyst'], terminal, terminalId: 't1', address: '127.0.0.1', createdAt: 1, lastActiveAt: 1, expiresAt: 10_000_000_000_000 };
 }
 
 function terminal(id: string, fingerprint: string): Terminal {
@@ -61,6 +61,56 @@ export function storeConformance(t: Test, open: () => Promise<Stores>): void {
     t.equal((await s.terminals.get('t1'))?.fingerprint, 'fp-new');
     t.equal((await s.terminals.list()).length, 1);
     t.equal(await s.terminals.get('t2'), null);
+    t.equal(await s.terminals.getByFingerprint('fp-old'), null, 'the replaced certificate no longer finds the terminal');
+  });
+
+  t.test('terminals: create refuses a taken id; replace is compare-and-set on the revision', async (t) => {
+    const s = await open();
+    t.teardown(() => s.close());
+    const creations = await Promise.all(Array.from({ length: 10 }, (_, i) => s.terminals.create(terminal('dup', `fp-${i}`))));
+    t.equal(creations.filter(Boolean).length, 1, 'exactly one create wins');
+    const stored = (await s.terminals.get('dup'))!;
+    t.equal(stored.fingerprint, `fp-${creations.indexOf(true)}`);
+    t.equal((await s.terminals.getByFingerprint(stored.fingerprint))?.id, 'dup', 'indexed by fingerprint');
+    t.equal(await s.terminals.replace({ ...stored, status: 'revoked' }, 1), false, 'wrong revision refused');
+    t.equal(await s.terminals.replace({ ...stored, status: 'revoked' }, 0), true);
+    const revoked = (await s.terminals.get('dup'))!;
+    t.equal(revoked.status, 'revoked');
+    t.equal(revoked.revision, 1, 'revision bumped');
+    const race = await Promise.all([
+      s.terminals.replace({ ...revoked, status: 'active', fingerprint: 'fp-renewed' }, 1),
+      s.terminals.replace({ ...revoked, note: 'second writer' }, 1),
+    ]);
+    t.same(race.filter(Boolean).length, 1, 'two writers on one revision: one wins');
+    t.equal(await s.terminals.replace(terminal('missing', 'fp-x'), 0), false, 'replace does not create');
+  });
+
+  t.test('sessions: listed by terminal certificate, deleted ones drop out', async (t) => {
+    const s = await open();
+    t.teardown(() => s.close());
+    await s.sessions.create(session('x1', 'u1', 'fp-a'), 60_000);
+    await s.sessions.create(session('x2', 'u2', 'fp-a'), 60_000);
+    await s.sessions.create(session('x3', 'u1', 'fp-b'), 60_000);
+    t.same((await s.sessions.listByTerminal('fp-a')).sort(), ['x1', 'x2']);
+    await s.sessions.delete('x1');
+    t.same(await s.sessions.listByTerminal('fp-a'), ['x2']);
+    t.same(await s.sessions.listByTerminal('fp-none'), []);
+  });
+
+  t.test('crls: numbers only grow, never below the floor; an older CRL cannot replace a newer one', async (t) => {
+    const s = await open();
+    t.teardown(() => s.close());
+    const a = await s.crls.nextNumber(1_000);
+    const b = await s.crls.nextNumber(10);
+    t.ok(a >= 1_000, 'at least the floor');
+    t.ok(b > a, 'grows even when the floor is lower');
+    const numbers = await Promise.all(Array.from({ length: 20 }, () => s.crls.nextNumber(0)));
+    t.equal(new Set(numbers).size, 20, 'unique under concurrency');
+    t.equal(await s.crls.get(), null);
+    const crl = { number: b, pem: 'PEM-B', thisUpdate: 1, nextUpdate: 2, entries: 0 };
+    t.equal(await s.crls.put(crl), true);
+    t.equal(await s.crls.put({ ...crl, number: a, pem: 'PEM-A' }), false, 'older number refused');
+    t.equal((await s.crls.get())?.pem, 'PEM-B');
   });
 
   t.test('ephemeral: claim is first-wins under concurrency, take reads once, increment is exact', async (t) => {

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../core/clock.js';
+import { MemoryAuditCheckpoints } from './audit-checkpoints.js';
 import type {
-  Account, AccountStore, EphemeralStore, EventBus, GatewayEvent, Project, ProjectStore, SessionRecord, SessionStore, Stores, Terminal,
-  TerminalStore,
+  Account, AccountStore, CrlStore, EphemeralStore, EventBus, GatewayEvent, Project, ProjectStore, SessionRecord, SessionStore, StoredCrl, Stores,
+  Terminal, TerminalStore,
 } from '../types.js';
 
 /** Values with an expiry, checked on read so tests with a manual clock see exact expiry. */
@@ -57,6 +58,9 @@ class MemorySessions implements SessionStore {
   async listByUser(user: string): Promise<string[]> {
     return this.sessions.keys().filter((k) => this.sessions.get(k)?.user === user);
   }
+  async listByTerminal(fingerprint: string): Promise<string[]> {
+    return this.sessions.keys().filter((k) => this.sessions.get(k)?.terminal === fingerprint);
+  }
 }
 
 class MemoryAccounts implements AccountStore {
@@ -91,8 +95,36 @@ class MemoryTerminals implements TerminalStore {
   async put(terminal: Terminal): Promise<void> {
     this.terminals.set(terminal.id, structuredClone(terminal));
   }
+  async create(terminal: Terminal): Promise<boolean> {
+    if (this.terminals.has(terminal.id)) return false;
+    this.terminals.set(terminal.id, structuredClone(terminal));
+    return true;
+  }
+  async replace(terminal: Terminal, expectedRevision: number): Promise<boolean> {
+    const current = this.terminals.get(terminal.id);
+    if (!current || (current.revision ?? 0) !== expectedRevision) return false;
+    this.terminals.set(terminal.id, structuredClone({ ...terminal, revision: expectedRevision + 1 }));
+    return true;
+  }
   async list(): Promise<Terminal[]> {
     return [...this.terminals.values()].map((t) => structuredClone(t));
+  }
+}
+
+class MemoryCrls implements CrlStore {
+  private counter = 0;
+  private crl: StoredCrl | null = null;
+  async nextNumber(floor: number): Promise<number> {
+    this.counter = Math.max(this.counter + 1, Math.floor(floor));
+    return this.counter;
+  }
+  async get(): Promise<StoredCrl | null> {
+    return this.crl ? structuredClone(this.crl) : null;
+  }
+  async put(crl: StoredCrl): Promise<boolean> {
+    if (this.crl && this.crl.number >= crl.number) return false;
+    this.crl = structuredClone(crl);
+    return true;
   }
 }
 
@@ -172,6 +204,9 @@ export function createMemoryStores(clock: Clock): Stores {
     projects: new MemoryProjects(),
     ephemeral: new MemoryEphemeral(clock),
     events: new MemoryEvents(),
+    crls: new MemoryCrls(),
+    auditCheckpoints: new MemoryAuditCheckpoints(),
+    serverTime: async () => clock.now(),
     healthy: () => true,
     close: async () => {},
   };

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import type { Stores } from '../types.js';
 import { RedisAccounts } from './accounts.js';
+import { RedisAuditCheckpoints } from './audit-checkpoints.js';
+import { RedisCrls } from './crls.js';
 import { RedisEphemeral } from './ephemeral.js';
 import { RedisEvents } from './events.js';
 import { RedisProjects } from './projects.js';
@@ -40,6 +42,13 @@ export async function createRedisStores(opts: RedisStoreOptions): Promise<Stores
     projects: new RedisProjects(redis, opts.prefix),
     ephemeral: new RedisEphemeral(redis, opts.prefix),
     events,
+    crls: new RedisCrls(redis, opts.prefix),
+    auditCheckpoints: new RedisAuditCheckpoints(redis, opts.prefix),
+    // LOG-5: the reference clock every instance compares itself with (one TIME round trip, off the hot path).
+    serverTime: async () => {
+      const [seconds, micros] = await redis.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    },
     healthy: () => redis.status === 'ready' && subscriber.status === 'ready',
     close: async () => {
       redis.disconnect();

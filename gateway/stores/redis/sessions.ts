@@ -3,7 +3,8 @@ import type { SessionRecord, SessionStore } from '../types.js';
 
 /**
  * Sessions as JSON strings with a PX expiry equal to the idle timeout (capped by the absolute lifetime), plus a
- * per-user set so that suspension can find every session of a user on any instance.
+ * per-user set so that suspension can find every session of a user on any instance, and a per-terminal set so that
+ * revoking a certificate finds the sessions made with it. Both sets are pruned of expired ids when listed.
  */
 export class RedisSessions implements SessionStore {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
@@ -13,11 +14,15 @@ export class RedisSessions implements SessionStore {
   private userKey(user: string): string {
     return `${this.prefix}user-sessions:${user}`;
   }
+  private terminalKey(fingerprint: string): string {
+    return `${this.prefix}terminal-sessions:${fingerprint}`;
+  }
   async create(session: SessionRecord, ttlMs: number): Promise<void> {
     await this.redis
       .multi()
       .set(this.key(session.id), JSON.stringify(session), 'PX', Math.max(1, Math.ceil(ttlMs)))
       .sadd(this.userKey(session.user), session.id)
+      .sadd(this.terminalKey(session.terminal), session.id)
       .exec();
   }
   async get(id: string): Promise<SessionRecord | null> {
@@ -43,15 +48,21 @@ export class RedisSessions implements SessionStore {
     const raw = (await this.redis.getdel(this.key(id))) as string | null;
     if (!raw) return null;
     const session = JSON.parse(raw) as SessionRecord;
-    await this.redis.srem(this.userKey(session.user), id);
+    await this.redis.multi().srem(this.userKey(session.user), id).srem(this.terminalKey(session.terminal), id).exec();
     return session;
   }
   async listByUser(user: string): Promise<string[]> {
-    const ids = await this.redis.smembers(this.userKey(user));
+    return this.liveMembers(this.userKey(user));
+  }
+  async listByTerminal(fingerprint: string): Promise<string[]> {
+    return this.liveMembers(this.terminalKey(fingerprint));
+  }
+  private async liveMembers(setKey: string): Promise<string[]> {
+    const ids = await this.redis.smembers(setKey);
     if (ids.length === 0) return [];
     const alive = await this.redis.mget(ids.map((id) => this.key(id)));
     const stale = ids.filter((_, i) => alive[i] === null);
-    if (stale.length > 0) await this.redis.srem(this.userKey(user), ...stale);
+    if (stale.length > 0) await this.redis.srem(setKey, ...stale);
     return ids.filter((_, i) => alive[i] !== null);
   }
 }

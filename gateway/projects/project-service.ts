@@ -1,0 +1,87 @@
+import { HicError } from '../core/errors.js';
+import { parseCidr } from '../net/cidr.js';
+import type { Project } from '../stores/types.js';
+import type { UserDeps } from '../users/deps.js';
+import { suspendUser } from '../users/suspension.js';
+
+export interface NewProject {
+  id: string;
+  name?: string;
+  upstream: string;
+  networks: string[];
+  pollingPaths?: string[];
+  startsAt?: number | null;
+  endsAt?: number | null;
+}
+
+/** Validates and creates an approved study (AC-1 networks, AC-3 usage period); every instance reloads it. */
+export async function addProject(deps: UserDeps, input: NewProject, operator: string): Promise<Project> {
+  const problems: string[] = [];
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(input.id)) problems.push(`id: "${input.id}" must be lower-case letters, digits and '-'`);
+  if (!/^https?:\/\/[^/]+/.test(input.upstream)) problems.push(`upstream: "${input.upstream}" is not an http(s) URL`);
+  if (input.networks.length === 0) problems.push('networks: at least one approved network (CIDR) is required');
+  for (const n of input.networks) if (!parseCidr(n)) problems.push(`networks: "${n}" is not a CIDR`);
+  if (input.startsAt != null && input.endsAt != null && input.endsAt <= input.startsAt) problems.push('end: must be after start');
+  if (problems.length > 0) throw new HicError('BAD_REQUEST', problems.join('; '));
+  const project: Project = {
+    id: input.id,
+    name: input.name ?? input.id,
+    upstream: input.upstream,
+    networks: input.networks,
+    pollingPaths: input.pollingPaths ?? [],
+    startsAt: input.startsAt ?? null,
+    endsAt: input.endsAt ?? null,
+    status: 'active',
+    createdAt: deps.clock.now(),
+  };
+  if (!(await deps.stores.projects.create(project))) throw new HicError('CONFLICT', `project ${input.id} already exists`);
+  await deps.stores.events.publish({ type: 'project-changed', project: project.id });
+  await deps.audit.security({ event: 'staff-action', action: 'project.add', by: operator, project: project.id, upstream: project.upstream, networks: project.networks, startsAt: project.startsAt, endsAt: project.endsAt });
+  return project;
+}
+
+export async function requireProject(deps: Pick<UserDeps, 'stores'>, id: string): Promise<Project> {
+  const project = await deps.stores.projects.get(id);
+  if (!project) throw new HicError('NOT_FOUND', `unknown project: ${id}`);
+  return project;
+}
+
+/** Suspends every account of a project at once (SES-3). */
+export async function suspendProject(deps: UserDeps, id: string, reason: string, operator: string): Promise<string[]> {
+  await requireProject(deps, id);
+  const members = (await deps.stores.accounts.list()).filter((a) => a.project === id && a.status === 'active');
+  for (const a of members) await suspendUser(deps, a.username, reason, operator);
+  await deps.audit.security({ event: 'staff-action', action: 'project.suspend', by: operator, project: id, reason, users: members.map((a) => a.username) });
+  return members.map((a) => a.username);
+}
+
+/**
+ * Ends a project when its 利用終了書 arrives (SES-4): its accounts and the terminals assigned only to it stop
+ * working at once; every record stays (accounts are suspended, not deleted; terminals revoked, not removed).
+ */
+export async function endProject(deps: UserDeps, id: string, operator: string): Promise<{ users: string[]; terminals: string[] }> {
+  const project = await requireProject(deps, id);
+  const now = deps.clock.now();
+  await deps.stores.projects.put({ ...project, status: 'ended', endedAt: now });
+  await deps.stores.events.publish({ type: 'project-changed', project: id });
+  const users: string[] = [];
+  for (const a of await deps.stores.accounts.list()) {
+    if (a.project !== id || a.status !== 'active') continue;
+    await suspendUser(deps, a.username, 'project-ended', operator);
+    users.push(a.username);
+  }
+  const terminals: string[] = [];
+  for (const t of await deps.stores.terminals.list()) {
+    if (t.status !== 'active' || !t.projects.includes(id)) continue;
+    const remaining = t.projects.filter((p) => p !== id);
+    if (remaining.length > 0) {
+      await deps.stores.terminals.put({ ...t, projects: remaining });
+      continue;
+    }
+    await deps.stores.terminals.put({ ...t, status: 'revoked', revokedAt: now, revocationReason: 'project-ended' });
+    await deps.stores.events.publish({ type: 'terminal-revoked', fingerprint: t.fingerprint, reason: 'project-ended' });
+    terminals.push(t.id);
+  }
+  await deps.audit.security({ event: 'staff-action', action: 'project.end', by: operator, project: id, users, terminals });
+  return { users, terminals };
+}

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, type TargetHandle } from './fleet.js';
+import { makeBenchPki, type BenchPki } from './pki.js';
+import { benchPrefix, dropPrefix } from './redis-prefix.js';
+import { seedGateway, type SeedResult } from './seed.js';
+import { expressLogin, gatewayLogin } from './sessions.js';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface BenchOptions {
+  /** Targets in this process instead of child processes (tests). */
+  inProcess?: boolean;
+  redisUrl?: string;
+  /** Terminal certificates to make and register. */
+  terminals: number;
+  /** Logged-in sessions to make on the gateway and on the express alternative (spread over the terminals). */
+  sessions: number;
+  /** Production-cost users for the login storm. */
+  stormUsers: number;
+  /** Node flags for the gateway child, e.g. --cpu-prof. */
+  gatewayExecArgv?: string[];
+  log?: (line: string) => void;
+}
+
+/** Everything a scenario needs: the started targets, the PKI, and sessions ready to use. */
+export interface Bench {
+  pki: BenchPki;
+  stateDir: string;
+  redisUrl: string;
+  prefix: string;
+  upstream: TargetHandle;
+  bare: TargetHandle;
+  gateway: TargetHandle;
+  /** Null when its packages are missing; `notes` says so. */
+  express: TargetHandle | null;
+  seed: SeedResult;
+  /** Cookie headers of logged-in gateway sessions; session i was made on terminal i % terminals. */
+  gatewayCookies: string[];
+  expressCookies: string[];
+  notes: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts, in one run: the demo upstream, the bare proxy, the full gateway (Redis store under a prefix of its own,
+ * audit on) and the express alternative, each in its own process; seeds terminals and users; logs in. `close()`
+ * stops everything and deletes the run's Redis keys and state dir.
+ */
+export async function startBench(opts: BenchOptions): Promise<Bench> {
+  const log = opts.log ?? (() => {});
+  const redisUrl = opts.redisUrl ?? DEFAULT_REDIS_URL;
+  const prefix = benchPrefix();
+  const stateDir = mkdtempSync(join(tmpdir(), 'hic-bench-'));
+  const started: TargetHandle[] = [];
+  const notes: string[] = [];
+  const cleanup = async () => {
+    for (const t of started.reverse()) await t.close().catch(() => {});
+    await dropPrefix(redisUrl, prefix).catch((err: unknown) => log(`could not delete ${prefix}*: ${String(err)}`));
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  try {
+    log(`making a CA and ${opts.terminals} terminal certificates`);
+    const pki = await makeBenchPki(join(stateDir, 'pki'), opts.terminals);
+    const need = async (h: Awaited<ReturnType<typeof launch>>): Promise<TargetHandle> => {
+      if ('skipped' in h) throw new Error(h.skipped);
+      started.push(h);
+      return h;
+    };
+    const upstream = await need(await launch({ kind: 'upstream' }, opts));
+    const base = { upstream: upstream.url, tls: pki.tls };
+    const [bare, gateway, expressStart] = await Promise.all([
+      launch({ kind: 'bare', ...base }, opts).then(need),
+      launch({ kind: 'gateway', ...base, redisUrl, prefix, stateDir }, { ...opts, execArgv: opts.gatewayExecArgv ?? [] }).then(need),
+      launch({ kind: 'express', ...base, redisUrl, prefix }, opts),
+    ]);
+    let express: TargetHandle | null = null;
+    if ('skipped' in expressStart) notes.push(expressStart.skipped);
+    else express = await need(expressStart);
+    log(`targets up: upstream ${upstream.url}, bare ${bare.url}, gateway ${gateway.url}, express ${express?.url ?? '(skipped)'}`);
+    const seed = await seedGateway({ redisUrl, prefix, stateDir, terminals: pki.terminals, users: opts.sessions, stormUsers: opts.stormUsers });
+    const terminalOf = (i: number) => pki.terminals[i % pki.terminals.length]!;
+    const gatewayCookies = await inBatches(seed.users, (u, i) => gatewayLogin(gateway.url, u, terminalOf(i), pki.caBundle));
+    const expressCookies = express ? await inBatches(seed.users, (u, i) => expressLogin(express!.url, u.username, terminalOf(i), pki.caBundle)) : [];
+    log(`${gatewayCookies.length} gateway sessions, ${expressCookies.length} express sessions`);
+    return { pki, stateDir, redisUrl, prefix, upstream, bare, gateway, express, seed, gatewayCookies, expressCookies, notes, close: cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/** Runs `fn` over the items, 10 at a time (logins are cheap here, but 200 at once would be a storm of its own). */
+async function inBatches<T, R>(items: T[], fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += 10) out.push(...(await Promise.all(items.slice(i, i + 10).map((x, j) => fn(x, i + j)))));
+  return out;
+}

@@ -1,0 +1,69 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { LoadResult } from './drivers/latency.js';
+import type { ScenarioResult } from './scenarios/types.js';
+
+/** What the numbers were measured on: they mean little without it. */
+export interface Machine {
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+}
+
+export interface BenchReport {
+  date: string;
+  machine: Machine;
+  scenarios: ScenarioResult[];
+}
+
+export function machine(): Machine {
+  const list = cpus();
+  return { node: process.version, cpus: list.length, cpuModel: list[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) };
+}
+
+const fmt = (x: number) => (x >= 100 ? String(Math.round(x)) : x.toFixed(2));
+
+function row(r: LoadResult): string {
+  return `| ${r.target} | ${r.rps} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${r.errors} | ${r.non2xx} |`;
+}
+
+/** One scenario as a markdown table with its figures and method. */
+export function scenarioMarkdown(s: ScenarioResult): string {
+  const lines = [
+    `### ${s.title} (\`${s.id}\`)`,
+    '',
+    '| target | req/s | p50 ms | p99 ms | p99.9 ms | errors | non-2xx |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...s.rows.map(row),
+    '',
+  ];
+  const figures = Object.entries(s.figures).map(([k, v]) => `${k}: **${v}**`);
+  if (figures.length > 0) lines.push(figures.join(' · '), '');
+  lines.push(`_Method:_ ${s.method}`, '');
+  for (const n of s.notes) lines.push(`> ${n}`, '');
+  return lines.join('\n');
+}
+
+export function reportMarkdown(report: BenchReport): string {
+  const m = report.machine;
+  return [
+    `## Load test results — ${report.date}`,
+    '',
+    `Node ${m.node}, ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB; load generator, upstream and targets share these cores. ` +
+      'TLS 1.2+/1.3 with a client certificate for every TLS target; loopback only.',
+    '',
+    ...report.scenarios.map(scenarioMarkdown),
+  ].join('\n');
+}
+
+/** Writes `<dir>/<date>.json` and `<dir>/<date>.md`; returns their paths. */
+export function writeReport(dir: string, report: BenchReport): { json: string; md: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, `${report.date}.json`);
+  const md = join(dir, `${report.date}.md`);
+  writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(md, reportMarkdown(report));
+  return { json, md };
+}

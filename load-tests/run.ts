@@ -1,0 +1,71 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startBench, type BenchOptions } from './bench.js';
+import { machine, reportMarkdown, scenarioMarkdown, writeReport, type BenchReport } from './report.js';
+import { SCENARIOS, quickRun } from './scenarios/index.js';
+import type { Timing } from './scenarios/types.js';
+
+/**
+ * `npm run bench` — every scenario, results written to load-tests/results/<date>.{json,md}.
+ * `npm run bench -- --quick` — the small-page scenario only (under two minutes); the last line of stdout is
+ * `ratio gateway/bare = 0.NN` (scripts read it). Progress goes to stderr.
+ * Options: --only id,id (subset of scenarios), --duration S, --rounds N, --profile DIR (gateway under --cpu-prof).
+ */
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    only: { type: 'string' },
+    duration: { type: 'string' },
+    rounds: { type: 'string' },
+    profile: { type: 'string' },
+  },
+});
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const RESULTS_DIR = fileURLToPath(new URL('../../load-tests/results/', import.meta.url));
+
+async function main(): Promise<void> {
+  const quick = values.quick === true;
+  const timing: Timing = {
+    warmupS: quick ? 2 : 3,
+    durationS: Number(values.duration ?? (quick ? 6 : 10)),
+    rounds: Number(values.rounds ?? 3),
+  };
+  const opts: BenchOptions = quick
+    ? { terminals: 1, sessions: 5, stormUsers: 0, log }
+    : { terminals: 20, sessions: 200, stormUsers: 400, log };
+  if (typeof values.profile === 'string') opts.gatewayExecArgv = ['--cpu-prof', `--cpu-prof-dir=${values.profile}`];
+  const bench = await startBench(opts);
+  let ratioLine: string;
+  try {
+    if (quick) {
+      const result = await quickRun(bench, timing, log);
+      process.stdout.write(scenarioMarkdown(result) + '\n');
+      ratioLine = `ratio gateway/bare = ${Number(result.figures['ratio gateway/bare']).toFixed(2)}`;
+    } else {
+      const only = typeof values.only === 'string' ? values.only.split(',') : null;
+      const report: BenchReport = { date: new Date().toISOString().slice(0, 10), machine: machine(), scenarios: [] };
+      for (const [id, scenario] of Object.entries(SCENARIOS)) {
+        if (only && !only.includes(id)) continue;
+        log(`scenario ${id}`);
+        report.scenarios.push(await scenario(bench, timing, log));
+      }
+      const files = writeReport(RESULTS_DIR, report);
+      process.stdout.write(reportMarkdown(report) + '\n');
+      log(`written: ${files.json}, ${files.md}`);
+      const small = report.scenarios.find((s) => s.id === 'small-page');
+      ratioLine = small ? `ratio gateway/bare = ${Number(small.figures['ratio gateway/bare']).toFixed(2)}` : '';
+    }
+  } finally {
+    await bench.close();
+  }
+  if (ratioLine) process.stdout.write(`${ratioLine}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    log(`bench failed: ${String((err as Error)?.stack ?? err)}`);
+    process.exit(1);
+  },
+);

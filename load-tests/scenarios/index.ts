@@ -1,0 +1,14 @@
+import { httpPage } from './http-page.js';
+import type { Scenario, ScenarioResult, Timing } from './types.js';
+import type { Bench } from '../bench.js';
+
+/** Every scenario of `npm run bench`, in the order they run. */
+export const SCENARIOS: Record<string, Scenario> = {
+  'small-page': (b, t, log) => httpPage(b, t, log, 1),
+  'response-100kb': (b, t, log) => httpPage(b, t, log, 100),
+};
+
+/** `--quick`: the small-page scenario alone. */
+export function quickRun(bench: Bench, timing: Timing, log: (l: string) => void): Promise<ScenarioResult> {
+  return httpPage(bench, timing, log, 1);
+}

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { startGateway } from '../../gateway/bootstrap/start.js';
+import { validateConfig } from '../../gateway/config/load.js';
+import type { TlsFiles } from '../pki.js';
+import type { RunningTarget } from './types.js';
+
+/** The project every bench terminal and user belongs to. */
+export const BENCH_PROJECT = 'bench';
+
+export interface BenchGatewaySettings {
+  upstream: string;
+  tls: TlsFiles;
+  redisUrl: string;
+  /** A key prefix of the run's own: deleted afterwards (never FLUSHALL). */
+  prefix: string;
+  /** Audit dir and TOTP key live here; the seeding (load-tests/seed.ts) opens the same key file. */
+  stateDir: string;
+  port?: number;
+}
+
+/**
+ * The raw config of the bench gateway: production mode, Redis store, audit on, production session settings.
+ * Also written to a file for the cluster measurement (`hic start --config … --workers N`).
+ */
+export function benchGatewayConfig(s: BenchGatewaySettings): Record<string, unknown> {
+  return {
+    mode: 'production',
+    stateDir: s.stateDir,
+    server: { host: '127.0.0.1', port: s.port ?? 0, staffNetworks: [] },
+    tls: { ...s.tls, minVersion: 'TLSv1.2' },
+    store: { kind: 'redis', url: s.redisUrl, prefix: s.prefix },
+    session: {},
+    secrets: { totpKeyFile: totpKeyFile(s.stateDir) },
+    audit: { dir: join(s.stateDir, 'audit') },
+    projects: [{ id: BENCH_PROJECT, upstream: s.upstream, networks: ['127.0.0.0/8'], pollingPaths: ['/api/status'] }],
+  };
+}
+
+export function totpKeyFile(stateDir: string): string {
+  return join(stateDir, 'secrets', 'totp.key');
+}
+
+/** The full gateway, every check on, started exactly as `hic start` does (startGateway, production argon2 cost). */
+export async function startBenchGateway(s: BenchGatewaySettings): Promise<RunningTarget> {
+  const config = validateConfig({ ...benchGatewayConfig(s), audit: { dir: join(s.stateDir, 'audit'), instanceId: `bench-${process.pid}` } });
+  const gw = await startGateway({ config });
+  return { url: gw.url, close: () => gw.close() };
+}
