@@ -10,6 +10,7 @@ import { registerLogout } from './handlers/handler-logout.js';
 import { registerPassword } from './handlers/handler-password.js';
 import { registerReset } from './handlers/handler-reset.js';
 import { registerStatic } from './handlers/handler-static.js';
+import { isCrlRequest } from './handlers/handler-crl.js';
 import { registerStaffApi } from './handlers/staff-api.js';
 import { sendDenial } from './http/deny-response.js';
 import { wantsJson } from './http/request-kind.js';
@@ -76,6 +77,12 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
     req.hic = ctx;
     if (ctx.path === HEALTH_PATH && isLoopback(socket.remoteAddress)) {
       req.hicDecision = { allow: true, reason: 'health-check' };
+      return undefined;
+    }
+    // The CRL distribution point (RFC 5280 4.2.1.13) must be readable by relying parties without a terminal
+    // certificate; it is public, signed data. GET/HEAD of its two exact paths only (handlers/handler-crl.ts).
+    if (isCrlRequest(req.method, ctx.path)) {
+      req.hicDecision = { allow: true, reason: 'crl-distribution' };
       return undefined;
     }
     const gatewayPage = ctx.path === '/_hic' || ctx.path.startsWith('/_hic/');

@@ -19,8 +19,8 @@ export interface BenchOptions {
   sessions: number;
   /** Production-cost users for the login storm. */
   stormUsers: number;
-  /** Node flags for the gateway child, e.g. --cpu-prof. */
-  gatewayExecArgv?: string[];
+  /** Node flags for the bare-proxy and gateway children, e.g. --cpu-prof (compare the two profiles). */
+  profileExecArgv?: string[];
   log?: (line: string) => void;
 }
 
@@ -71,8 +71,8 @@ export async function startBench(opts: BenchOptions): Promise<Bench> {
     const upstream = await need(await launch({ kind: 'upstream' }, opts));
     const base = { upstream: upstream.url, tls: pki.tls };
     const [bare, gateway, expressStart] = await Promise.all([
-      launch({ kind: 'bare', ...base }, opts).then(need),
-      launch({ kind: 'gateway', ...base, redisUrl, prefix, stateDir }, { ...opts, execArgv: opts.gatewayExecArgv ?? [] }).then(need),
+      launch({ kind: 'bare', ...base }, { ...opts, execArgv: opts.profileExecArgv ?? [] }).then(need),
+      launch({ kind: 'gateway', ...base, redisUrl, prefix, stateDir }, { ...opts, execArgv: opts.profileExecArgv ?? [] }).then(need),
       launch({ kind: 'express', ...base, redisUrl, prefix }, opts),
     ]);
     let express: TargetHandle | null = null;

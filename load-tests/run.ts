@@ -9,7 +9,7 @@ import type { Timing } from './scenarios/types.js';
  * `npm run bench` — every scenario, results written to load-tests/results/<date>.{json,md}.
  * `npm run bench -- --quick` — the small-page scenario only (under two minutes); the last line of stdout is
  * `ratio gateway/bare = 0.NN` (scripts read it). Progress goes to stderr.
- * Options: --only id,id (subset of scenarios), --duration S, --rounds N, --profile DIR (gateway under --cpu-prof).
+ * Options: --only id,id (subset of scenarios), --duration S, --rounds N, --profile DIR (bare proxy and gateway under --cpu-prof).
  */
 const { values } = parseArgs({
   options: {
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const opts: BenchOptions = quick
     ? { terminals: 1, sessions: 5, stormUsers: 0, log }
     : { terminals: 20, sessions: 200, stormUsers: 400, log };
-  if (typeof values.profile === 'string') opts.gatewayExecArgv = ['--cpu-prof', `--cpu-prof-dir=${values.profile}`];
+  if (typeof values.profile === 'string') opts.profileExecArgv = ['--cpu-prof', `--cpu-prof-dir=${values.profile}`];
   const bench = await startBench(opts);
   let ratioLine: string;
   try {

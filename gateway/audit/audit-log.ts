@@ -39,6 +39,7 @@ export async function openAuditLog(opts: AuditOptions): Promise<AuditLog> {
     await syncDirectory(instanceDir); // the checkpoint file may just have been created
     log = new FileAuditLog(opts, cfg, instanceDir, tip, lastN, release);
     await log.start(discarded.length > 0 ? { event: 'chain-resumed', discarded } : null);
+    if (discarded.length > 0) opts.onResumed?.(discarded);
     return log;
   } catch (err) {
     // close() releases the lock too.

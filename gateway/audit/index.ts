@@ -15,6 +15,7 @@
 export { openAuditLog } from './audit-log.js';
 export { loadOrCreateSigningKey } from './signing-key.js';
 export { verifyAuditDir } from './verify.js';
+export type { VerifyOptions } from './verify.js';
 export { readAuditLines } from './read.js';
 export type { AuditLine, AuditLineFilter } from './read.js';
 export type {

@@ -38,6 +38,11 @@ export interface AuditOptions {
    */
   onCheckpoint?: (cp: Checkpoint) => void | Promise<void>;
   /**
+   * Called once at open when the chain resumed after an unclean stop and a cut last line was discarded (it is
+   * kept in the `chain-resumed` security event): the gateway raises an alert on it (LOG-3, LOG-4).
+   */
+  onResumed?: (discarded: readonly { file: string; offset: number; bytes: number; sha256: string }[]) => void;
+  /**
    * Told about failures that have no caller to reject: a batch write from the timer, a checkpoint, `onCheckpoint`.
    * After a write failure the log is failed: `access()` throws and `security()` rejects (fail closed, LOG-1).
    * Default: `process.emitWarning`.

@@ -42,7 +42,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const clock = opts.clock ?? systemClock;
   const instanceId = config.audit.instanceId ?? `${hostname()}-${process.pid}`;
   const stores = opts.stores ?? (await openStores(config.store, clock));
-  const audit = opts.audit ?? (await openGatewayAudit(config, clock, instanceId));
+  const audit = opts.audit ?? (await openGatewayAudit(config, clock, instanceId, stores));
   const secretsFile = defaultSecretsFile(config);
   mkdirSync(dirname(secretsFile), { recursive: true, mode: 0o700 });
   const secretBox = await SecretBox.loadOrCreate(secretsFile);

@@ -1,7 +1,8 @@
 import type { Command } from './command.js';
+import { caCommands } from './cmd-ca.js';
 import { projectCommands } from './cmd-project.js';
 import { startCommand } from './cmd-start.js';
 import { userCommands } from './cmd-user.js';
 
 /** Every command, by the words that name it (scripts rely on these names). Each area adds its commands here. */
-export const commands: Command[] = [startCommand, ...userCommands, ...projectCommands];
+export const commands: Command[] = [startCommand, ...userCommands, ...projectCommands, ...caCommands];

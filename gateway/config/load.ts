@@ -52,6 +52,8 @@ export function validateConfig(raw: unknown, opts: { checkFiles?: boolean } = {}
     if (cfg.store.kind === 'memory' && cfg.mode === 'production' && !cfg.store.allowMemory) {
       problems.push('store.kind: memory is refused in production (sessions would not be shared); use redis or set store.allowMemory');
     }
+    const zone = cfg.alerts.businessHours.timezone;
+    if (!isTimeZone(zone)) problems.push(`alerts.businessHours.timezone: unknown time zone "${zone}" (e.g. Asia/Tokyo)`);
     const seen = new Set<string>();
     cfg.projects.forEach((p, i) => {
       if (seen.has(p.id)) problems.push(`projects.${i}.id: duplicate project id "${p.id}"`);
@@ -65,6 +67,16 @@ export function validateConfig(raw: unknown, opts: { checkFiles?: boolean } = {}
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return data as GatewayConfig;
+}
+
+/** Whether Intl knows an IANA time zone name (LOG-4 business hours). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads a YAML or JSON file, applies the environment overrides and validates. */

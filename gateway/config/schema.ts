@@ -77,6 +77,59 @@ export const configSchema = {
       properties: {
         dir: { type: 'string', minLength: 1 },
         instanceId: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
+        /** LOG-3: each checkpoint is also copied to the store (a list per instance); this many newest are kept. */
+        publishedCheckpoints: { type: 'integer', minimum: 1, maximum: 100000, default: 1000 },
+        /** LOG-5: the instance clock is compared with the store's (Redis TIME) at start and this often. */
+        clockCheckSeconds: { type: 'integer', minimum: 5, maximum: 3600, default: 60 },
+        /** LOG-5: a larger difference raises a 'clock-skew' alert. */
+        maxClockSkewMs: { type: 'integer', minimum: 1, default: 1000 },
+        /** Copy of the audit events for a SIEM (pino transport): JSON lines file and/or syslog (RFC 5424). */
+        siem: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            file: { type: 'string', minLength: 1 },
+            syslog: syslogSchema(),
+            /** 'security': security events and alerts; 'all': access records too. */
+            include: { type: 'string', enum: ['security', 'all'], default: 'security' },
+          },
+        },
+      },
+    },
+    /** LOG-4: alerts on abnormal use; every alert is an audit event and is also sent to these sinks. */
+    alerts: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        webhookUrl: { type: 'string', pattern: '^https?://' },
+        webhookTimeoutMs: { type: 'integer', minimum: 100, maximum: 60000, default: 5000 },
+        /** Attempts per alert (bounded retries, backoff 1 s, 4 s, ...); the request that raised it never waits. */
+        webhookAttempts: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+        syslog: syslogSchema(),
+        /** Use outside these hours (local time of `timezone`, on `days`, 0 = Sunday) raises 'outside-hours'. */
+        businessHours: {
+          type: 'object',
+          default: {},
+          additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            start: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '07:00' },
+            end: { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', default: '22:00' },
+            timezone: { type: 'string', minLength: 1, default: 'Asia/Tokyo' },
+            days: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 6 }, default: [0, 1, 2, 3, 4, 5, 6] },
+          },
+        },
+        /** This many failed logins of one user, or from one address, inside the window raise 'failed-login-burst'. */
+        failedLoginBurst: {
+          type: 'object',
+          default: {},
+          additionalProperties: false,
+          properties: {
+            count: { type: 'integer', minimum: 2, default: 5 },
+            windowSeconds: { type: 'integer', minimum: 10, default: 300 },
+          },
+        },
       },
     },
     projects: {
@@ -99,3 +152,22 @@ export const configSchema = {
     },
   },
 } as const;
+
+/** A syslog destination (RFC 5424 messages; UDP per RFC 5426, TCP/TLS with octet counting per RFC 6587/5425). */
+function syslogSchema() {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['host'],
+    properties: {
+      host: { type: 'string', minLength: 1 },
+      port: { type: 'integer', minimum: 1, maximum: 65535, default: 514 },
+      protocol: { type: 'string', enum: ['udp', 'tcp', 'tls'], default: 'udp' },
+      /** RFC 5424 facility; 13 = log audit. */
+      facility: { type: 'integer', minimum: 0, maximum: 23, default: 13 },
+      appName: { type: 'string', pattern: '^[!-~]{1,48}$', default: 'hic-gateway' },
+      /** CA bundle that verifies a TLS syslog server (default: the system's). */
+      caFile: { type: 'string', minLength: 1 },
+    },
+  } as const;
+}

@@ -12,7 +12,15 @@ export interface GatewayConfig {
     cacheSeconds: number;
   };
   secrets: { totpKeyFile?: string };
-  audit: { dir: string; instanceId?: string };
+  audit: {
+    dir: string;
+    instanceId?: string;
+    publishedCheckpoints: number;
+    clockCheckSeconds: number;
+    maxClockSkewMs: number;
+    siem?: { file?: string; syslog?: SyslogConfig; include: 'security' | 'all' };
+  };
+  alerts: AlertsConfig;
   projects: ProjectConfig[];
 }
 
@@ -22,4 +30,24 @@ export interface ProjectConfig {
   upstream: string;
   networks: string[];
   pollingPaths: string[];
+}
+
+/** A syslog destination (RFC 5424). */
+export interface SyslogConfig {
+  host: string;
+  port: number;
+  protocol: 'udp' | 'tcp' | 'tls';
+  facility: number;
+  appName: string;
+  caFile?: string;
+}
+
+/** LOG-4 alerting: where alerts go and what counts as abnormal. */
+export interface AlertsConfig {
+  webhookUrl?: string;
+  webhookTimeoutMs: number;
+  webhookAttempts: number;
+  syslog?: SyslogConfig;
+  businessHours: { enabled: boolean; start: string; end: string; timezone: string; days: number[] };
+  failedLoginBurst: { count: number; windowSeconds: number };
 }

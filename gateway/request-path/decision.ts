@@ -23,7 +23,7 @@ export type DenyReason =
   | 'origin-mismatch'
   | 'store-unavailable';
 
-export type AllowReason = 'allowed' | 'gateway-page' | 'health-check';
+export type AllowReason = 'allowed' | 'gateway-page' | 'health-check' | 'crl-distribution';
 
 export type Decision = { allow: true; reason: AllowReason } | { allow: false; reason: DenyReason; status: number };
 

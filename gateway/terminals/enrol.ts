@@ -9,7 +9,7 @@ import { HicError } from '../core/errors.js';
 import type { Terminal, TerminalCertificate } from '../stores/types.js';
 import { publishCrl } from './crl.js';
 import { requireAuthority, type LedgerDeps } from './deps.js';
-import { certificatesOf, checkProjects, checkTerminalId, findTerminal, updateTerminal } from './register.js';
+import { assertTerminalIdFree, certificatesOf, checkProjects, checkTerminalId, findTerminal, updateTerminal } from './register.js';
 
 /** A new terminal for the register. */
 export interface EnrolRequest {
@@ -68,7 +68,7 @@ export async function enrolTerminal(deps: LedgerDeps, req: EnrolRequest): Promis
   const id = checkTerminalId(req.terminalId);
   const projects = await checkProjects(deps.stores, req.projects);
   // Checked before a key is generated; `create` below decides for real if two operators race.
-  if (await deps.stores.terminals.get(id)) throw new HicError('CONFLICT', `terminal ${id} is already registered`);
+  await assertTerminalIdFree(deps.stores, id);
   const issued = await certify(ca, { id, site: req.site, projects }, req.csrPem, req.validityDays);
   const now = deps.clock.now();
   const c = issued.certificate;

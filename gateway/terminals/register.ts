@@ -61,6 +61,11 @@ export function certificatesOf(t: Terminal): TerminalCertificate[] {
   }];
 }
 
+/** CONFLICT when the id is taken: a cheap early check (the store's `create` decides when two operators race). */
+export async function assertTerminalIdFree(stores: Stores, id: string): Promise<void> {
+  if (await stores.terminals.get(checkTerminalId(id))) throw new HicError('CONFLICT', `terminal ${id} is already registered`);
+}
+
 /** The entry, or NOT_FOUND naming the id. */
 export async function findTerminal(stores: Stores, id: string): Promise<Terminal> {
   const terminal = await stores.terminals.get(checkTerminalId(id));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import { Agent, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Redis } from 'ioredis';
@@ -51,7 +51,10 @@ export async function startExpressAlternative(
     rolling: true,
     cookie: { secure: true, httpOnly: true, sameSite: 'strict', maxAge: 20 * 60 * 1000 },
   });
-  const forward = createProxyMiddleware({ target: upstream, ws: false, changeOrigin: false });
+  // Without an agent http-proxy sends `connection: close` upstream and passes the upstream's `connection: close`
+  // back, so every client request would pay a new TLS handshake. A keep-alive agent is the documented fix.
+  const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  const forward = createProxyMiddleware({ target: upstream, ws: false, changeOrigin: false, agent });
   const app = express();
   app.disable('x-powered-by');
   app.use((req: IncomingMessage, res: Any, next: Next) => ((req.socket as TLSSocket).authorized ? next() : res.status(403).end('terminal certificate required')));
@@ -84,6 +87,7 @@ export async function startExpressAlternative(
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      agent.destroy();
       redis.disconnect();
     },
   };

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_COST } from '../../gateway/accounts/password-hash.js';
@@ -38,6 +38,8 @@ export interface TestGateway {
   client(cert?: TestCert): TerminalClient;
   /** Logs in through the JSON API with a TOTP code computed from the secret at the gateway's clock. */
   login(client: TerminalClient, username: string, creds: { password: string; totpSecret: string }): Promise<number>;
+  /** Every line of this gateway's audit log so far (flushed first). */
+  auditLines(): Promise<Array<Record<string, any>>>;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,10 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
       });
       return res.status;
     },
+    async auditLines() {
+      await rt.audit.flush();
+      return readAuditDir(join(dir, 'audit'));
+    },
     async close() {
       for (const c of clients) c.close();
       await gw.close();
@@ -98,4 +104,10 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
       if (prefix && !opts.prefix) await dropPrefix(prefix);
     },
   };
+}
+
+/** Reads every chain file under an audit dir (all instances) as parsed lines. */
+export function readAuditDir(dir: string): Array<Record<string, any>> {
+  const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.jsonl') && !f.endsWith('checkpoints.jsonl'));
+  return files.flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>));
 }

@@ -1,0 +1,135 @@
+import type { AlertsConfig } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import type { Stores } from '../stores/types.js';
+import type { Alert } from './alert.js';
+import { BusinessHours } from './business-hours.js';
+import { networkOf } from './network-key.js';
+
+/** What the watcher needs: the alert rules, the clock, the shared store (so rules hold across instances). */
+export interface WatcherDeps {
+  config: AlertsConfig;
+  clock: Clock;
+  stores: Pick<Stores, 'ephemeral' | 'sessions'>;
+  raise: (alert: Alert) => void;
+  onError?: (err: unknown) => void;
+}
+
+/** How long a user's networks and terminals stay "known": a little over the guideline's yearly review cycle. */
+const KNOWN_MS = 400 * 24 * 3600 * 1000;
+/** Sessions already alerted for use outside hours, per instance; cleared when this large (bounded memory). */
+const MAX_TRACKED_SESSIONS = 10_000;
+/** Access-record reasons of a refused download/upload (DATA-1); the request-path stage that refuses uses one. */
+export const BLOCKED_TRANSFER_REASONS: ReadonlySet<string> = new Set(['download-blocked', 'upload-blocked', 'transfer-blocked']);
+/** Security events of a refused download/upload, for code that records one instead of calling raiseAlert. */
+const BLOCKED_TRANSFER_EVENTS: ReadonlySet<string> = new Set(['transfer-blocked', 'download-blocked', 'upload-blocked']);
+
+type Fields = Record<string, unknown>;
+
+/**
+ * LOG-4 rules, applied to the audit stream as it is written: the login code records what happened, this decides
+ * what is abnormal. Counters and "seen" marks live in the shared store (atomic INCR / SET NX), so a burst spread
+ * over instances is one burst and exactly one instance raises each alert. Store work runs after the event is
+ * durable and is never awaited by a request; access records are checked in memory only (no store round trip).
+ */
+export class AlertWatcher {
+  private readonly hours: BusinessHours;
+  private readonly outsideAlerted = new Set<string>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly onError: (err: unknown) => void;
+
+  constructor(private readonly deps: WatcherDeps) {
+    this.hours = new BusinessHours(deps.config.businessHours);
+    this.onError = deps.onError ?? ((err) => process.emitWarning(`hic: alert rules: ${String(err)}`));
+  }
+
+  /** Sees a security event after it was written. */
+  onSecurity(event: Fields & { event: string }): void {
+    const work = this.judge(event).catch((err: unknown) => this.onError(err));
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  /** Sees an access record as it is queued: in-memory checks only (this runs for every request). */
+  onAccess(record: Fields): void {
+    const reason = record['reason'];
+    if (typeof reason === 'string' && BLOCKED_TRANSFER_REASONS.has(reason)) {
+      this.raise({ type: 'blocked-transfer', summary: `${String(record['method'])} ${String(record['path'])} refused (${reason})`, ...who(record), path: record['path'], reason });
+    }
+    const session = record['session'];
+    if (typeof session === 'string' && reason === 'allowed' && !this.hours.inside(this.deps.clock.now())) {
+      this.outsideHours(record, 'request');
+    }
+  }
+
+  /** Settles when every rule started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private async judge(e: Fields & { event: string }): Promise<void> {
+    switch (e.event) {
+      case 'login-failed':
+        return this.failedLogin(e);
+      case 'account-locked':
+        return this.raise({ type: 'account-locked', summary: `account ${String(e['user'])} locked after ${String(e['failures'])} failures`, ...who(e), stage: e['stage'] });
+      case 'login-success':
+        return this.loginSuccess(e);
+      case 'session-terminal-mismatch':
+        return this.raise({ type: 'session-cookie-replayed', summary: `session of ${String(e['user'])} presented by another terminal`, ...who(e) });
+      case 'staff-action-refused':
+        return this.raise({ type: 'staff-action-refused', summary: `${String(e['by'])} tried ${String(e['action'])} without the role`, ...who(e), user: typeof e['by'] === 'string' ? e['by'] : null, action: e['action'] });
+      default:
+        if (BLOCKED_TRANSFER_EVENTS.has(e.event)) {
+          return this.raise({ type: 'blocked-transfer', summary: `${e.event} for ${String(e['user'])}`, ...who(e), path: e['path'], direction: e['direction'] });
+        }
+    }
+  }
+
+  /** Fixed windows per user and per address: exactly one attempt sees the count reach the limit (atomic INCR). */
+  private async failedLogin(e: Fields): Promise<void> {
+    const { count, windowSeconds } = this.deps.config.failedLoginBurst;
+    const windowMs = windowSeconds * 1000;
+    const bucket = Math.floor(this.deps.clock.now() / windowMs);
+    for (const [scope, value] of [['user', e['user']], ['address', e['address']]] as const) {
+      if (typeof value !== 'string' || value === '') continue;
+      const n = await this.deps.stores.ephemeral.increment(`alert:burst:${scope}:${value}:${bucket}`, windowMs);
+      if (n === count) {
+        this.raise({ type: 'failed-login-burst', summary: `${count} failed logins for ${scope} ${value} within ${windowSeconds} s`, ...who(e), scope, count, windowSeconds });
+      }
+    }
+  }
+
+  private async loginSuccess(e: Fields): Promise<void> {
+    const user = String(e['user']);
+    const { ephemeral, sessions } = this.deps.stores;
+    const address = typeof e['address'] === 'string' ? e['address'] : '';
+    const terminal = String(e['terminalId'] ?? e['terminal'] ?? '');
+    // SET NX marks: true only the first time. A user's very first login sets the baseline and raises nothing.
+    const firstEver = await ephemeral.claim(`alert:seen:${user}:any`, KNOWN_MS);
+    const newNetwork = address !== '' && (await ephemeral.claim(`alert:seen:${user}:net:${networkOf(address)}`, KNOWN_MS));
+    const newTerminal = terminal !== '' && (await ephemeral.claim(`alert:seen:${user}:term:${terminal}`, KNOWN_MS));
+    if (!firstEver && newNetwork) this.raise({ type: 'new-network', summary: `${user} logged in from ${networkOf(address)} for the first time`, ...who(e), network: networkOf(address) });
+    if (!firstEver && newTerminal) this.raise({ type: 'new-terminal', summary: `${user} logged in from terminal ${terminal} for the first time`, ...who(e) });
+    const live = await sessions.listByUser(user);
+    if (live.length > 1) this.raise({ type: 'concurrent-sessions', summary: `${user} has ${live.length} sessions at once`, ...who(e), sessions: live.length });
+    if (!this.hours.inside(this.deps.clock.now())) this.outsideHours(e, 'login');
+  }
+
+  private outsideHours(e: Fields, at: 'login' | 'request'): void {
+    const session = String(e['session'] ?? '');
+    if (this.outsideAlerted.has(session)) return;
+    if (this.outsideAlerted.size >= MAX_TRACKED_SESSIONS) this.outsideAlerted.clear();
+    this.outsideAlerted.add(session);
+    this.raise({ type: 'outside-hours', summary: `${String(e['user'])}: ${at} outside ${this.hours.describe()}`, ...who(e), at });
+  }
+
+  private raise(alert: Alert): void {
+    this.deps.raise(alert);
+  }
+}
+
+/** The identifying fields of an event, as the alert repeats them (the reviewer searches alerts by these). */
+function who(e: Fields): Pick<Alert, 'user' | 'project' | 'address' | 'terminal' | 'session'> & { terminalId?: unknown } {
+  const pick = (k: string): string | null => (typeof e[k] === 'string' ? (e[k] as string) : null);
+  return { user: pick('user'), project: pick('project'), address: pick('address'), terminal: pick('terminal'), terminalId: e['terminalId'], session: pick('session') };
+}
