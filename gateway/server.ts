@@ -95,7 +95,8 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
   // Stage 5 — audit: one access record per request, written after the response without delaying it.
   app.addHook('onResponse', async (req, reply) => accessRecord(rt, req, reply));
 
-  app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
+  // A store failure (Redis down) is a 503 that the client may retry, never a 500 and never a pass (fail closed).
+  app.setErrorHandler((err, req, reply) => sendError(rt.stores.healthy() ? err : { code: 'STORE_UNAVAILABLE', statusCode: 503 }, req, reply));
   app.setNotFoundHandler((req, reply) => sendError({ code: 'NOT_FOUND', statusCode: 404 }, req, reply));
 
   // Liveness for the container's health check: loopback only, no certificate, reveals only store health.
@@ -160,7 +161,11 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply): Fast
     message = err.detail ?? err.message;
   } else if (typeof err === 'object' && err !== null) {
     const e = err as { statusCode?: number; code?: string; validation?: unknown; message?: string };
-    if (e.code === 'NOT_FOUND') {
+    if (e.code === 'STORE_UNAVAILABLE') {
+      status = 503;
+      code = 'STORE_UNAVAILABLE';
+      message = errorCatalogue.STORE_UNAVAILABLE.message;
+    } else if (e.code === 'NOT_FOUND') {
       status = 404;
       code = 'NOT_FOUND';
       message = errorCatalogue.NOT_FOUND.message;

@@ -23,6 +23,8 @@ export interface TestGatewayOptions {
   networks?: string[];
   trustedProxies?: string[];
   stores?: Stores;
+  /** The gateway's state dir: a CA in `<stateDir>/ca` lets the staff CA API issue and re-sign the CRL. */
+  stateDir?: string;
 }
 
 export interface TestGateway {
@@ -56,6 +58,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
   const prefix = kind === 'redis' ? (opts.prefix ?? testPrefix('gw')) : null;
   const config = validateConfig({
     mode: 'test',
+    ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
     server: { host: '127.0.0.1', port: 0, trustedProxies: opts.trustedProxies ?? [], staffNetworks: ['127.0.0.0/8'] },
     tls: { ...files, minVersion: 'TLSv1.2' },
     store: kind === 'redis' ? { kind: 'redis', url: REDIS_URL, prefix } : { kind: 'memory', allowMemory: true },
