@@ -1,6 +1,6 @@
 import { addProject, endProject, requireProject, suspendProject } from '../projects/project-service.js';
 import { type Command, output, UsageError } from './command.js';
-import { withContext } from './cmd-user.js';
+import { requireReason, withContext } from './cmd-user.js';
 
 function oneProject(positionals: string[]): string {
   if (positionals.length !== 1) throw new UsageError('give exactly one project id');
@@ -81,9 +81,9 @@ export const projectCommands: Command[] = [
     allowPositionals: true,
     async run({ values, positionals, json }) {
       const id = oneProject(positionals);
-      if (typeof values.reason !== 'string' || !values.reason.trim()) throw new UsageError('--reason is required');
+      const reason = requireReason(values);
       await withContext(async (ctx) => {
-        const users = await suspendProject(ctx, id, values.reason as string, ctx.operator);
+        const users = await suspendProject(ctx, id, reason, ctx.operator);
         output(json, { ok: true, project: id, suspended: users }, `suspended ${users.length} account(s) of ${id}: ${users.join(', ')}`);
       });
     },

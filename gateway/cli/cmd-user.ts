@@ -16,6 +16,13 @@ async function withContext<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   }
 }
 
+/** Suspension and resumption always say why (SES-3: the record must explain the action). */
+export function requireReason(values: Record<string, unknown>): string {
+  const reason = values.reason;
+  if (typeof reason !== 'string' || !reason.trim()) throw new UsageError('--reason is required');
+  return reason;
+}
+
 function oneUser(positionals: string[]): string {
   if (positionals.length !== 1) throw new UsageError('give exactly one user id');
   return positionals[0]!;
@@ -135,9 +142,9 @@ export const userCommands: Command[] = [
     allowPositionals: true,
     async run({ values, positionals, json }) {
       const username = oneUser(positionals);
-      if (typeof values.reason !== 'string' || !values.reason.trim()) throw new UsageError('--reason is required');
+      const reason = requireReason(values);
       await withContext(async (ctx) => {
-        const ended = await suspendUser(ctx, username, values.reason as string, ctx.operator);
+        const ended = await suspendUser(ctx, username, reason, ctx.operator);
         output(json, { ok: true, user: username, status: 'suspended', sessionsEnded: ended }, `suspended ${username} (${ended} session(s) ended)`);
       });
     },
@@ -150,9 +157,9 @@ export const userCommands: Command[] = [
     allowPositionals: true,
     async run({ values, positionals, json }) {
       const username = oneUser(positionals);
-      if (typeof values.reason !== 'string' || !values.reason.trim()) throw new UsageError('--reason is required');
+      const reason = requireReason(values);
       await withContext(async (ctx) => {
-        await resumeUser(ctx, username, values.reason as string, ctx.operator);
+        await resumeUser(ctx, username, reason, ctx.operator);
         output(json, { ok: true, user: username, status: 'active' }, `resumed ${username}`);
       });
     },

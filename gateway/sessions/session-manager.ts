@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '../config/types.js';
 import type { AuditPort } from '../core/audit-port.js';
 import type { Clock } from '../core/clock.js';
-import type { GatewayEvent, Role, SessionRecord, Stores } from '../stores/types.js';
+import type { GatewayEvent, SessionRecord, Stores } from '../stores/types.js';
 import { SocketGroups } from './connection-registry.js';
 import { isWellFormedToken, newSessionToken, sessionIdOf } from './tokens.js';
 
@@ -12,15 +12,7 @@ interface CacheEntry {
 
 export type ActivityVerdict = 'active' | 'session-idle-expired' | 'session-lifetime-expired';
 
-export interface NewSession {
-  user: string;
-  project: string;
-  roles: Role[];
-  terminal: string;
-  terminalId: string;
-  address: string;
-  restriction?: SessionRecord['restriction'];
-}
+export type NewSession = Pick<SessionRecord, 'user' | 'project' | 'roles' | 'terminal' | 'terminalId' | 'address' | 'restriction'>;
 
 /**
  * Sessions with an in-process cache. Steady state needs no Redis round trip: a cached copy is trusted for
