@@ -27,6 +27,8 @@ export async function startDemoWorkspace(port = 0, host = '127.0.0.1'): Promise<
     const url = new URL(req.url ?? '/', 'http://workspace');
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(home(req));
+    } else if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
     } else if (url.pathname === '/api/status') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     } else if (url.pathname === '/headers') {
