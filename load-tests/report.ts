@@ -26,7 +26,7 @@ export function machine(): Machine {
 const fmt = (x: number) => (x >= 100 ? String(Math.round(x)) : x.toFixed(2));
 
 function row(r: LoadResult): string {
-  return `| ${r.target} | ${r.rps} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${r.errors} | ${r.non2xx} |`;
+  return `| ${r.target} | ${r.rps} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${r.errors} | ${r.non2xx} | ${r.cpuUsPerReq ?? '–'} |`;
 }
 
 /** One scenario as a markdown table with its figures and method. */
@@ -34,8 +34,8 @@ export function scenarioMarkdown(s: ScenarioResult): string {
   const lines = [
     `### ${s.title} (\`${s.id}\`)`,
     '',
-    '| target | req/s | p50 ms | p99 ms | p99.9 ms | errors | non-2xx |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| target | req/s | p50 ms | p99 ms | p99.9 ms | errors | non-2xx | target CPU µs/req |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...s.rows.map(row),
     '',
   ];

@@ -27,9 +27,9 @@ const RESULTS_DIR = fileURLToPath(new URL('../../load-tests/results/', import.me
 async function main(): Promise<void> {
   const quick = values.quick === true;
   const timing: Timing = {
-    warmupS: quick ? 2 : 3,
-    durationS: Number(values.duration ?? (quick ? 6 : 10)),
-    rounds: Number(values.rounds ?? 3),
+    warmupS: 2,
+    durationS: Number(values.duration ?? (quick ? 3 : 5)),
+    rounds: Number(values.rounds ?? (quick ? 8 : 10)),
   };
   const opts: BenchOptions = quick
     ? { terminals: 1, sessions: 5, stormUsers: 0, log }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { HicError } from '../core/errors.js';
 import { NetworkSet, parseCidr } from '../net/cidr.js';
+import { Needle } from './needle.js';
 
 /**
  * A search of the audit log (LOG-4: by user, project, terminal, address, time; plus event type and decision).
@@ -64,19 +65,21 @@ export function decisionOf(entry: Record<string, unknown>): 'allow' | 'deny' | n
  */
 export interface CompiledQuery {
   query: AuditQuery;
-  needles: Buffer[][];
+  needles: Needle[][];
   since: Buffer | null;
   until: Buffer | null;
   matches(entry: Record<string, unknown>): boolean;
 }
 
 export function compileQuery(q: AuditQuery): CompiledQuery {
-  const needles: Buffer[][] = [];
+  const needles: Needle[][] = [];
   const tests: ((e: Record<string, unknown>) => boolean)[] = [];
-  const pair = (key: string, value: unknown): Buffer => Buffer.from(`"${key}":${JSON.stringify(value)}`, 'utf8');
+  const pair = (key: string, value: unknown): Needle => new Needle(Buffer.from(`"${key}":${JSON.stringify(value)}`, 'utf8'));
+  // The same value under either of two keys: one search for the value as any key's (`":"u1"`), not two.
+  const anyKey = (value: unknown): Needle => new Needle(Buffer.from(`":${JSON.stringify(value)}`, 'utf8'));
   if (q.user !== undefined) {
     const u = q.user;
-    needles.push([pair('user', u), pair('by', u)]);
+    needles.push([anyKey(u)]);
     tests.push((e) => e['user'] === u || e['by'] === u);
   }
   if (q.project !== undefined) {
@@ -86,13 +89,13 @@ export function compileQuery(q: AuditQuery): CompiledQuery {
   }
   if (q.terminal !== undefined && q.terminal.length > 0) {
     const set = new Set(q.terminal);
-    needles.push(q.terminal.flatMap((v) => [pair('terminal', v), pair('terminalId', v)]));
+    needles.push(q.terminal.map(anyKey));
     tests.push((e) => set.has(e['terminal'] as string) || set.has(e['terminalId'] as string));
   }
   if (q.address !== undefined) {
     const net = new NetworkSet([q.address]);
     // A single address also matches its IPv4-mapped form ("::ffff:10.0.0.1"): search for the value's end.
-    if (isIP(q.address) !== 0) needles.push([Buffer.from(`${q.address}"`, 'utf8')]);
+    if (isIP(q.address) !== 0) needles.push([new Needle(Buffer.from(`${q.address}"`, 'utf8'))]);
     tests.push((e) => typeof e['address'] === 'string' && net.has(e['address']));
   }
   if (q.event !== undefined && q.event.length > 0) {
@@ -132,7 +135,7 @@ const KNOWN = new Set(['user', 'project', 'terminal', 'address', 'since', 'until
 
 /**
  * Validates raw input into an {@link AuditQuery}, collecting every problem into one BAD_REQUEST naming the key.
- * Times: ISO 8601 (a date alone is UTC midnight), or relative to `now`: `30m`, `24h`, `7d` ago.
+ * Times: ISO 8601 (a date alone is midnight in Japan time), or relative to `now`: `30m`, `24h`, `7d` ago.
  * `field`: `key=value` strings (the value is a number, true/false/null when it reads as one).
  */
 export function parseQuery(input: QueryInput, now: number): AuditQuery {
@@ -215,6 +218,16 @@ export function parseTime(v: unknown, now: number): number | null {
   const rel = /^(\d+)([mhd])$/.exec(v);
   if (rel) return now - Number(rel[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'm' | 'h' | 'd'];
   if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v)) return null;
-  const t = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+  // A date alone is a day in Japan time, as in `hic project add` (the reviewers work in JST; the log is UTC).
+  const t = Date.parse(v.length === 10 ? `${v}T00:00:00+09:00` : v);
   return Number.isNaN(t) ? null : t;
+}
+
+/** A query as recorded with the read it authorises (LOG-3): times as ISO 8601. */
+export function describeQuery(q: AuditQuery): Record<string, unknown> {
+  return {
+    ...q,
+    ...(q.since !== undefined ? { since: new Date(q.since).toISOString() } : {}),
+    ...(q.until !== undefined ? { until: new Date(q.until).toISOString() } : {}),
+  };
 }

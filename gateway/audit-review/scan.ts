@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { AuditEnvelope } from '../audit/index.js';
+import type { Needle } from './needle.js';
 import type { CompiledQuery } from './query.js';
 
 /** One line that matched, with where it is (file relative to the audit dir, 1-based line). */
@@ -35,11 +36,11 @@ const ISO_LENGTH = 24;
  * chunk. Only the remaining lines are parsed and tested exactly. A partial last line (a crash) is skipped: the
  * verifier reports it.
  */
-export async function* scanDayFile(path: string, file: string, cq: CompiledQuery, stats: ScanStats): AsyncGenerator<AuditMatch[]> {
+export async function* scanDayFile(path: string, file: string, cq: CompiledQuery, stats: ScanStats, chunkBytes = CHUNK): AsyncGenerator<AuditMatch[]> {
   const fh = await open(path, 'r');
   try {
     stats.files += 1;
-    let buf = Buffer.allocUnsafe(CHUNK);
+    let buf = Buffer.allocUnsafe(chunkBytes);
     let filled = 0;
     let lineNo = 0;
     for (;;) {
@@ -66,7 +67,11 @@ export async function* scanDayFile(path: string, file: string, cq: CompiledQuery
   }
 }
 
-/** Scans the complete lines of `buf[0, end)`; returns where the unfinished line starts and the last line number. */
+/**
+ * Scans the complete lines of `buf[0, end)`; returns where the unfinished line starts and the last line number.
+ * With needles, the search jumps from one occurrence of the most selective needle to the next and only the
+ * lines in between are counted (one native newline search each); without, every line is looked at.
+ */
 function scanLines(
   buf: Buffer,
   end: number,
@@ -79,19 +84,60 @@ function scanLines(
   const groups = cq.needles;
   // Next position of each needle in this buffer (-2: not searched yet; -1: none left).
   const next = groups.map((g) => g.map(() => -2));
+  const lead = leadGroup(groups);
   let lineNo = firstLine;
-  let start = 0;
-  for (let nl = buf.indexOf(NEWLINE, start); nl !== -1 && nl < end; nl = buf.indexOf(NEWLINE, start)) {
+  let cursor = 0;
+  for (;;) {
+    // Where the next candidate line can be: the lead needle's next occurrence, or simply the next line.
+    const target = lead === -1 ? cursor : nextOf(buf, cursor, end, groups[lead] as Needle[], next[lead] as number[]);
+    let nl = buf.indexOf(NEWLINE, cursor);
+    // Count (and pass over) the lines before the candidate.
+    while (nl !== -1 && nl < end && nl < target) {
+      lineNo += 1;
+      cursor = nl + 1;
+      nl = buf.indexOf(NEWLINE, cursor);
+    }
+    if (nl === -1 || nl >= end) break; // only an unfinished line is left
     lineNo += 1;
-    stats.lines += 1;
-    if (inTimeRange(buf, start, nl, cq) && hasNeedles(buf, start, nl, groups, next)) {
+    const start = cursor;
+    cursor = nl + 1;
+    if (target === -1 && lead !== -1) continue; // no candidate in this buffer: just counting the rest
+    if (inTimeRange(buf, start, nl, cq) && hasNeedles(buf, start, nl, end, groups, next, lead)) {
       stats.parsed += 1;
       const entry = parse(buf, start, nl);
       if (entry && cq.matches(entry)) found.push({ file, line: lineNo, entry });
     }
-    start = nl + 1;
   }
-  return { offset: start, lineNo };
+  stats.lines += lineNo - firstLine;
+  return { offset: cursor, lineNo };
+}
+
+/** The group to search for first: a single needle, the longest (longer needles skip further and are rarer). */
+function leadGroup(groups: Needle[][]): number {
+  let best = -1;
+  let bestScore = -1;
+  groups.forEach((g, i) => {
+    const score = (g.length === 1 ? 1000 : 0) + Math.min(...g.map((n) => n.bytes.length));
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
+  });
+  return best;
+}
+
+/** Earliest position at or after `from` of any needle of a group, or -1; positions are cached per needle. */
+function nextOf(buf: Buffer, from: number, end: number, alternatives: Needle[], positions: number[]): number {
+  let min = -1;
+  for (let a = 0; a < alternatives.length; a++) {
+    let pos = positions[a] as number;
+    if (pos !== -1 && pos < from) {
+      pos = (alternatives[a] as Needle).indexIn(buf, from, end);
+      positions[a] = pos;
+    }
+    if (pos !== -1 && (min === -1 || pos < min)) min = pos;
+  }
+  return min;
 }
 
 function inTimeRange(buf: Buffer, start: number, end: number, cq: CompiledQuery): boolean {
@@ -104,23 +150,12 @@ function inTimeRange(buf: Buffer, start: number, end: number, cq: CompiledQuery)
   return true;
 }
 
-function hasNeedles(buf: Buffer, start: number, end: number, groups: Buffer[][], next: number[][]): boolean {
+/** Whether the line `[start, end)` holds a needle of every group (the lead group's was found already). */
+function hasNeedles(buf: Buffer, start: number, end: number, filled: number, groups: Needle[][], next: number[][], lead: number): boolean {
   for (let g = 0; g < groups.length; g++) {
-    const alternatives = groups[g] as Buffer[];
-    const positions = next[g] as number[];
-    let hit = false;
-    for (let a = 0; a < alternatives.length; a++) {
-      let pos = positions[a] as number;
-      if (pos !== -1 && pos < start) {
-        pos = buf.indexOf(alternatives[a] as Buffer, start);
-        positions[a] = pos;
-      }
-      if (pos !== -1 && pos < end) {
-        hit = true;
-        break;
-      }
-    }
-    if (!hit) return false;
+    if (g === lead) continue;
+    const pos = nextOf(buf, start, filled, groups[g] as Needle[], next[g] as number[]);
+    if (pos === -1 || pos >= end) return false;
   }
   return true;
 }

@@ -39,8 +39,8 @@ RSA keys under 2048 bits, SHA-1/MD5 signatures, a terminal id already registered
       const out = stringOption(values, 'out') ?? join(cli.ctx.home, 'terminals', `${terminalId}.cert.pem`);
       const asked = { terminalId, site, projects, csrFile, file: out === '-' ? null : out };
       const result = await cli.attempt('ca.sign-csr', asked, async () => {
-        const csrPem = readCsrFile(csrFile);
         await assertTerminalIdFree(cli.deps.stores, terminalId);
+        const csrPem = readCsrFile(csrFile);
         if (out !== '-') await assertAbsent(out);
         const enrolled = await enrolTerminal(cli.deps, {
           terminalId, site, projects, validityDays, csrPem, by: cli.ctx.operator,

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { authorityExists, loadAuthority } from '../../ca/index.js';
 import { addProject, endProject, requireProject, suspendProject } from '../projects/project-service.js';
 import { type Command, output, UsageError } from './command.js';
 import { requireReason, withContext } from './cmd-user.js';
@@ -97,7 +99,9 @@ export const projectCommands: Command[] = [
     async run({ positionals, json }) {
       const id = oneProject(positionals);
       await withContext(async (ctx) => {
-        const r = await endProject(ctx, id, ctx.operator);
+        const caDir = join(ctx.home, 'ca');
+        const authority = authorityExists(caDir) ? await loadAuthority(caDir, { clock: ctx.clock }) : null;
+        const r = await endProject(ctx, id, ctx.operator, authority);
         output(json, { ok: true, project: id, status: 'ended', ...r }, `ended ${id}: accounts suspended: ${r.users.join(', ') || '-'}; terminals revoked: ${r.terminals.join(', ') || '-'}`);
       });
     },

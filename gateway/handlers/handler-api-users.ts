@@ -4,6 +4,7 @@ import { HicError } from '../core/errors.js';
 import { requireRole } from '../http/staff-auth.js';
 import { addProject, endProject, requireProject, suspendProject } from '../projects/project-service.js';
 import type { Runtime } from '../runtime.js';
+import { gatewayAuthority } from '../terminals/ca-source.js';
 import { ROLES, type Role } from '../stores/types.js';
 import { publicAccount, requireAccount } from '../users/deps.js';
 import { approveReset, startReset } from '../users/reset.js';
@@ -145,7 +146,7 @@ export function registerUsersApi(api: FastifyInstance, rt: Runtime): void {
   api.post<{ Params: { id: string } }>('/_hic/api/projects/:id/end', async (req, reply) => {
     const staff = await requireRole(rt, req, reply, ['admin'], 'project.end');
     if (!staff) return reply;
-    return reply.send({ ok: true, project: req.params.id, status: 'ended', ...(await endProject(rt, req.params.id, staff.user)) });
+    return reply.send({ ok: true, project: req.params.id, status: 'ended', ...(await endProject(rt, req.params.id, staff.user, await gatewayAuthority(rt))) });
   });
 
   api.post<{ Params: { id: string }; Body: { reason: string } }>('/_hic/api/projects/:id/suspend', { schema: reasonSchema }, async (req, reply) => {

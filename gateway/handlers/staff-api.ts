@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
+import { registerAuditApi } from './handler-api-audit.js';
 import { registerCaApi } from './handler-api-ca.js';
 import { registerUsersApi } from './handler-api-users.js';
 
@@ -10,4 +11,5 @@ import { registerUsersApi } from './handler-api-users.js';
 export function registerStaffApi(app: FastifyInstance, rt: Runtime): void {
   registerUsersApi(app, rt);
   registerCaApi(app, rt);
+  registerAuditApi(app, rt);
 }

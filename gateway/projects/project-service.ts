@@ -1,4 +1,6 @@
+import type { Authority } from '../../ca/index.js';
 import { HicError } from '../core/errors.js';
+import { revokeTerminal } from '../terminals/revoke.js';
 import { parseCidr } from '../net/cidr.js';
 import type { Project } from '../stores/types.js';
 import type { UserDeps } from '../users/deps.js';
@@ -58,8 +60,10 @@ export async function suspendProject(deps: UserDeps, id: string, reason: string,
 /**
  * Ends a project when its 利用終了書 arrives (SES-4): its accounts and the terminals assigned only to it stop
  * working at once; every record stays (accounts are suspended, not deleted; terminals revoked, not removed).
+ * Terminals are revoked through the register's own operation (compare-and-set, news to every instance, sessions
+ * cut, CRL re-signed when this process holds the CA).
  */
-export async function endProject(deps: UserDeps, id: string, operator: string): Promise<{ users: string[]; terminals: string[] }> {
+export async function endProject(deps: UserDeps, id: string, operator: string, authority: Authority | null): Promise<{ users: string[]; terminals: string[] }> {
   const project = await requireProject(deps, id);
   const now = deps.clock.now();
   await deps.stores.projects.put({ ...project, status: 'ended', endedAt: now });
@@ -78,8 +82,9 @@ export async function endProject(deps: UserDeps, id: string, operator: string): 
       await deps.stores.terminals.put({ ...t, projects: remaining });
       continue;
     }
-    await deps.stores.terminals.put({ ...t, status: 'revoked', revokedAt: now, revocationReason: 'project-ended' });
-    await deps.stores.events.publish({ type: 'terminal-revoked', fingerprint: t.fingerprint, reason: 'project-ended' });
+    await revokeTerminal({ stores: deps.stores, clock: deps.clock, sessions: deps.sessions, authority }, {
+      terminalId: t.id, reason: 'cessationOfOperation', note: `project ${id} ended`, by: operator,
+    });
     terminals.push(t.id);
   }
   await deps.audit.security({ event: 'staff-action', action: 'project.end', by: operator, project: id, users, terminals });

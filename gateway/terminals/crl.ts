@@ -6,6 +6,7 @@
 import type { Authority, RevokedEntry } from '../../ca/index.js';
 import type { Clock } from '../core/clock.js';
 import type { StoredCrl, Stores, Terminal } from '../stores/types.js';
+import { TERMINAL_REVOCATION_REASONS } from './reasons.js';
 import { certificatesOf } from './register.js';
 
 /**
@@ -13,6 +14,15 @@ import { certificatesOf } from './register.js';
  * for 7 days (nextUpdate), so relying parties always find one with days to spare even if nothing changes.
  */
 export const CRL_REFRESH_MS = 24 * 3_600_000;
+
+/**
+ * The CRLReason (RFC 5280 5.3.1) for a register reason. Reasons written by other parts of the gateway map onto
+ * the RFC's: a project's end (利用終了書) means the certificate is no longer needed, i.e. cessationOfOperation.
+ */
+function crlReason(reason: string | undefined): string {
+  if (reason !== undefined && (TERMINAL_REVOCATION_REASONS as readonly string[]).includes(reason)) return reason;
+  return reason === 'project-ended' ? 'cessationOfOperation' : 'unspecified';
+}
 
 /** Every certificate that must appear on the CRL. Entries are kept after expiry (RFC 5280 5.1.2.6 allows dropping them later; the register is small). */
 export function revokedEntries(terminals: readonly Terminal[]): RevokedEntry[] {
@@ -23,7 +33,7 @@ export function revokedEntries(terminals: readonly Terminal[]): RevokedEntry[] {
       entries.push({
         serial: cert.serial,
         revokedAt: new Date(cert.revokedAt ?? terminal.revokedAt ?? terminal.registeredAt),
-        reason: cert.status === 'superseded' ? 'superseded' : (cert.revocationReason ?? 'unspecified'),
+        reason: cert.status === 'superseded' ? 'superseded' : crlReason(cert.revocationReason),
       });
     }
   }

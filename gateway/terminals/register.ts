@@ -42,11 +42,20 @@ export function normaliseSerial(serial: unknown): string {
 
 /**
  * The certificates of an entry, newest last. Entries written before the history existed (or by the demo's
- * `registerTerminal`) get one synthesised from their top-level fields.
+ * `registerTerminal`) get one synthesised from their top-level fields. An entry revoked by writing only its
+ * top-level status (e.g. when a project ends, gateway/projects/) shows its current certificate as revoked, so
+ * the CRL and the views never miss it.
  */
 export function certificatesOf(t: Terminal): TerminalCertificate[] {
-  if (t.certificates && t.certificates.length > 0) return t.certificates;
   const revoked = t.status === 'revoked';
+  const revocation = {
+    ...(t.revokedAt !== undefined ? { revokedAt: t.revokedAt } : {}),
+    ...(t.revocationReason !== undefined ? { revocationReason: t.revocationReason } : {}),
+  };
+  if (t.certificates && t.certificates.length > 0) {
+    if (!revoked) return t.certificates;
+    return t.certificates.map((c) => (c.status === 'current' ? { ...c, status: 'revoked' as const, ...revocation } : c));
+  }
   return [{
     serial: t.serial,
     fingerprint: t.fingerprint,
@@ -56,8 +65,7 @@ export function certificatesOf(t: Terminal): TerminalCertificate[] {
     issuedBy: t.requestedBy,
     method: 'registered',
     status: revoked ? 'revoked' : 'current',
-    ...(revoked && t.revokedAt !== undefined ? { revokedAt: t.revokedAt } : {}),
-    ...(revoked && t.revocationReason !== undefined ? { revocationReason: t.revocationReason } : {}),
+    ...(revoked ? revocation : {}),
   }];
 }
 

@@ -15,7 +15,7 @@ export interface UserDeps {
   secretBox: SecretBox;
   hashCost: HashCost;
   policy: HicPolicy;
-  sessions: Pick<SessionManager, 'endAllForUser'>;
+  sessions: Pick<SessionManager, 'endAllForUser' | 'endAllForTerminal'>;
 }
 
 export async function requireAccount(deps: Pick<UserDeps, 'stores'>, username: string): Promise<Account> {

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { withCpu } from './cpu.js';
 import { LatencyRecorder, toResult, type LoadResult } from './latency.js';
 
 /** One group of connections sharing a client identity (autocannon gives all connections of an instance one TLS setup). */
@@ -17,19 +18,22 @@ export interface HttpLoad {
   path: string;
   durationS: number;
   groups: ClientGroup[];
-  /** Offered load in requests per second over all groups; unset = as fast as the target answers (saturation). */
-  overallRate?: number;
+  /** The target's process id: its CPU time per response is reported (see cpu.ts). */
+  cpuPid?: number;
 }
 
 /**
  * Runs autocannon (programmatic API, bounded duration) with one instance per client group, all at once, and
  * merges them into one row: exact latencies from the `response` events, errors and non-2xx counted.
  */
-export async function runHttpLoad(load: HttpLoad): Promise<LoadResult> {
+export function runHttpLoad(load: HttpLoad): Promise<LoadResult> {
+  return withCpu(load.cpuPid, () => measure(load));
+}
+
+async function measure(load: HttpLoad): Promise<LoadResult> {
   if (!/^https?:\/\/127\.0\.0\.1:/.test(load.url)) throw new Error(`load tests run on loopback only, not ${load.url}`);
   const rec = new LatencyRecorder();
   let non2xx = 0;
-  const totalConnections = load.groups.reduce((n, g) => n + g.connections, 0);
   const started = process.hrtime.bigint();
   const results = await Promise.all(
     load.groups.map((g) => {
@@ -41,7 +45,6 @@ export async function runHttpLoad(load: HttpLoad): Promise<LoadResult> {
         timeout: 10,
         // The server certificate names 127.0.0.1 too, but SNI must not carry an IP address (RFC 6066 §3).
         ...(g.tls ? { tlsOptions: { ...g.tls }, servername: 'localhost' } : {}),
-        ...(load.overallRate ? { overallRate: Math.max(1, Math.round((load.overallRate * g.connections) / totalConnections)) } : {}),
         ...(g.cookies && g.cookies.length > 0
           ? { setupClient: (client: autocannon.Client) => client.setHeaders({ cookie: g.cookies![next++ % g.cookies!.length] }) }
           : {}),

@@ -44,6 +44,8 @@ export interface LoadResult {
   /** Responses that were not 2xx (or, for WebSockets, echoes that did not match). */
   non2xx: number;
   durationS: number;
+  /** CPU time the target process spent per response, in µs (Linux, child-process targets only). */
+  cpuUsPerReq?: number;
 }
 
 /** Builds a row from a recorder and counters. */

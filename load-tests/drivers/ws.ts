@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { withCpu } from './cpu.js';
 import { LatencyRecorder, toResult, type LoadResult } from './latency.js';
 
 export interface WsLoad {
@@ -10,13 +11,19 @@ export interface WsLoad {
   /** Per connection, round-robin: client TLS identity and Cookie header. */
   clients: { tls?: { cert: string; key: string; ca: string }; cookie?: string }[];
   messageBytes?: number;
+  /** The target's process id: its CPU time per round trip is reported (see cpu.ts). */
+  cpuPid?: number;
 }
 
 /**
  * WebSocket round trips: each connection sends a message, waits for the echo, records the time, and sends the
  * next, until the duration is over (bounded). Opening the sockets is not part of the measurement.
  */
-export async function runWsLoad(load: WsLoad): Promise<LoadResult> {
+export function runWsLoad(load: WsLoad): Promise<LoadResult> {
+  return withCpu(load.cpuPid, () => measure(load));
+}
+
+async function measure(load: WsLoad): Promise<LoadResult> {
   if (!/^wss?:\/\/127\.0\.0\.1:/.test(load.url)) throw new Error(`load tests run on loopback only, not ${load.url}`);
   const payload = 'm'.repeat(load.messageBytes ?? 128);
   const sockets = await Promise.all(Array.from({ length: load.connections }, (_, i) => open(load, i)));

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
+import type { Authority } from '../../ca/index.js';
+import type { TestPki } from '../helpers/pki.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 
 const BIN = fileURLToPath(new URL('../../dist/bin/hic.js', import.meta.url));
@@ -41,7 +43,8 @@ export function cliEnv(t: Test, name: string): CliEnv {
 /** Runs `hic <args>` with the environment's HIC_HOME, REDIS_URL and HIC_STORE_PREFIX. */
 export function hic(env: CliEnv, args: string[]): Promise<HicRun> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, HIC_HOME: env.home, REDIS_URL, HIC_STORE_PREFIX: env.prefix, HIC_OPERATOR: env.operator };
-  delete childEnv.HIC_AUDIT_DIR;
+  // Not tap's instrumentation (NODE_OPTIONS --import): it would slow every run down and is not what operators run.
+  for (const key of Object.keys(childEnv)) if (key === 'NODE_OPTIONS' || key === 'HIC_AUDIT_DIR' || /^_?TAP/.test(key)) delete childEnv[key];
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -65,4 +68,19 @@ export async function waitFor(check: () => boolean | Promise<boolean>, ms: numbe
     if (Date.now() >= end) return false;
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A test PKI (for startTestGateway) on an existing CA, e.g. the one `hic ca init` made in HIC_HOME/ca. */
+export async function pkiFrom(authority: Authority, dir: string): Promise<TestPki> {
+  const server = await authority.issueServerCertificate({ hostnames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
+  return {
+    dir,
+    authority,
+    caBundle: authority.caBundlePem(),
+    server: { cert: server.certPem, key: server.keyPem },
+    async terminal(id, opts = {}) {
+      const issued = await authority.issueTerminalCertificate({ terminalId: id, site: 'lab', project: opts.project ?? 'alpha' });
+      return { cert: issued.certPem, key: issued.keyPem, fingerprint: issued.fingerprint, serial: issued.serial, notAfter: issued.notAfter };
+    },
+  };
 }
