@@ -70,30 +70,39 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
 
   // Stages 1–4 for every request: gateway pages need a registered terminal on an approved network; everything
   // else is a workspace request and needs the whole path. There is no way in that skips this hook.
-  app.addHook('onRequest', async (req, reply) => {
+  // A callback hook, not async: in steady state the path decides synchronously and the request goes on in the
+  // same turn, without a promise (docs/performance.md). A denial sends the reply and does not call done().
+  app.addHook('onRequest', (req, reply, done) => {
     const socket = req.raw.socket as TLSSocket;
     req.hicBytesAtStart = socket.bytesWritten;
     const ctx = newContext(socket, req.method, req.url, req.headers);
     req.hic = ctx;
     if (ctx.path === HEALTH_PATH && isLoopback(socket.remoteAddress)) {
       req.hicDecision = { allow: true, reason: 'health-check' };
-      return undefined;
+      return done();
     }
     // The CRL distribution point (RFC 5280 4.2.1.13) must be readable by relying parties without a terminal
     // certificate; it is public, signed data. GET/HEAD of its two exact paths only (handlers/handler-crl.ts).
     if (isCrlRequest(req.method, ctx.path)) {
       req.hicDecision = { allow: true, reason: 'crl-distribution' };
-      return undefined;
+      return done();
     }
     const gatewayPage = ctx.path === '/_hic' || ctx.path.startsWith('/_hic/');
-    const decision = gatewayPage ? await runGatewayPagePath(ctx, rt) : await runRequestPath(ctx, rt);
-    req.hicDecision = gatewayPage && decision.allow ? { allow: true, reason: 'gateway-page' } : decision;
-    if (!decision.allow) return sendDenial(req, reply, decision);
-    return undefined;
+    const decided = (decision: Decision): void => {
+      req.hicDecision = gatewayPage && decision.allow ? { allow: true, reason: 'gateway-page' } : decision;
+      if (decision.allow) done();
+      else sendDenial(req, reply, decision);
+    };
+    const decision = gatewayPage ? runGatewayPagePath(ctx, rt) : runRequestPath(ctx, rt);
+    if (decision instanceof Promise) decision.then(decided).catch(done);
+    else decided(decision);
   });
 
   // Stage 5 — audit: one access record per request, written after the response without delaying it.
-  app.addHook('onResponse', async (req, reply) => accessRecord(rt, req, reply));
+  app.addHook('onResponse', (req, reply, done) => {
+    accessRecord(rt, req, reply);
+    done();
+  });
 
   // A store failure (Redis down) is a 503 that the client may retry, never a 500 and never a pass (fail closed).
   app.setErrorHandler((err, req, reply) => sendError(rt.stores.healthy() ? err : { code: 'STORE_UNAVAILABLE', statusCode: 503 }, req, reply));

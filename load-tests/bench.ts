@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, type TargetHandle } from './fleet.js';
+import { launch, pinTo, type TargetHandle } from './fleet.js';
 import { makeBenchPki, type BenchPki } from './pki.js';
 import { benchPrefix, dropPrefix } from './redis-prefix.js';
 import { seedGateway, type SeedResult } from './seed.js';
@@ -21,6 +21,8 @@ export interface BenchOptions {
   stormUsers: number;
   /** Node flags for the bare-proxy and gateway children, e.g. --cpu-prof (compare the two profiles). */
   profileExecArgv?: string[];
+  /** Targets on the last CPU, load generator and upstream on CPU 0 (child-process mode, ≥ 2 CPUs). Default true. */
+  pin?: boolean;
   log?: (line: string) => void;
 }
 
@@ -40,6 +42,9 @@ export interface Bench {
   gatewayCookies: string[];
   expressCookies: string[];
   notes: string[];
+  /** Whether targets are pinned (then `allCpus` is the taskset list of every CPU, to lift the pin for a while). */
+  pinned: boolean;
+  allCpus: string;
   close(): Promise<void>;
 }
 
@@ -68,12 +73,20 @@ export async function startBench(opts: BenchOptions): Promise<Bench> {
       started.push(h);
       return h;
     };
-    const upstream = await need(await launch({ kind: 'upstream' }, opts));
+    const cpus = availableParallelism();
+    const pinned = opts.pin !== false && !opts.inProcess && cpus >= 2 && pinTo(process.pid, '0');
+    notes.push(
+      pinned
+        ? `Pinned: each target on CPU ${cpus - 1}, load generator and upstream on CPU 0 (a proxy's throughput is what one core of it serves).`
+        : 'Not pinned to CPUs: placement by the scheduler adds noise.',
+    );
+    const targetCpu = pinned ? { cpu: String(cpus - 1) } : {};
+    const upstream = await need(await launch({ kind: 'upstream' }, { ...opts, ...(pinned ? { cpu: '0' } : {}) }));
     const base = { upstream: upstream.url, tls: pki.tls };
     const [bare, gateway, expressStart] = await Promise.all([
-      launch({ kind: 'bare', ...base }, { ...opts, execArgv: opts.profileExecArgv ?? [] }).then(need),
-      launch({ kind: 'gateway', ...base, redisUrl, prefix, stateDir }, { ...opts, execArgv: opts.profileExecArgv ?? [] }).then(need),
-      launch({ kind: 'express', ...base, redisUrl, prefix }, opts),
+      launch({ kind: 'bare', ...base }, { ...opts, ...targetCpu, execArgv: opts.profileExecArgv ?? [] }).then(need),
+      launch({ kind: 'gateway', ...base, redisUrl, prefix, stateDir }, { ...opts, ...targetCpu, execArgv: opts.profileExecArgv ?? [] }).then(need),
+      launch({ kind: 'express', ...base, redisUrl, prefix }, { ...opts, ...targetCpu }),
     ]);
     let express: TargetHandle | null = null;
     if ('skipped' in expressStart) notes.push(expressStart.skipped);
@@ -84,11 +97,16 @@ export async function startBench(opts: BenchOptions): Promise<Bench> {
     const gatewayCookies = await inBatches(seed.users, (u, i) => gatewayLogin(gateway.url, u, terminalOf(i), pki.caBundle));
     const expressCookies = express ? await inBatches(seed.users, (u, i) => expressLogin(express!.url, u.username, terminalOf(i), pki.caBundle)) : [];
     log(`${gatewayCookies.length} gateway sessions, ${expressCookies.length} express sessions`);
-    return { pki, stateDir, redisUrl, prefix, upstream, bare, gateway, express, seed, gatewayCookies, expressCookies, notes, close: cleanup };
+    return { pki, stateDir, redisUrl, prefix, upstream, bare, gateway, express, seed, gatewayCookies, expressCookies, notes, pinned, allCpus: `0-${cpus - 1}`, close: cleanup };
   } catch (err) {
     await cleanup();
     throw err;
   }
+}
+
+/** The cookies of the sessions made on terminal `t` (session i was made on terminal i mod terminals): a session cookie only works from its own terminal. */
+export function cookiesOn(cookies: string[], terminals: number, t: number, max = Infinity): string[] {
+  return cookies.filter((_, i) => i % terminals === t).slice(0, max);
 }
 
 /** Runs `fn` over the items, 10 at a time (logins are cheap here, but 200 at once would be a storm of its own). */

@@ -4,6 +4,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { argon2id, hash, needsRehash as argonNeedsRehash, verify } from 'argon2';
+import { Gate } from '../core/gate.js';
+
+/**
+ * One argon2 computation at a time per process. A hash runs on libuv's thread pool with `parallelism` lanes
+ * (about 1.4 cores for ~110 ms at the production cost); four at once (the pool's size) took two thirds of the
+ * proxy's throughput and pushed its p99 to 140 ms during a login storm, one at a time kept it near 60 % and
+ * 27 ms at the same login rate, because the cores are the limit either way (docs/performance.md, login storm).
+ */
+const argon2Gate = new Gate(1);
 
 /** argon2id cost: memory in KiB, passes, lanes. */
 export interface HashCost {
@@ -26,7 +35,7 @@ export const TEST_COST: HashCost = Object.freeze({ memoryCost: 4096, timeCost: 2
 
 /** Hashes `pw` with argon2id and a fresh 16-byte salt; returns the PHC string (`$argon2id$v=19$m=…`). */
 export async function hashPassword(pw: string, cost: HashCost = DEFAULT_COST): Promise<string> {
-  return hash(pw, { type: argon2id, ...cost });
+  return argon2Gate.run(() => hash(pw, { type: argon2id, ...cost }));
 }
 
 /** One dummy hash per cost, made from a random password on first use (not at import: it costs a full hash). */
@@ -60,11 +69,12 @@ export async function verifyPassword(
   dummyCost: HashCost = DEFAULT_COST,
 ): Promise<boolean> {
   if (storedHash === undefined) {
-    await verify(await dummyHash(dummyCost), pw).catch(() => false);
+    const dummy = await dummyHash(dummyCost);
+    await argon2Gate.run(() => verify(dummy, pw)).catch(() => false);
     return false;
   }
   try {
-    return await verify(storedHash, pw);
+    return await argon2Gate.run(() => verify(storedHash, pw));
   } catch {
     return false;
   }

@@ -41,12 +41,14 @@ export class ClockSkewMonitor {
 
   /** First check (recorded), then periodic ones on an unref'ed timer. A store that cannot answer is reported, not fatal. */
   async start(): Promise<void> {
-    const reading = await this.check().catch((err: unknown) => {
+    const reading = await this.measure().catch((err: unknown) => {
       this.onError(err);
       return null;
     });
     if (reading) {
-      await this.deps.record({ event: 'clock-check', reference: 'store', skewMs: reading.skewMs, rttMs: reading.rttMs, maxSkewMs: this.deps.maxSkewMs });
+      // The measurement first, then the alert it may cause: the log reads in cause-and-effect order.
+      await this.deps.record({ event: 'clock-check', skewMs: reading.skewMs, rttMs: reading.rttMs, maxSkewMs: this.deps.maxSkewMs });
+      await this.judge(reading);
     }
     this.timer = setInterval(() => void this.check().catch((err: unknown) => this.onError(err)), this.deps.intervalMs);
     this.timer.unref();
@@ -54,12 +56,21 @@ export class ClockSkewMonitor {
 
   /** Compares the clocks once and alerts on a change of state. */
   async check(): Promise<SkewReading> {
+    const reading = await this.measure();
+    await this.judge(reading);
+    return reading;
+  }
+
+  private async measure(): Promise<SkewReading> {
     const before = this.deps.clock.now();
     const reference = await this.deps.serverTime();
     const after = this.deps.clock.now();
     const rttMs = Math.max(0, after - before);
     const skewMs = Math.round((before + after) / 2 - reference);
-    const exceeded = Math.abs(skewMs) - rttMs / 2 > this.deps.maxSkewMs;
+    return { skewMs, rttMs, exceeded: Math.abs(skewMs) - rttMs / 2 > this.deps.maxSkewMs };
+  }
+
+  private async judge({ skewMs, rttMs, exceeded }: SkewReading): Promise<void> {
     if (exceeded && !this.exceeded) {
       this.deps.raise({
         type: 'clock-skew',
@@ -72,7 +83,6 @@ export class ClockSkewMonitor {
       await this.deps.record({ event: 'clock-skew-resolved', skewMs, rttMs, maxSkewMs: this.deps.maxSkewMs });
     }
     this.exceeded = exceeded;
-    return { skewMs, rttMs, exceeded };
   }
 
   stop(): void {

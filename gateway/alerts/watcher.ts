@@ -85,17 +85,20 @@ export class AlertWatcher {
     }
   }
 
-  /** Fixed windows per user and per address: exactly one attempt sees the count reach the limit (atomic INCR). */
+  /**
+   * Failed logins of one user name in fixed windows: exactly one attempt sees the count reach the limit (atomic
+   * INCR). Bursts from one address (many user names) are the login service's: it counts failures per address,
+   * answers 429 past its limit and raises the same alert type itself (login/login-service.ts), so not twice here.
+   */
   private async failedLogin(e: Fields): Promise<void> {
+    const user = e['user'];
+    if (typeof user !== 'string' || user === '') return;
     const { count, windowSeconds } = this.deps.config.failedLoginBurst;
     const windowMs = windowSeconds * 1000;
     const bucket = Math.floor(this.deps.clock.now() / windowMs);
-    for (const [scope, value] of [['user', e['user']], ['address', e['address']]] as const) {
-      if (typeof value !== 'string' || value === '') continue;
-      const n = await this.deps.stores.ephemeral.increment(`alert:burst:${scope}:${value}:${bucket}`, windowMs);
-      if (n === count) {
-        this.raise({ type: 'failed-login-burst', summary: `${count} failed logins for ${scope} ${value} within ${windowSeconds} s`, ...who(e), scope, count, windowSeconds });
-      }
+    const n = await this.deps.stores.ephemeral.increment(`alert:burst:user:${user}:${bucket}`, windowMs);
+    if (n === count) {
+      this.raise({ type: 'failed-login-burst', summary: `${count} failed logins for ${user} within ${windowSeconds} s`, ...who(e), scope: 'user', count, windowSeconds });
     }
   }
 

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { HicError } from '../core/errors.js';
 import { NetworkSet, parseCidr } from '../net/cidr.js';
+import type { AllowReason } from '../request-path/decision.js';
 import { Needle } from './needle.js';
 
 /**
@@ -22,7 +23,7 @@ export interface AuditQuery {
   /** Security event names (`login-failed`, `alert`, ...) and/or `access` for access records (any of them). */
   event?: string[];
   kind?: 'access' | 'security';
-  /** The gateway's decision: access records by reason, security events by kind (see DECISIONS below). */
+  /** The gateway's decision: access records by reason, security events by kind (see decisionOf). */
   decision?: 'allow' | 'deny';
   /** The decision reason of access records and of events that carry one. */
   reason?: string;
@@ -36,8 +37,10 @@ export interface AuditQuery {
   limit?: number;
 }
 
-/** Allow reasons of the request path (request-path/decision.ts); every other access reason is a refusal. */
-const ALLOW_REASONS: ReadonlySet<string> = new Set(['allowed', 'gateway-page', 'health-check']);
+/** Every allow reason of the request path: a new one in request-path/decision.ts fails to compile until listed. */
+const ALLOW: Record<AllowReason, true> = { allowed: true, 'gateway-page': true, 'health-check': true, 'crl-distribution': true };
+/** Allow reasons of access records; every other access reason is a refusal. */
+export const ALLOW_REASONS: ReadonlySet<string> = new Set(Object.keys(ALLOW));
 /** Security events that are a decision: logins, staff actions and the refusals around them. */
 const ALLOW_EVENTS: ReadonlySet<string> = new Set(['login-success', 'staff-action']);
 const DENY_EVENTS: ReadonlySet<string> = new Set([
@@ -68,6 +71,11 @@ export interface CompiledQuery {
   needles: Needle[][];
   since: Buffer | null;
   until: Buffer | null;
+  /**
+   * Line endings that rule a line out without parsing it: an access record ends with its reason
+   * (server.ts writes it last), so `"reason":"allowed"}` marks an allowed request when refusals are sought.
+   */
+  rejectEndings: Buffer[];
   matches(entry: Record<string, unknown>): boolean;
 }
 
@@ -108,9 +116,12 @@ export function compileQuery(q: AuditQuery): CompiledQuery {
     needles.push([pair('kind', k)]);
     tests.push((e) => e['kind'] === k);
   }
+  const rejectEndings: Buffer[] = [];
   if (q.decision !== undefined) {
     const d = q.decision;
     tests.push((e) => decisionOf(e) === d);
+    // Most lines are allowed requests: looking for refusals, skip them on their last bytes.
+    if (d === 'deny') for (const r of ALLOW_REASONS) rejectEndings.push(Buffer.from(`"reason":${JSON.stringify(r)}}`, 'utf8'));
   }
   for (const [key, value] of Object.entries({ reason: q.reason, session: q.session, ...q.fields })) {
     if (value === undefined) continue;
@@ -122,6 +133,7 @@ export function compileQuery(q: AuditQuery): CompiledQuery {
     needles,
     since: q.since === undefined ? null : Buffer.from(new Date(q.since).toISOString(), 'latin1'),
     until: q.until === undefined ? null : Buffer.from(new Date(q.until).toISOString(), 'latin1'),
+    rejectEndings,
     matches: (e) => tests.every((test) => test(e)),
   };
 }

@@ -102,7 +102,7 @@ function scanLines(
     const start = cursor;
     cursor = nl + 1;
     if (target === -1 && lead !== -1) continue; // no candidate in this buffer: just counting the rest
-    if (inTimeRange(buf, start, nl, cq) && hasNeedles(buf, start, nl, end, groups, next, lead)) {
+    if (!rejectedByEnding(buf, start, nl, cq.rejectEndings) && inTimeRange(buf, start, nl, cq) && hasNeedles(buf, start, nl, end, groups, next, lead)) {
       stats.parsed += 1;
       const entry = parse(buf, start, nl);
       if (entry && cq.matches(entry)) found.push({ file, line: lineNo, entry });
@@ -138,6 +138,13 @@ function nextOf(buf: Buffer, from: number, end: number, alternatives: Needle[], 
     if (pos !== -1 && (min === -1 || pos < min)) min = pos;
   }
   return min;
+}
+
+function rejectedByEnding(buf: Buffer, start: number, end: number, endings: Buffer[]): boolean {
+  for (const ending of endings) {
+    if (end - start >= ending.length && ending.compare(buf, end - ending.length, end) === 0) return true;
+  }
+  return false;
 }
 
 function inTimeRange(buf: Buffer, start: number, end: number, cq: CompiledQuery): boolean {

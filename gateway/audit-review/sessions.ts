@@ -1,4 +1,4 @@
-import type { AuditQuery } from './query.js';
+import { ALLOW_REASONS, type AuditQuery } from './query.js';
 import { searchAudit } from './search.js';
 import { emptyStats, type ScanStats } from './scan.js';
 
@@ -45,8 +45,6 @@ export interface SessionQuery {
   now: number;
 }
 
-const ALLOW = new Set(['allowed', 'gateway-page', 'health-check']);
-
 /**
  * Derives the session records of a user and/or project in a time range, oldest login first. One streaming pass
  * over the matching lines; memory holds one summary per session found.
@@ -69,7 +67,7 @@ export async function sessionTimelines(dir: string, q: SessionQuery, stats: Scan
     fill(s, entry);
     if (entry.kind === 'access') {
       s.requests += 1;
-      if (!ALLOW.has(String(entry['reason']))) s.refused += 1;
+      if (!ALLOW_REASONS.has(String(entry['reason']))) s.refused += 1;
       s.bytes += typeof entry['bytes'] === 'number' ? entry['bytes'] : 0;
       s.firstRequestAt ??= entry.time;
       s.lastRequestAt = entry.time;

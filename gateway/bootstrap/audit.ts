@@ -66,6 +66,7 @@ export async function openGatewayAudit(config: GatewayConfig, clock: Clock, inst
 
   const port: AuditPort = {
     access(record) {
+      // Hot path: a queue push, and the rules' in-memory checks (a Set lookup, a per-minute cached clock test).
       log.access(record);
       if (siemAccess) siem?.write('access', record);
       watcher?.onAccess(record);

@@ -1,22 +1,39 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_COST } from '../accounts/password-hash.js';
+import { SecretBox } from '../accounts/secret-box.js';
+import { loadOrCreateSigningKey } from '../audit/index.js';
+import type { Authority } from '../../ca/index.js';
 import { loadConfig } from '../config/load.js';
-import { startGateway } from '../bootstrap/start.js';
+import type { GatewayConfig } from '../config/types.js';
+import { systemClock } from '../core/clock.js';
+import { defaultSecretsFile, startGateway } from '../bootstrap/start.js';
 import { startDemoWorkspace } from '../demo/workspace.js';
-import { demoConfig, demoInstructions, preparePki, seedDemo } from '../demo/demo.js';
+import { demoConfig, demoInstructions, preparePki, seedDemo, type DemoInfo } from '../demo/demo.js';
+import { openStores } from '../stores/index.js';
+import { isClusterWorker, resolveWorkers, runPrimary, workerConfig } from './cluster.js';
 import type { Command } from './command.js';
 import { stateDir, UsageError } from './command.js';
 
 export const startCommand: Command = {
   name: 'start',
   summary: 'Runs the gateway. With --demo: a complete demo on this machine (CA, terminals, analyst, demo workspace).',
-  usage: `usage: hic start --demo [--home DIR]          (state dir: HIC_HOME, default ./.hic; REDIS_URL selects Redis)
-       hic start --config FILE               (YAML or JSON; environment overrides: REDIS_URL, HIC_PORT, HIC_HOST, ...)`,
-  options: { demo: { type: 'boolean' }, config: { type: 'string', short: 'c' } },
+  usage: `usage: hic start --demo [--home DIR] [--workers N]   (state dir: HIC_HOME, default ./.hic; REDIS_URL selects Redis)
+       hic start --config FILE [--workers N]        (YAML or JSON; environment overrides: REDIS_URL, HIC_PORT, HIC_HOST, ...)
+  --workers N   processes serving the one port (node:cluster); default: one per core. More than 1 needs the Redis
+                store; each worker writes its own audit chain, <instance id or hostname>-w<N>.`,
+  options: { demo: { type: 'boolean' }, config: { type: 'string', short: 'c' }, workers: { type: 'string', short: 'w' } },
   async run({ values }) {
     if (!values.demo && typeof values.config !== 'string') throw new UsageError('give --demo or --config FILE');
-    if (values.demo) return runDemo();
+    if (isClusterWorker()) return runWorker();
+    if (values.demo) return runDemo(values.workers);
     const config = loadConfig(values.config as string);
+    const workers = resolveWorkers(values.workers, config, note);
+    if (workers > 1) {
+      await createSharedKeys(config);
+      const ready = () => process.stdout.write(`hic gateway listening on ${gatewayUrl(config)} (${workers} workers)\n`);
+      return runPrimary(workers, config, { ready, stopped: async () => {} });
+    }
     const gw = await startGateway({ config });
     process.stdout.write(`hic gateway listening on ${gw.url}\n`);
     stopOnSignal(gw.close);
@@ -24,12 +41,28 @@ export const startCommand: Command = {
   },
 };
 
-async function runDemo(): Promise<number> {
+const note = (line: string) => process.stderr.write(line);
+
+/** A cluster worker: the gateway as the primary configured it, under an audit instance of its own. */
+async function runWorker(): Promise<number> {
+  const gw = await startGateway({ config: workerConfig() });
+  stopOnSignal(gw.close);
+  return new Promise<number>(() => {});
+}
+
+async function runDemo(workersFlag: unknown): Promise<number> {
   const home = resolve(stateDir());
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const { authority, tls } = await preparePki(home);
   const workspace = await startDemoWorkspace(Number(process.env.HIC_WORKSPACE_PORT ?? 0));
   const config = demoConfig(home, tls, workspace.url, process.env);
+  const workers = resolveWorkers(workersFlag, config, note);
+  if (workers > 1) {
+    // One-time work happens here, in the primary: PKI (above), the demo upstream, seeding the shared store.
+    await createSharedKeys(config);
+    const info = await seedOnce(home, authority, config);
+    return runPrimary(workers, config, { ready: () => process.stdout.write(demoInstructions(info, home)), stopped: () => workspace.close() });
+  }
   const gw = await startGateway({ config });
   const rt = gw.rt;
   const info = await seedDemo(home, authority, rt, gw.url, config);
@@ -39,6 +72,33 @@ async function runDemo(): Promise<number> {
     await workspace.close();
   });
   return new Promise<number>(() => {});
+}
+
+/**
+ * Creates the keys every worker shares (TOTP secret box, audit signing key) before any worker starts: created by
+ * several workers at once, a loser could read a key file its winner has not finished writing.
+ */
+async function createSharedKeys(config: GatewayConfig): Promise<void> {
+  const secretsFile = defaultSecretsFile(config);
+  mkdirSync(dirname(secretsFile), { recursive: true, mode: 0o700 });
+  await SecretBox.loadOrCreate(secretsFile);
+  await loadOrCreateSigningKey(join(config.audit.dir, 'keys'));
+}
+
+/** Seeds the demo into the (Redis) store once, before the workers start, without running a gateway here. */
+async function seedOnce(home: string, authority: Authority, config: GatewayConfig): Promise<DemoInfo> {
+  const stores = await openStores(config.store, systemClock);
+  try {
+    const deps = { stores, secretBox: await SecretBox.loadOrCreate(defaultSecretsFile(config)), hashCost: DEFAULT_COST, clock: systemClock };
+    return await seedDemo(home, authority, deps, gatewayUrl(config), config);
+  } finally {
+    await stores.close();
+  }
+}
+
+function gatewayUrl(config: GatewayConfig): string {
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  return `https://${host}:${config.server.port}`;
 }
 
 /** Graceful shutdown: stop accepting, flush the audit log, close the store. */

@@ -120,7 +120,7 @@ export const configSchema = {
             days: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 6 }, default: [0, 1, 2, 3, 4, 5, 6] },
           },
         },
-        /** This many failed logins of one user, or from one address, inside the window raise 'failed-login-burst'. */
+        /** This many failed logins of one user inside the window raise 'failed-login-burst' (per address: login service). */
         failedLoginBurst: {
           type: 'object',
           default: {},

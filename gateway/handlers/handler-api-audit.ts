@@ -10,6 +10,7 @@ import { expandTerminals } from '../audit-review/terminals.js';
 import { HicError } from '../core/errors.js';
 import { auditStaffAction, requireRole } from '../http/staff-auth.js';
 import type { Runtime } from '../runtime.js';
+import { registerSecurityConsole } from './handler-security-console.js';
 
 /** Results per search unless the body asks for fewer; the API never returns more (use `hic audit export`). */
 const DEFAULT_LIMIT = 200;
@@ -27,6 +28,7 @@ const bodySchema = { body: { type: 'object', maxProperties: 20 } } as const;
  * - POST /_hic/api/audit/sessions  {user, project, since, until} → {sessions} (LOG-1 session records)
  * - GET  /_hic/api/audit/verify    → the verifier's result, with the checkpoints published to Redis
  * - GET  /_hic/api/audit/retention → which day files may be archived (LOG-2)
+ * - GET  /_hic/security/             the console page (handler-security-console.ts)
  */
 export function registerAuditApi(app: FastifyInstance, rt: Runtime): void {
   const dir = rt.config.audit.dir;
@@ -77,6 +79,8 @@ export function registerAuditApi(app: FastifyInstance, rt: Runtime): void {
     const files = await retentionReport(dir, await rt.stores.projects.list(), rt.clock.now());
     return reply.header('cache-control', 'no-store').send({ files });
   });
+
+  registerSecurityConsole(app, rt);
 }
 
 function time(key: string, value: unknown, now: number): number {

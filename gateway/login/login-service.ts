@@ -1,4 +1,5 @@
 import { isPasswordExpired } from '../accounts/password-expiry.js';
+import { raiseAlert } from '../alerts/alert.js';
 import { verifyPassword } from '../accounts/password-hash.js';
 import { verifyTotp } from '../accounts/totp.js';
 import type { Runtime } from '../runtime.js';
@@ -166,7 +167,15 @@ export class LoginService {
   private async countAddressFailure(origin: LoginOrigin): Promise<void> {
     const n = await this.rt.stores.ephemeral.increment(`fail:address:${origin.address}`, ADDRESS_WINDOW_MS);
     if (n === ADDRESS_FAILURE_LIMIT) {
-      await this.rt.audit.security({ event: 'alert', type: 'failed-login-burst', address: origin.address, terminalId: origin.terminal.id, failures: n, windowSeconds: ADDRESS_WINDOW_MS / 1000 });
+      await raiseAlert(this.rt, {
+        type: 'failed-login-burst',
+        summary: `${n} failed logins from ${origin.address} within ${ADDRESS_WINDOW_MS / 1000} s; further attempts refused`,
+        scope: 'address',
+        address: origin.address,
+        terminalId: origin.terminal.id,
+        failures: n,
+        windowSeconds: ADDRESS_WINDOW_MS / 1000,
+      });
     }
   }
 

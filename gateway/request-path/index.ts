@@ -1,3 +1,4 @@
+import { then, type Pending } from '../core/pending.js';
 import type { Runtime } from '../runtime.js';
 import type { RequestContext } from './context.js';
 import { ALLOW, type Decision } from './decision.js';
@@ -12,24 +13,25 @@ import { checkTerminal } from './terminal.js';
  * the first stage that refuses decides.
  *
  * Every way in uses this: proxied HTTP (gateway/proxy/http.ts), WebSocket upgrades (gateway/proxy/websocket.ts)
- * and, with the first two stages only, the gateway's own pages.
+ * and, with the first two stages only, the gateway's own pages. In steady state (verdict and session cached)
+ * every stage answers synchronously and so does the path: no promise per request (core/pending.ts).
  */
-export async function runRequestPath(ctx: RequestContext, rt: Runtime): Promise<Decision> {
-  let d = await checkTerminal(ctx, rt);
-  if (!d.allow) return d;
-  d = checkNetwork(ctx, rt);
-  if (!d.allow) return d;
-  d = await checkSession(ctx, rt);
-  if (!d.allow) return d;
-  return checkPolicy(ctx, rt);
+export function runRequestPath(ctx: RequestContext, rt: Runtime): Pending<Decision> {
+  return then(checkTerminal(ctx, rt), (terminal) => {
+    if (!terminal.allow) return terminal;
+    const network = checkNetwork(ctx, rt);
+    if (!network.allow) return network;
+    return then(checkSession(ctx, rt), (session) => (session.allow ? checkPolicy(ctx, rt) : session));
+  });
 }
 
 /** The stages that guard the gateway's own pages (login needs a registered terminal on an approved network). */
-export async function runGatewayPagePath(ctx: RequestContext, rt: Runtime): Promise<Decision> {
-  const d = await checkTerminal(ctx, rt);
-  if (!d.allow) return d;
-  const n = checkNetwork(ctx, rt);
-  return n.allow ? ALLOW : n;
+export function runGatewayPagePath(ctx: RequestContext, rt: Runtime): Pending<Decision> {
+  return then(checkTerminal(ctx, rt), (terminal) => {
+    if (!terminal.allow) return terminal;
+    const network = checkNetwork(ctx, rt);
+    return network.allow ? ALLOW : network;
+  });
 }
 
 export type { Decision } from './decision.js';

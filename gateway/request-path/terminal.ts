@@ -1,4 +1,5 @@
 import type { TLSSocket } from 'node:tls';
+import type { Pending } from '../core/pending.js';
 import type { Runtime } from '../runtime.js';
 import type { Terminal } from '../stores/types.js';
 import type { RequestContext } from './context.js';
@@ -11,18 +12,25 @@ type Verdict = { ok: true; fingerprint: string; terminal: Terminal } | { ok: fal
 const verdictSlot = Symbol('hic.terminalVerdict');
 type SocketWithVerdict = TLSSocket & { [verdictSlot]?: Verdict };
 
-/** The verdict is computed once per TLS connection and kept on the socket; revocation destroys the socket. */
-export async function checkTerminal(ctx: RequestContext, rt: Runtime): Promise<Decision> {
+/**
+ * The verdict is computed once per TLS connection and kept on the socket; revocation destroys the socket. Later
+ * requests on the connection are answered synchronously (core/pending.ts).
+ */
+export function checkTerminal(ctx: RequestContext, rt: Runtime): Pending<Decision> {
   const socket = ctx.socket as SocketWithVerdict;
-  let verdict = socket[verdictSlot];
-  if (verdict === undefined) {
-    verdict = await computeVerdict(socket, rt);
+  const known = socket[verdictSlot];
+  if (known !== undefined) return apply(ctx, known);
+  return computeVerdict(socket, rt).then((verdict) => {
     // A store outage is not a property of the connection: ask again next time.
     if (verdict.ok || verdict.reason !== 'store-unavailable') {
       socket[verdictSlot] = verdict;
       if (verdict.fingerprint) rt.connections.add(verdict.fingerprint, socket);
     }
-  }
+    return apply(ctx, verdict);
+  });
+}
+
+function apply(ctx: RequestContext, verdict: Verdict): Decision {
   ctx.fingerprint = verdict.fingerprint;
   if (!verdict.ok) return deny(verdict.reason);
   ctx.terminal = verdict.terminal;

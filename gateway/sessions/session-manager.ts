@@ -1,6 +1,7 @@
 import type { GatewayConfig } from '../config/types.js';
 import type { AuditPort } from '../core/audit-port.js';
 import type { Clock } from '../core/clock.js';
+import type { Pending } from '../core/pending.js';
 import type { GatewayEvent, SessionRecord, Stores } from '../stores/types.js';
 import { SocketGroups } from './connection-registry.js';
 import { isWellFormedToken, newSessionToken, sessionIdOf } from './tokens.js';
@@ -46,13 +47,20 @@ export class SessionManager {
     this.sweeper.unref();
   }
 
-  /** Finds the session for a cookie value: the record, null when there is none, or 'unavailable' (fail closed). */
-  async resolve(token: string): Promise<SessionRecord | null | 'unavailable'> {
+  /**
+   * Finds the session for a cookie value: the record, null when there is none, or 'unavailable' (fail closed).
+   * A fresh cached copy is returned synchronously (no promise on the hot path, see core/pending.ts).
+   */
+  resolve(token: string): Pending<SessionRecord | null | 'unavailable'> {
     if (!isWellFormedToken(token)) return null;
     if (!this.stores.healthy()) return 'unavailable';
     const now = this.clock.now();
     const cached = this.cache.get(token);
     if (cached && now - cached.fetchedAt < this.cacheMs) return cached.record;
+    return this.fetch(token, cached, now);
+  }
+
+  private async fetch(token: string, cached: CacheEntry | undefined, now: number): Promise<SessionRecord | null | 'unavailable'> {
     const id = sessionIdOf(token);
     let record: SessionRecord | null;
     try {
@@ -73,31 +81,38 @@ export class SessionManager {
 
   /**
    * Applies the idle timeout (SES-1) and the absolute lifetime, and moves the idle clock when the request is
-   * an operation (polling routes are not).
+   * an operation (polling routes are not). Synchronous unless the store must be asked (expiry, idle re-check).
    */
-  async checkActivity(token: string, record: SessionRecord, isOperation: boolean): Promise<ActivityVerdict> {
+  checkActivity(token: string, record: SessionRecord, isOperation: boolean): Pending<ActivityVerdict> {
     const now = this.clock.now();
-    if (now >= record.expiresAt) {
-      await this.end(record.id, 'lifetime-expired');
-      return 'session-lifetime-expired';
-    }
-    if (now - record.lastActiveAt >= this.idleMs) {
-      // Our copy may be stale: another instance may have seen the user's activity.
-      const fresh = await this.stores.sessions.get(record.id).catch(() => null);
-      if (!fresh || now - fresh.lastActiveAt >= this.idleMs) {
-        await this.end(record.id, 'idle-timeout');
-        return 'session-idle-expired';
-      }
-      record.lastActiveAt = fresh.lastActiveAt;
-      this.cache.set(token, { record, fetchedAt: now });
-    }
+    if (now >= record.expiresAt) return this.expire(record.id, 'lifetime-expired', 'session-lifetime-expired');
+    if (now - record.lastActiveAt >= this.idleMs) return this.recheckIdle(token, record, isOperation, now);
+    this.touchIfDue(record, isOperation, now);
+    return 'active';
+  }
+
+  private async expire(id: string, reason: string, verdict: ActivityVerdict): Promise<ActivityVerdict> {
+    await this.end(id, reason);
+    return verdict;
+  }
+
+  private async recheckIdle(token: string, record: SessionRecord, isOperation: boolean, now: number): Promise<ActivityVerdict> {
+    // Our copy may be stale: another instance may have seen the user's activity.
+    const fresh = await this.stores.sessions.get(record.id).catch(() => null);
+    if (!fresh || now - fresh.lastActiveAt >= this.idleMs) return this.expire(record.id, 'idle-timeout', 'session-idle-expired');
+    record.lastActiveAt = fresh.lastActiveAt;
+    this.cache.set(token, { record, fetchedAt: now });
+    this.touchIfDue(record, isOperation, now);
+    return 'active';
+  }
+
+  private touchIfDue(record: SessionRecord, isOperation: boolean, now: number): void {
     if (isOperation && now - record.lastActiveAt >= this.touchMs) {
       record.lastActiveAt = now;
       this.stores.sessions.touch(record.id, now, this.ttl(record, now)).catch(() => {
         // Not fatal: the next touch retries; the idle rule re-reads the store before expiring anyone.
       });
     }
-    return 'active';
   }
 
   /** Creates a session with a fresh token (never reusing one from before login: no session fixation). */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { pino, type Logger } from 'pino';
 import type { GatewayConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
@@ -14,6 +15,9 @@ export interface SiemLogger {
 }
 
 type SiemConfig = NonNullable<GatewayConfig['audit']['siem']>;
+
+/** Longest wait for the transport thread at shutdown. */
+const CLOSE_MS = 5_000;
 
 /**
  * Opens the SIEM export (issue 5 item 7): a pino logger whose transports run in a worker thread — `pino/file`
@@ -42,10 +46,18 @@ export function openSiemLogger(cfg: SiemConfig, instance: string, clock: Clock, 
     write: (kind, record) => logger.info({ kind, ...record }),
     close: () =>
       new Promise<void>((resolve) => {
-        logger.flush(() => {
-          transport.once('close', () => resolve());
-          transport.end();
-        });
+        // The worker exits once its destinations have flushed; thread-stream emits 'close' only in some paths, so
+        // wait for whichever comes first (bounded: a stuck collector must not hold the shutdown).
+        const stream = transport as unknown as { ref(): void; worker?: Worker };
+        const timer = setTimeout(resolve, CLOSE_MS);
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        stream.ref();
+        transport.once('close', done);
+        stream.worker?.once('exit', done);
+        transport.end();
       }),
   };
 }

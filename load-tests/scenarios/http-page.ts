@@ -1,4 +1,4 @@
-import type { Bench } from '../bench.js';
+import { cookiesOn, type Bench } from '../bench.js';
 import { runHttpLoad, type ClientGroup } from '../drivers/http.js';
 import type { LoadResult } from '../drivers/latency.js';
 import { clientTls } from '../sessions.js';
@@ -26,11 +26,11 @@ export async function httpPage(bench: Bench, timing: Timing, log: (l: string) =>
   const path = `/bytes?kb=${kb}`;
   const tls = clientTls(bench.pki.terminals[0]!, bench.pki.caBundle);
   // The bare proxy gets the gateway's cookie too: same request bytes; it just forwards it.
-  const gwGroups = [{ tls, connections: CONNECTIONS, cookies: bench.gatewayCookies.slice(0, SESSIONS) }];
+  const gwGroups = [{ tls, connections: CONNECTIONS, cookies: cookiesOn(bench.gatewayCookies, bench.pki.terminals.length, 0, SESSIONS) }];
   const bare: Target = { name: 'bare', url: bench.bare.url, pid: bench.bare.pid, groups: gwGroups };
   const gateway: Target = { name: 'gateway', url: bench.gateway.url, pid: bench.gateway.pid, groups: gwGroups };
   const express: Target | null = bench.express
-    ? { name: 'express', url: bench.express.url, pid: bench.express.pid, groups: [{ tls, connections: CONNECTIONS, cookies: bench.expressCookies.slice(0, SESSIONS) }] }
+    ? { name: 'express', url: bench.express.url, pid: bench.express.pid, groups: [{ tls, connections: CONNECTIONS, cookies: cookiesOn(bench.expressCookies, bench.pki.terminals.length, 0, SESSIONS) }] }
     : null;
   const upstream: Target = { name: 'upstream (plain HTTP, reference)', url: bench.upstream.url, pid: bench.upstream.pid, groups: [{ connections: CONNECTIONS }] };
   const run = async (t: Target, durationS: number, connections?: number): Promise<LoadResult> => {

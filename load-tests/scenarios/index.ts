@@ -1,4 +1,7 @@
 import { httpPage } from './http-page.js';
+import { loginStorm } from './login-storm.js';
+import { manySessions } from './many-sessions.js';
+import { websocketScenario } from './websocket.js';
 import type { Scenario, ScenarioResult, Timing } from './types.js';
 import type { Bench } from '../bench.js';
 
@@ -6,6 +9,9 @@ import type { Bench } from '../bench.js';
 export const SCENARIOS: Record<string, Scenario> = {
   'small-page': (b, t, log) => httpPage(b, t, log, 1),
   'response-100kb': (b, t, log) => httpPage(b, t, log, 100),
+  websocket: websocketScenario,
+  'many-sessions': manySessions,
+  'login-storm': loginStorm,
 };
 
 /** `--quick`: the small-page scenario alone. */

@@ -143,4 +143,15 @@ export function storeConformance(t: Test, open: () => Promise<Stores>): void {
     t.same(await got, { type: 'user-suspended', user: 'alice', reason: 'test' });
     t.equal(s.healthy(), true);
   });
+
+  t.test('audit checkpoints: a capped list per instance, oldest first; a server clock (LOG-3, LOG-5)', async (t) => {
+    const s = await open();
+    t.teardown(() => s.close());
+    for (let i = 1; i <= 5; i++) await s.auditCheckpoints!.publish('gw-a', `jws-${i}`, 3);
+    await s.auditCheckpoints!.publish('gw-b', 'jws-b', 3);
+    const all = await s.auditCheckpoints!.all();
+    t.same([...all.keys()], ['gw-a', 'gw-b']);
+    t.same(all.get('gw-a'), ['jws-3', 'jws-4', 'jws-5'], 'only the newest 3 are kept');
+    t.equal(typeof (await s.serverTime!()), 'number');
+  });
 }
