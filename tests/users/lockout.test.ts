@@ -71,7 +71,7 @@ t.test('one address failing against many accounts is refused (429) and raises an
 /** Starts `hic start --config` as a separate process and resolves with its URL. */
 function startProcess(configFile: string, instance: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/bin/hic.js', 'start', '--config', configFile], { env: { ...process.env, HIC_INSTANCE_ID: instance, REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/bin/hic.js', 'start', '--config', configFile, '--workers', '1'], { env: { ...process.env, HIC_INSTANCE_ID: instance, REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 20_000);
     child.stdout!.on('data', (d: Buffer) => {
