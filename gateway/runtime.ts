@@ -7,6 +7,8 @@ import { NetworkSet } from './net/cidr.js';
 import { SocketGroups } from './sessions/connection-registry.js';
 import { SessionManager } from './sessions/session-manager.js';
 import type { Project, Stores } from './stores/types.js';
+import { loadWorkspaceProfiles } from '../policies/workspace-profile.js';
+import { compileTransferRules, type TransferRules } from './request-path/transfer.js';
 import type { HicPolicy } from '../policies/policy.js';
 
 /**
@@ -19,6 +21,8 @@ export interface CompiledProject {
   upstream: string;
   networks: NetworkSet;
   isPolling(path: string): boolean;
+  /** DATA-1: the download/upload routes of the project's workspace profile. */
+  transfer: TransferRules;
   /** AC-3 / SES-4: inside the usage period and not ended. */
   usableAt(now: number): boolean;
   record: Project;
@@ -56,13 +60,17 @@ export interface RuntimeParts {
 
 /** The project definitions of the config file, as store records (seeded into the store when absent). */
 export function projectFromConfig(p: ProjectConfig, now: number): Project {
-  return { id: p.id, name: p.name ?? p.id, upstream: p.upstream, networks: p.networks, pollingPaths: p.pollingPaths, startsAt: null, endsAt: null, status: 'active', createdAt: now };
+  return {
+    id: p.id, name: p.name ?? p.id, upstream: p.upstream, networks: p.networks, pollingPaths: p.pollingPaths,
+    ...(p.profile ? { profile: p.profile } : {}), startsAt: null, endsAt: null, status: 'active', createdAt: now,
+  };
 }
 
 export function compileProject(p: Project): CompiledProject {
   const exact = new Set<string>();
   const prefixes: string[] = [];
-  for (const pattern of p.pollingPaths) {
+  const profile = p.profile ? loadWorkspaceProfiles().get(p.profile) : undefined;
+  for (const pattern of [...p.pollingPaths, ...(profile?.polling ?? [])]) {
     if (pattern.endsWith('*')) prefixes.push(pattern.slice(0, -1));
     else exact.add(pattern);
   }
@@ -72,6 +80,7 @@ export function compileProject(p: Project): CompiledProject {
     upstream: p.upstream.replace(/\/$/, ''),
     networks: new NetworkSet(p.networks),
     isPolling: (path) => exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix)),
+    transfer: compileTransferRules(profile),
     usableAt: (now) => p.status === 'active' && (p.startsAt === null || now >= p.startsAt) && (p.endsAt === null || now < p.endsAt),
     record: p,
   };

@@ -25,14 +25,14 @@ function describe(p: Record<string, unknown>): string {
 
 function view(p: import('../stores/types.js').Project): Record<string, unknown> {
   const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
-  return { id: p.id, name: p.name, status: p.status, upstream: p.upstream, networks: p.networks, pollingPaths: p.pollingPaths, startsAt: iso(p.startsAt), endsAt: iso(p.endsAt), endedAt: iso(p.endedAt), createdAt: iso(p.createdAt) };
+  return { id: p.id, name: p.name, status: p.status, profile: p.profile ?? null, upstream: p.upstream, networks: p.networks, pollingPaths: p.pollingPaths, startsAt: iso(p.startsAt), endsAt: iso(p.endsAt), endedAt: iso(p.endedAt), createdAt: iso(p.createdAt) };
 }
 
 export const projectCommands: Command[] = [
   {
     name: 'project add',
     summary: 'Creates an approved study: its workspace upstream, approved networks and usage period.',
-    usage: 'usage: hic project add ID --upstream URL --network CIDR [--network CIDR ...] [--name NAME] [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--polling PATH ...] [--json]',
+    usage: 'usage: hic project add ID --upstream URL --network CIDR [--network CIDR ...] [--name NAME] [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--polling PATH ...] [--profile jupyter-notebook-6.4] [--json]',
     options: {
       upstream: { type: 'string' },
       network: { type: 'string', multiple: true },
@@ -40,6 +40,7 @@ export const projectCommands: Command[] = [
       start: { type: 'string' },
       end: { type: 'string' },
       polling: { type: 'string', multiple: true },
+      profile: { type: 'string' },
     },
     allowPositionals: true,
     async run({ values, positionals, json }) {
@@ -53,6 +54,7 @@ export const projectCommands: Command[] = [
         const p = await addProject(ctx, {
           id, upstream: values.upstream as string, networks, startsAt, endsAt,
           ...(typeof values.name === 'string' ? { name: values.name } : {}),
+          ...(typeof values.profile === 'string' ? { profile: values.profile } : {}),
           pollingPaths: (values.polling as string[] | undefined) ?? [],
         }, ctx.operator);
         output(json, { ok: true, project: view(p) }, `created project ${id}\n${describe(view(p))}`);

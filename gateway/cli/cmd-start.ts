@@ -56,7 +56,13 @@ async function runDemo(workersFlag: unknown): Promise<number> {
   const { authority, tls } = await preparePki(home);
   const workspace = await startDemoWorkspace(Number(process.env.HIC_WORKSPACE_PORT ?? 0));
   const config = demoConfig(home, tls, workspace.url, process.env);
-  const workers = resolveWorkers(workersFlag, config, note);
+  let workers: number;
+  try {
+    workers = resolveWorkers(workersFlag, config, note);
+  } catch (err) {
+    await workspace.close(); // or the open server would keep the refused command running
+    throw err;
+  }
   if (workers > 1) {
     // One-time work happens here, in the primary: PKI (above), the demo upstream, seeding the shared store.
     await createSharedKeys(config);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { loadWorkspaceProfiles } from '../../policies/workspace-profile.js';
 import { parseCidr } from '../net/cidr.js';
 import { configSchema } from './schema.js';
 import type { GatewayConfig } from './types.js';
@@ -54,6 +55,10 @@ export function validateConfig(raw: unknown, opts: { checkFiles?: boolean } = {}
     }
     const zone = cfg.alerts.businessHours.timezone;
     if (!isTimeZone(zone)) problems.push(`alerts.businessHours.timezone: unknown time zone "${zone}" (e.g. Asia/Tokyo)`);
+    const profiles = loadWorkspaceProfiles();
+    cfg.projects.forEach((p, i) => {
+      if (p.profile !== undefined && !profiles.has(p.profile)) problems.push(`projects.${i}.profile: unknown workspace profile "${p.profile}" (known: ${[...profiles.keys()].join(', ')})`);
+    });
     const seen = new Set<string>();
     cfg.projects.forEach((p, i) => {
       if (seen.has(p.id)) problems.push(`projects.${i}.id: duplicate project id "${p.id}"`);

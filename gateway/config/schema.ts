@@ -147,6 +147,8 @@ export const configSchema = {
           networks: { type: 'array', minItems: 1, items: { type: 'string', format: 'cidr' } },
           /** SES-1: background polling routes that must not count as operation. */
           pollingPaths: { type: 'array', items: { type: 'string' }, default: [] },
+          /** DATA-1: workspace profile in policies/workspace-profiles/ (downloads and uploads refused). */
+          profile: { type: 'string' },
         },
       },
     },

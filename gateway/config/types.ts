@@ -30,6 +30,7 @@ export interface ProjectConfig {
   upstream: string;
   networks: string[];
   pollingPaths: string[];
+  profile?: string;
 }
 
 /** A syslog destination (RFC 5424). */

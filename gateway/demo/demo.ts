@@ -60,7 +60,7 @@ export function demoConfig(home: string, tls: GatewayConfig['tls'], workspaceUrl
     session: {},
     audit: { dir: join(home, 'audit') },
     projects: [
-      { id: DEMO_PROJECT, name: 'デモ研究 / Demo study', upstream: workspaceUrl, networks: ['127.0.0.0/8', '::1/128'], pollingPaths: ['/api/status'] },
+      { id: DEMO_PROJECT, name: 'デモ研究 / Demo study', upstream: workspaceUrl, networks: ['127.0.0.0/8', '::1/128'], pollingPaths: ['/api/status'], profile: 'demo' },
     ],
   });
 }

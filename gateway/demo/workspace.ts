@@ -27,6 +27,12 @@ export async function startDemoWorkspace(port = 0, host = '127.0.0.1'): Promise<
     const url = new URL(req.url ?? '/', 'http://workspace');
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(home(req));
+    } else if (url.pathname.startsWith('/files/')) {
+      // Like Jupyter's /files/: raw file bytes (the demo profile refuses this route).
+      res.writeHead(200, { 'content-type': 'text/csv', 'content-disposition': 'attachment' }).end('patient_id,count\n1,3\n');
+    } else if (url.pathname.startsWith('/api/contents/') && req.method === 'PUT') {
+      let n = 0;
+      req.on('data', (c: Buffer) => (n += c.length)).on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ saved: n })));
     } else if (url.pathname === '/favicon.ico') {
       res.writeHead(204).end();
     } else if (url.pathname === '/api/status') {

@@ -106,7 +106,7 @@ export function registerUsersApi(api: FastifyInstance, rt: Runtime): void {
     return reply.send({ ok: true, user: req.params.username, status: 'active' });
   });
 
-  type ProjectBody = { id: string; name?: string; upstream: string; networks: string[]; pollingPaths?: string[]; startsAt?: string; endsAt?: string };
+  type ProjectBody = { id: string; name?: string; upstream: string; networks: string[]; pollingPaths?: string[]; profile?: string; startsAt?: string; endsAt?: string };
   api.post<{ Body: ProjectBody }>(
     '/_hic/api/projects',
     {
@@ -117,7 +117,7 @@ export function registerUsersApi(api: FastifyInstance, rt: Runtime): void {
           required: ['id', 'upstream', 'networks'],
           properties: {
             id: { type: 'string' }, name: { type: 'string' }, upstream: { type: 'string' },
-            networks: { type: 'array', items: { type: 'string' } }, pollingPaths: { type: 'array', items: { type: 'string' } },
+            networks: { type: 'array', items: { type: 'string' } }, pollingPaths: { type: 'array', items: { type: 'string' } }, profile: { type: 'string' },
             startsAt: { type: 'string', format: 'date-time' }, endsAt: { type: 'string', format: 'date-time' },
           },
         },
@@ -130,6 +130,7 @@ export function registerUsersApi(api: FastifyInstance, rt: Runtime): void {
       const project = await addProject(rt, {
         id: b.id, upstream: b.upstream, networks: b.networks, pollingPaths: b.pollingPaths ?? [],
         ...(b.name ? { name: b.name } : {}),
+        ...(b.profile ? { profile: b.profile } : {}),
         startsAt: b.startsAt ? Date.parse(b.startsAt) : null,
         endsAt: b.endsAt ? Date.parse(b.endsAt) : null,
       }, staff.user);

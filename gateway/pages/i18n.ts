@@ -70,6 +70,14 @@ export const denialText: Record<string, Record<Lang, string>> = {
     en: 'This session was started on another terminal. Please log in again.',
   },
   'store-unavailable': text.unavailable,
+  'download-blocked': {
+    ja: 'ゲートウェイ経由の直接のダウンロード（持ち出し）はできません。集計結果の持ち出しは申請し、審査を受けてください。',
+    en: 'Direct downloads are not allowed. Results leave the workspace only through a reviewed export request.',
+  },
+  'upload-blocked': {
+    ja: 'ゲートウェイ経由の直接のアップロード（持ち込み）はできません。持ち込みは申請し、審査を受けてください。',
+    en: 'Direct uploads are not allowed. Files enter the workspace only through a reviewed import request.',
+  },
   'password-change-required': {
     ja: 'パスワードの変更（初回は認証アプリの登録も）が必要です。/_hic/password から手続きしてください。',
     en: 'You must change your password (and, the first time, enrol your authenticator) at /_hic/password.',

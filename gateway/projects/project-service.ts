@@ -1,5 +1,6 @@
 import type { Authority } from '../../ca/index.js';
 import { HicError } from '../core/errors.js';
+import { loadWorkspaceProfiles } from '../../policies/workspace-profile.js';
 import { revokeTerminal } from '../terminals/revoke.js';
 import { parseCidr } from '../net/cidr.js';
 import type { Project } from '../stores/types.js';
@@ -12,6 +13,8 @@ export interface NewProject {
   upstream: string;
   networks: string[];
   pollingPaths?: string[];
+  /** DATA-1 workspace profile (policies/workspace-profiles/). */
+  profile?: string;
   startsAt?: number | null;
   endsAt?: number | null;
 }
@@ -23,6 +26,9 @@ export async function addProject(deps: UserDeps, input: NewProject, operator: st
   if (!/^https?:\/\/[^/]+/.test(input.upstream)) problems.push(`upstream: "${input.upstream}" is not an http(s) URL`);
   if (input.networks.length === 0) problems.push('networks: at least one approved network (CIDR) is required');
   for (const n of input.networks) if (!parseCidr(n)) problems.push(`networks: "${n}" is not a CIDR`);
+  if (input.profile !== undefined && !loadWorkspaceProfiles().has(input.profile)) {
+    problems.push(`profile: unknown workspace profile "${input.profile}" (known: ${[...loadWorkspaceProfiles().keys()].join(', ')})`);
+  }
   if (input.startsAt != null && input.endsAt != null && input.endsAt <= input.startsAt) problems.push('end: must be after start');
   if (problems.length > 0) throw new HicError('BAD_REQUEST', problems.join('; '));
   const project: Project = {
@@ -31,6 +37,7 @@ export async function addProject(deps: UserDeps, input: NewProject, operator: st
     upstream: input.upstream,
     networks: input.networks,
     pollingPaths: input.pollingPaths ?? [],
+    ...(input.profile !== undefined ? { profile: input.profile } : {}),
     startsAt: input.startsAt ?? null,
     endsAt: input.endsAt ?? null,
     status: 'active',

@@ -2,6 +2,7 @@ import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { upstreamHeaders } from './headers.js';
+import { forwardInspected } from './inspect-body.js';
 
 /**
  * Stage 6 — forward (HTTP). Runs only after the request path allowed the request (the onRequest hook in
@@ -14,7 +15,10 @@ export async function registerHttpProxy(app: FastifyInstance, _rt: Runtime): Pro
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-  app.all('/*', (req, reply) => reply.from(req.hic.project!.upstream + req.url, FORWARD));
+  app.all('/*', (req, reply) => {
+    if (req.hic.transfer !== null) return forwardInspected(req, reply, FORWARD);
+    return reply.from(req.hic.project!.upstream + req.url, FORWARD);
+  });
 }
 
 /**

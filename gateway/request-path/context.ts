@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { SessionRecord, Terminal } from '../stores/types.js';
 import type { CompiledProject } from '../runtime.js';
+import type { TransferMatch } from './transfer.js';
 
 /**
  * What the stages learn about one request (HTTP or WebSocket upgrade). Each stage fills in its part; later
@@ -22,6 +23,8 @@ export interface RequestContext {
   session: SessionRecord | null;
   /** Set by the policy stage. */
   project: CompiledProject | null;
+  /** Set by the policy stage when only the JSON body can tell an upload from a save (the proxy inspects it). */
+  transfer: TransferMatch | null;
 }
 
 export function newContext(socket: TLSSocket, method: string, url: string, headers: IncomingHttpHeaders): RequestContext {
@@ -36,5 +39,6 @@ export function newContext(socket: TLSSocket, method: string, url: string, heade
     fingerprint: null,
     session: null,
     project: null,
+    transfer: null,
   };
 }

@@ -19,6 +19,9 @@ export type DenyReason =
   | 'project-unknown'
   | 'project-inactive'
   | 'password-change-required'
+  | 'download-blocked'
+  | 'upload-blocked'
+  | 'path-invalid'
   | 'project-required'
   | 'origin-mismatch'
   | 'store-unavailable';
@@ -42,6 +45,8 @@ function statusOf(reason: DenyReason): number {
       return 401;
     case 'store-unavailable':
       return 503;
+    case 'path-invalid':
+      return 400;
     default:
       return 403;
   }

@@ -181,6 +181,8 @@ export interface Project {
   networks: string[];
   /** SES-1: background polling routes that do not count as operation. */
   pollingPaths: string[];
+  /** DATA-1: the workspace profile (policies/workspace-profiles/) whose download/upload routes are refused. */
+  profile?: string;
   /** AC-3: usage period (ms since epoch); null = open. */
   startsAt: number | null;
   endsAt: number | null;

@@ -1,3 +1,4 @@
+import { clusterScaling } from './cluster.js';
 import { httpPage } from './http-page.js';
 import { loginStorm } from './login-storm.js';
 import { manySessions } from './many-sessions.js';
@@ -12,6 +13,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   websocket: websocketScenario,
   'many-sessions': manySessions,
   'login-storm': loginStorm,
+  cluster: clusterScaling,
 };
 
 /** `--quick`: the small-page scenario alone. */

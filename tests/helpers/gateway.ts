@@ -22,6 +22,8 @@ export interface TestGatewayOptions {
   clock?: ManualClock;
   networks?: string[];
   trustedProxies?: string[];
+  /** Workspace profile of the project 'alpha' (DATA-1 rules). */
+  profile?: string;
   stores?: Stores;
   /** The gateway's state dir: a CA in `<stateDir>/ca` lets the staff CA API issue and re-sign the CRL. */
   stateDir?: string;
@@ -65,7 +67,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     session: {},
     secrets: { totpKeyFile: join(opts.pki.dir, 'totp.key') },
     audit: { dir: join(dir, 'audit'), instanceId: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}` },
-    projects: [{ id: 'alpha', upstream: workspace.url, networks: opts.networks ?? ['127.0.0.0/8', '::1/128'], pollingPaths: ['/api/status'] }],
+    projects: [{ id: 'alpha', upstream: workspace.url, networks: opts.networks ?? ['127.0.0.0/8', '::1/128'], pollingPaths: ['/api/status'], ...(opts.profile ? { profile: opts.profile } : {}) }],
   });
   const gw = await startGateway({ config, clock, hashCost: TEST_COST, ...(opts.stores ? { stores: opts.stores } : {}) });
   const rt = gw.rt;
