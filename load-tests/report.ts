@@ -58,11 +58,16 @@ export function reportMarkdown(report: BenchReport): string {
   ].join('\n');
 }
 
-/** Writes `<dir>/<date>.json` and `<dir>/<date>.md`; returns their paths. */
-export function writeReport(dir: string, report: BenchReport): { json: string; md: string } {
+/** The line `--quick` ends with, which scripts read: `ratio gateway/bare = 0.NN` (two decimals). */
+export function ratioLine(smallPage: ScenarioResult): string {
+  return `ratio gateway/bare = ${Number(smallPage.figures['ratio gateway/bare']).toFixed(2)}`;
+}
+
+/** Writes `<dir>/<name>.json` and `<dir>/<name>.md` (name: the date, for a full run); returns their paths. */
+export function writeReport(dir: string, report: BenchReport, name = report.date): { json: string; md: string } {
   mkdirSync(dir, { recursive: true });
-  const json = join(dir, `${report.date}.json`);
-  const md = join(dir, `${report.date}.md`);
+  const json = join(dir, `${name}.json`);
+  const md = join(dir, `${name}.md`);
   writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
   writeFileSync(md, reportMarkdown(report));
   return { json, md };

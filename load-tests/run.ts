@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startBench, type BenchOptions } from './bench.js';
-import { machine, reportMarkdown, scenarioMarkdown, writeReport, type BenchReport } from './report.js';
+import { machine, ratioLine, reportMarkdown, scenarioMarkdown, writeReport, type BenchReport } from './report.js';
 import { SCENARIOS, quickRun } from './scenarios/index.js';
 import type { Timing } from './scenarios/types.js';
 
@@ -9,7 +9,8 @@ import type { Timing } from './scenarios/types.js';
  * `npm run bench` — every scenario, results written to load-tests/results/<date>.{json,md}.
  * `npm run bench -- --quick` — the small-page scenario only (under two minutes); the last line of stdout is
  * `ratio gateway/bare = 0.NN` (scripts read it). Progress goes to stderr.
- * Options: --only id,id (subset of scenarios), --duration S, --rounds N, --profile DIR (bare proxy and gateway under --cpu-prof).
+ * Options: --only id,id (subset of scenarios; written as <date>-only-<ids>.*), --duration S, --rounds N,
+ * --profile DIR (bare proxy and gateway under --cpu-prof), --no-pin (leave CPU placement to the scheduler).
  */
 const { values } = parseArgs({
   options: {
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     rounds: { type: 'string' },
     profile: { type: 'string' },
+    'no-pin': { type: 'boolean' },
   },
 });
 
@@ -27,39 +29,42 @@ const RESULTS_DIR = fileURLToPath(new URL('../../load-tests/results/', import.me
 async function main(): Promise<void> {
   const quick = values.quick === true;
   const timing: Timing = {
-    warmupS: 2,
+    // Long enough for V8 to settle on its optimised code: with 2 s, which target ran faster flipped between runs.
+    warmupS: quick ? 5 : 8,
     durationS: Number(values.duration ?? (quick ? 3 : 5)),
     rounds: Number(values.rounds ?? (quick ? 8 : 10)),
   };
   const opts: BenchOptions = quick
     ? { terminals: 1, sessions: 5, stormUsers: 0, log }
     : { terminals: 20, sessions: 200, stormUsers: 400, log };
+  if (values['no-pin']) opts.pin = false;
   if (typeof values.profile === 'string') opts.profileExecArgv = ['--cpu-prof', `--cpu-prof-dir=${values.profile}`];
   const bench = await startBench(opts);
-  let ratioLine: string;
+  let last: string;
   try {
     if (quick) {
       const result = await quickRun(bench, timing, log);
       process.stdout.write(scenarioMarkdown(result) + '\n');
-      ratioLine = `ratio gateway/bare = ${Number(result.figures['ratio gateway/bare']).toFixed(2)}`;
+      last = ratioLine(result);
     } else {
       const only = typeof values.only === 'string' ? values.only.split(',') : null;
-      const report: BenchReport = { date: new Date().toISOString().slice(0, 10), machine: machine(), scenarios: [] };
+      const date = new Date().toISOString().slice(0, 10);
+      const report: BenchReport = { date, machine: machine(), scenarios: [] };
       for (const [id, scenario] of Object.entries(SCENARIOS)) {
         if (only && !only.includes(id)) continue;
         log(`scenario ${id}`);
         report.scenarios.push(await scenario(bench, timing, log));
       }
-      const files = writeReport(RESULTS_DIR, report);
+      const files = writeReport(RESULTS_DIR, report, only ? `${date}-only-${only.join('-')}` : date);
       process.stdout.write(reportMarkdown(report) + '\n');
       log(`written: ${files.json}, ${files.md}`);
       const small = report.scenarios.find((s) => s.id === 'small-page');
-      ratioLine = small ? `ratio gateway/bare = ${Number(small.figures['ratio gateway/bare']).toFixed(2)}` : '';
+      last = small ? ratioLine(small) : '';
     }
   } finally {
     await bench.close();
   }
-  if (ratioLine) process.stdout.write(`${ratioLine}\n`);
+  if (last) process.stdout.write(`${last}\n`);
 }
 
 main().then(

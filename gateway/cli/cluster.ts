@@ -49,12 +49,13 @@ export function workerConfig(): GatewayConfig {
  * connections round-robin), restarts a worker that crashes (same slot), and on SIGINT/SIGTERM stops them all
  * gracefully. Resolves with the exit code once every worker is gone; `ready` runs once all are listening.
  */
-export function runPrimary(n: number, config: GatewayConfig, hooks: { ready(): void; stopped(): Promise<void> }): Promise<number> {
+export function runPrimary(n: number, config: GatewayConfig, hooks: { ready(port: number): void; stopped(): Promise<void> }): Promise<number> {
   return new Promise((resolve) => {
     let closing = false;
     let failed = false;
     let finished = false;
     let listening = 0;
+    let readied = false;
     const finish = () => {
       if (finished) return;
       finished = true;
@@ -66,9 +67,13 @@ export function runPrimary(n: number, config: GatewayConfig, hooks: { ready(): v
       const forkedAt = Date.now();
       let up = false;
       bySlot.set(slot, worker);
-      worker.on('listening', () => {
+      // With port 0 the primary picks one port for all workers: the address tells which (for the printed URL).
+      worker.on('listening', (address) => {
         up = true;
-        if (++listening === n) hooks.ready();
+        if (++listening === n && !readied) {
+          readied = true;
+          hooks.ready(address.port);
+        }
       });
       worker.on('exit', (code, signal) => {
         bySlot.delete(slot);

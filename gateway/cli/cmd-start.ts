@@ -9,7 +9,7 @@ import type { GatewayConfig } from '../config/types.js';
 import { systemClock } from '../core/clock.js';
 import { defaultSecretsFile, startGateway } from '../bootstrap/start.js';
 import { startDemoWorkspace } from '../demo/workspace.js';
-import { demoConfig, demoInstructions, preparePki, seedDemo, type DemoInfo } from '../demo/demo.js';
+import { demoConfig, demoInstructions, preparePki, seedDemo, writeDemoInfo, type DemoInfo } from '../demo/demo.js';
 import { openStores } from '../stores/index.js';
 import { isClusterWorker, resolveWorkers, runPrimary, workerConfig } from './cluster.js';
 import type { Command } from './command.js';
@@ -31,7 +31,7 @@ export const startCommand: Command = {
     const workers = resolveWorkers(values.workers, config, note);
     if (workers > 1) {
       await createSharedKeys(config);
-      const ready = () => process.stdout.write(`hic gateway listening on ${gatewayUrl(config)} (${workers} workers)\n`);
+      const ready = (port: number) => process.stdout.write(`hic gateway listening on ${gatewayUrl(config, port)} (${workers} workers)\n`);
       return runPrimary(workers, config, { ready, stopped: async () => {} });
     }
     const gw = await startGateway({ config });
@@ -67,7 +67,13 @@ async function runDemo(workersFlag: unknown): Promise<number> {
     // One-time work happens here, in the primary: PKI (above), the demo upstream, seeding the shared store.
     await createSharedKeys(config);
     const info = await seedOnce(home, authority, config);
-    return runPrimary(workers, config, { ready: () => process.stdout.write(demoInstructions(info, home)), stopped: () => workspace.close() });
+    // demo.json appears only once every worker listens: scripts wait for it and then connect at once.
+    const ready = (port: number) => {
+      const listening = { ...info, url: gatewayUrl(config, port) };
+      writeDemoInfo(home, listening);
+      process.stdout.write(demoInstructions(listening, home));
+    };
+    return runPrimary(workers, config, { ready, stopped: () => workspace.close() });
   }
   const gw = await startGateway({ config });
   const rt = gw.rt;
@@ -96,15 +102,15 @@ async function seedOnce(home: string, authority: Authority, config: GatewayConfi
   const stores = await openStores(config.store, systemClock);
   try {
     const deps = { stores, secretBox: await SecretBox.loadOrCreate(defaultSecretsFile(config)), hashCost: DEFAULT_COST, clock: systemClock };
-    return await seedDemo(home, authority, deps, gatewayUrl(config), config);
+    return await seedDemo(home, authority, deps, gatewayUrl(config, config.server.port), config, { writeInfo: false });
   } finally {
     await stores.close();
   }
 }
 
-function gatewayUrl(config: GatewayConfig): string {
+function gatewayUrl(config: GatewayConfig, port: number): string {
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
-  return `https://${host}:${config.server.port}`;
+  return `https://${host}:${port}`;
 }
 
 /** Graceful shutdown: stop accepting, flush the audit log, close the store. */

@@ -75,6 +75,7 @@ export async function seedDemo(
   deps: AccountDeps & { stores: Stores; clock: Clock },
   url: string,
   config: GatewayConfig,
+  opts: { writeInfo?: boolean } = {},
 ): Promise<DemoInfo> {
   const termDir = join(home, 'terminals');
   mkdirSync(termDir, { recursive: true, mode: 0o700 });
@@ -107,8 +108,13 @@ export async function seedDemo(
     workspaceUrl: config.projects[0]!.upstream,
     store: config.store.kind,
   };
-  writeSecret(join(home, 'demo.json'), JSON.stringify(info, null, 2) + '\n');
+  if (opts.writeInfo !== false) writeDemoInfo(home, info);
   return info;
+}
+
+/** `<state dir>/demo.json`, mode 0600 (it holds the demo passwords). */
+export function writeDemoInfo(home: string, info: DemoInfo): void {
+  writeSecret(join(home, 'demo.json'), JSON.stringify(info, null, 2) + '\n');
 }
 
 /** The printed instructions: enough for a person with curl or a browser to log in. */

@@ -3,6 +3,7 @@ import type { LoadResult } from '../drivers/latency.js';
 
 /** How long things run. The full bench and `--quick` differ only here. */
 export interface Timing {
+  /** Discarded first run per target: JIT warm-up, connections opened, caches filled. */
   warmupS: number;
   durationS: number;
   /** Saturation runs of the bare proxy and the gateway alternate in this many pairs. */

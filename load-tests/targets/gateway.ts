@@ -19,7 +19,8 @@ export interface BenchGatewaySettings {
 }
 
 /**
- * The raw config of the bench gateway: production mode, Redis store, audit on, production session settings.
+ * The raw config of the bench gateway: production mode, Redis store, audit on, production session settings, the
+ * demo workspace profile (download/upload rules).
  * Also written to a file for the cluster measurement (`hic start --config … --workers N`).
  */
 export function benchGatewayConfig(s: BenchGatewaySettings): Record<string, unknown> {
@@ -32,7 +33,8 @@ export function benchGatewayConfig(s: BenchGatewaySettings): Record<string, unkn
     session: {},
     secrets: { totpKeyFile: totpKeyFile(s.stateDir) },
     audit: { dir: join(s.stateDir, 'audit') },
-    projects: [{ id: BENCH_PROJECT, upstream: s.upstream, networks: ['127.0.0.0/8'], pollingPaths: ['/api/status'] }],
+    // The demo workspace profile: the DATA-1 transfer rules are checked on every request too ("every check on").
+    projects: [{ id: BENCH_PROJECT, upstream: s.upstream, networks: ['127.0.0.0/8'], pollingPaths: ['/api/status'], profile: 'demo' }],
   };
 }
 

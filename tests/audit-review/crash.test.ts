@@ -44,7 +44,7 @@ async function until(check: () => boolean | Promise<boolean>, ms: number, what: 
 
 t.test('SIGKILL under load: acknowledged security events are on disk; a cut tail is found to the line', async (t) => {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('_TAPJS') && k !== 'NODE_OPTIONS'));
-  const child = spawn(process.execPath, [HIC, 'start', '--demo'], {
+  const child = spawn(process.execPath, [HIC, 'start', '--demo', '--workers', '1'], {
     env: { ...env, HIC_HOME: home, HIC_PORT: String(await freePort()), REDIS_URL, HIC_STORE_PREFIX: prefix },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
