@@ -41,6 +41,8 @@ export interface Runtime {
   sessions: SessionManager;
   /** Open TLS connections by terminal certificate fingerprint, cut on revocation. */
   connections: SocketGroups;
+  /** Bumped when revocation news may have been lost: cached terminal verdicts of open connections are re-checked. */
+  verdictGeneration: number;
   /** Seals TOTP secrets at rest (AUTH-6). */
   secretBox: SecretBox;
   /** argon2id cost for new hashes (tests use a cheap one). */
@@ -111,6 +113,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const rt: Runtime = {
     ...parts,
     projects: new Map(),
+    verdictGeneration: 0,
     trustedProxies: new NetworkSet(config.server.trustedProxies),
     staffNetworks: new NetworkSet(config.server.staffNetworks),
     sessions,
@@ -120,7 +123,10 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     sessions.onEvent(event);
     if (event.type === 'terminal-revoked') connections.destroy(event.fingerprint);
     if (event.type === 'project-changed') reloadProject(rt, event.project).catch(() => {});
-    if (event.type === 'resync') loadProjects(rt).catch(() => {});
+    if (event.type === 'resync') {
+      rt.verdictGeneration += 1;
+      loadProjects(rt).catch(() => {});
+    }
   });
   return rt;
 }

@@ -7,8 +7,10 @@ import { benchPrefix, dropPrefix } from './redis-prefix.js';
 import { seedGateway, type SeedResult } from './seed.js';
 import { expressLogin, gatewayLogin } from './sessions.js';
 
+/** The redis-server the bench uses unless told otherwise (the test suite's too). */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
+/** What to start and how many identities to make. */
 export interface BenchOptions {
   /** Targets in this process instead of child processes (tests). */
   inProcess?: boolean;

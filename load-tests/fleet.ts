@@ -12,6 +12,7 @@ export interface TargetHandle {
   close(): Promise<void>;
 }
 
+/** Where and how a target runs. */
 export interface LaunchOptions {
   /** Run the target in this process (tests: no compiled child script needed). Default: a child process. */
   inProcess?: boolean;

@@ -19,6 +19,7 @@ export interface BenchTerminal {
   notAfter: number;
 }
 
+/** The run's PKI: server TLS files, the CA bundle clients trust, the terminal identities. */
 export interface BenchPki {
   tls: TlsFiles;
   caBundle: string;

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The parts of a V8 .cpuprofile (as written by `node --cpu-prof`) that a self-time summary needs. */
 interface CpuProfile {
@@ -7,6 +9,7 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
+/** One line of the summary. */
 export interface ProfileLine {
   name: string;
   /** Share of the busy (non-idle) time, in percent. */
@@ -52,7 +55,7 @@ export function summarise(profile: CpuProfile, top = 25): { functions: ProfileLi
 }
 
 // CLI: node dist/load-tests/profile-summary.js FILE.cpuprofile [TOP]
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/dist\//, '/dist/'))) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const file = process.argv[2];
   if (!file) {
     process.stderr.write('usage: node dist/load-tests/profile-summary.js FILE.cpuprofile [TOP]\n');

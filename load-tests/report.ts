@@ -12,12 +12,14 @@ export interface Machine {
   memoryGiB: number;
 }
 
+/** What `npm run bench` writes as JSON. */
 export interface BenchReport {
   date: string;
   machine: Machine;
   scenarios: ScenarioResult[];
 }
 
+/** Describes this machine for the report. */
 export function machine(): Machine {
   const list = cpus();
   return { node: process.version, cpus: list.length, cpuModel: list[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) };
@@ -46,6 +48,7 @@ export function scenarioMarkdown(s: ScenarioResult): string {
   return lines.join('\n');
 }
 
+/** The whole report as markdown (what load-tests/results/<date>.md holds). */
 export function reportMarkdown(report: BenchReport): string {
   const m = report.machine;
   return [

@@ -16,6 +16,7 @@ export interface BenchUser {
   totpSecret: string;
 }
 
+/** The identities the load generator logs in with. */
 export interface SeedResult {
   /** Users for steady-state sessions: hashed at the cheap test cost, so that making 200 sessions takes seconds. */
   users: BenchUser[];

@@ -10,7 +10,7 @@ import { ALLOW, deny, type Decision, type DenyReason } from './decision.js';
 type Verdict = { ok: true; fingerprint: string; terminal: Terminal } | { ok: false; reason: DenyReason; fingerprint: string | null };
 
 const verdictSlot = Symbol('hic.terminalVerdict');
-type SocketWithVerdict = TLSSocket & { [verdictSlot]?: Verdict };
+type SocketWithVerdict = TLSSocket & { [verdictSlot]?: { verdict: Verdict; generation: number } };
 
 /**
  * The verdict is computed once per TLS connection and kept on the socket; revocation destroys the socket. Later
@@ -19,11 +19,13 @@ type SocketWithVerdict = TLSSocket & { [verdictSlot]?: Verdict };
 export function checkTerminal(ctx: RequestContext, rt: Runtime): Pending<Decision> {
   const socket = ctx.socket as SocketWithVerdict;
   const known = socket[verdictSlot];
-  if (known !== undefined) return apply(ctx, known);
+  // After lost pub/sub news (subscriber reconnect) the generation moves on and every connection is re-vetted once.
+  if (known !== undefined && known.generation === rt.verdictGeneration) return apply(ctx, known.verdict);
+  const generation = rt.verdictGeneration;
   return computeVerdict(socket, rt).then((verdict) => {
     // A store outage is not a property of the connection: ask again next time.
     if (verdict.ok || verdict.reason !== 'store-unavailable') {
-      socket[verdictSlot] = verdict;
+      socket[verdictSlot] = { verdict, generation };
       if (verdict.fingerprint) rt.connections.add(verdict.fingerprint, socket);
     }
     return apply(ctx, verdict);

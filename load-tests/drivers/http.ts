@@ -11,6 +11,7 @@ export interface ClientGroup {
   cookies?: string[];
 }
 
+/** One HTTP measurement: a target, a path, a duration and the client groups. */
 export interface HttpLoad {
   target: string;
   /** Base URL (https://127.0.0.1:port); loopback only. */

@@ -5,6 +5,7 @@ import { clientTls, postJson } from '../sessions.js';
 import { withCpu } from './cpu.js';
 import { LatencyRecorder, toResult, type LoadResult } from './latency.js';
 
+/** A login storm against the gateway's JSON login API. */
 export interface LoginStorm {
   url: string;
   /** Each user logs in once: a TOTP code is accepted once per user and time step (replay guard). */

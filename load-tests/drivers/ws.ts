@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { withCpu } from './cpu.js';
 import { LatencyRecorder, toResult, type LoadResult } from './latency.js';
 
+/** One WebSocket measurement. */
 export interface WsLoad {
   target: string;
   /** wss://127.0.0.1:port/echo or ws://… for the upstream itself. */

@@ -7,6 +7,7 @@ import type { RunningTarget } from './types.js';
 /** The project every bench terminal and user belongs to. */
 export const BENCH_PROJECT = 'bench';
 
+/** Where the bench gateway finds its upstream, TLS files, Redis and state. */
 export interface BenchGatewaySettings {
   upstream: string;
   tls: TlsFiles;
@@ -38,6 +39,7 @@ export function benchGatewayConfig(s: BenchGatewaySettings): Record<string, unkn
   };
 }
 
+/** The TOTP key file of a bench state dir (the gateway and the seeding must use the same key). */
 export function totpKeyFile(stateDir: string): string {
   return join(stateDir, 'secrets', 'totp.key');
 }

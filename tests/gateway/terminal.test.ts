@@ -66,6 +66,12 @@ t.test('the verdict is cached per TLS connection: a registry change is seen on a
   const res = await fresh.fetch('/_hic/api/session');
   t.equal(res.status, 403, 'new connection: verdict recomputed');
   t.equal(res.json().reason, 'terminal-revoked');
+  // News may have been lost (subscriber reconnected): open connections are re-vetted on their next request.
+  await gw.gw.rt.stores.events.publish({ type: 'resync' });
+  await new Promise((r) => setImmediate(r));
+  const again = await client.fetch('/_hic/api/session');
+  t.equal(again.status, 403, 'after a resync the open connection is checked again');
+  t.equal(again.json().reason, 'terminal-revoked');
 });
 
 t.test('revocation news cuts the open connections made with that certificate', async (t) => {
