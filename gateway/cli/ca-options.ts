@@ -94,3 +94,14 @@ export async function writeNewFile(path: string, data: string | Buffer, mode = 0
     await handle.close();
   }
 }
+
+/** The flags that describe a terminal being registered (issue-terminal and sign-csr take the same). */
+export const TERMINAL_REQUEST_OPTIONS = {
+  terminal: { type: 'string' },
+  site: { type: 'string' },
+  project: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  days: { type: 'string' },
+  'requested-by': { type: 'string' },
+  note: { type: 'string' },
+} as const;

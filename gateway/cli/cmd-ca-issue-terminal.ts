@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { assertTerminalIdFree, enrolTerminal, terminalView } from '../terminals/index.js';
 import { withCaCli } from './ca-cli.js';
 import { formatCertificate, formatTerminal } from './ca-format.js';
-import { assertAbsent, daysOption, listOption, requiredOption, stringOption, writeNewFile } from './ca-options.js';
+import { assertAbsent, daysOption, listOption, TERMINAL_REQUEST_OPTIONS, requiredOption, stringOption, writeNewFile } from './ca-options.js';
 import { output, type Command } from './command.js';
 
 /**
@@ -22,15 +22,7 @@ export const caIssueTerminalCommand: Command = {
   --days N             validity in days (default 365)
   --requested-by NAME  who asked for the terminal (default: the operator, HIC_OPERATOR or $USER)
 The store comes from REDIS_URL (and HIC_STORE_PREFIX).`,
-  options: {
-    terminal: { type: 'string' },
-    site: { type: 'string' },
-    project: { type: 'string', multiple: true },
-    out: { type: 'string' },
-    days: { type: 'string' },
-    'requested-by': { type: 'string' },
-    note: { type: 'string' },
-  },
+  options: TERMINAL_REQUEST_OPTIONS,
   async run({ values, json }) {
     const terminalId = requiredOption(values, 'terminal');
     const site = requiredOption(values, 'site');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { assertTerminalIdFree, enrolTerminal, terminalView } from '../terminals/index.js';
 import { withCaCli } from './ca-cli.js';
 import { formatCertificate, formatTerminal } from './ca-format.js';
-import { assertAbsent, daysOption, listOption, readCsrFile, requiredOption, stringOption, writeNewFile } from './ca-options.js';
+import { assertAbsent, daysOption, listOption, TERMINAL_REQUEST_OPTIONS, readCsrFile, requiredOption, stringOption, writeNewFile } from './ca-options.js';
 import { output, type Command } from './command.js';
 
 /**
@@ -19,16 +19,7 @@ export const caSignCsrCommand: Command = {
   --out FILE     where to write the certificate PEM (default <state dir>/terminals/ID.cert.pem; - = stdout)
 The chain to install next to it is <state dir>/ca/ca-bundle.pem. Refused: unparsable CSR, bad signature,
 RSA keys under 2048 bits, SHA-1/MD5 signatures, a terminal id already registered, unknown projects.`,
-  options: {
-    csr: { type: 'string' },
-    terminal: { type: 'string' },
-    site: { type: 'string' },
-    project: { type: 'string', multiple: true },
-    out: { type: 'string' },
-    days: { type: 'string' },
-    'requested-by': { type: 'string' },
-    note: { type: 'string' },
-  },
+  options: { csr: { type: 'string' }, ...TERMINAL_REQUEST_OPTIONS },
   async run({ values, json }) {
     const csrFile = requiredOption(values, 'csr');
     const terminalId = requiredOption(values, 'terminal');

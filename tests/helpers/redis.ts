@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 /** The real redis-server the suite runs against (CI starts one on 127.0.0.1:6379). */
 export const REDIS_URL = process.env.HIC_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A key prefix of one's own: tests run in parallel on one server and never FLUSHALL. */
+/** A key prefix of one's own: tests run in parallel on one server and never wipe the whole server. */
 export function testPrefix(name: string): string {
   return `hic-test:${name}:${randomBytes(6).toString('hex')}:`;
 }
