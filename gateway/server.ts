@@ -14,9 +14,9 @@ import { isCrlRequest } from './handlers/handler-crl.js';
 import { registerStaffApi } from './handlers/staff-api.js';
 import { sendDenial } from './http/deny-response.js';
 import { wantsJson } from './http/request-kind.js';
-import { GATEWAY_PAGE_HEADERS } from './http/security-headers.js';
+import { sendPage } from './http/send-page.js';
 import { pickLang, text } from './pages/i18n.js';
-import { page } from './pages/layout.js';
+import { esc, page } from './pages/layout.js';
 import { registerHttpProxy } from './proxy/http.js';
 import { handleUpgrades } from './proxy/websocket.js';
 import type { Decision, RequestContext } from './request-path/index.js';
@@ -197,5 +197,5 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply): Fast
   if (wantsJson(req.url, req.headers)) return reply.code(status).header('cache-control', 'no-store').send({ error: code, message });
   const lang = pickLang(req.headers);
   const body = status === 404 ? text.notFound[lang] : status === 503 ? text.unavailable[lang] : message;
-  return reply.code(status).headers(GATEWAY_PAGE_HEADERS).type('text/html; charset=utf-8').send(page(lang, String(status), `<h1>${status}</h1><p>${body}</p>`));
+  return sendPage(reply, status, page(lang, String(status), `<h1>${status}</h1><p>${esc(body)}</p>`));
 }

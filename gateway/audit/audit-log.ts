@@ -149,14 +149,7 @@ class FileAuditLog implements AuditLog {
     }
     this.queue.push({ kind: 'security', time: this.isoNow(), body: encodeBody(event) });
     // Written in this turn, behind every access record queued before it: the chain order is the call order.
-    this.writeQueued();
-    if (this.failure) throw this.unavailable();
-    try {
-      await this.writer.sync();
-    } catch (err) {
-      this.fail(err);
-      throw this.unavailable();
-    }
+    await this.writeAndSync();
   }
 
   async flush(): Promise<void> {
@@ -187,6 +180,12 @@ class FileAuditLog implements AuditLog {
   }
 
   private async flushInternal(): Promise<void> {
+    await this.writeAndSync();
+    await this.checkpointer.idle();
+  }
+
+  /** Writes everything queued and waits for fsync; a failure fails the log for good (fail closed, LOG-1). */
+  private async writeAndSync(): Promise<void> {
     this.writeQueued();
     if (this.failure) throw this.unavailable();
     try {
@@ -195,7 +194,6 @@ class FileAuditLog implements AuditLog {
       this.fail(err);
       throw this.unavailable();
     }
-    await this.checkpointer.idle();
   }
 
   /** Writes every queued line in one batch; on failure the log is failed (fail closed, see AuditOptions.onError). */

@@ -36,6 +36,11 @@ export function defaultSecretsFile(config: GatewayConfig): string {
   return config.secrets.totpKeyFile ?? join(config.stateDir ?? dirname(config.audit.dir), 'secrets', 'totp.key');
 }
 
+/** The gateway's URL for a host and port (IPv6 literals in brackets). */
+export function gatewayUrl(host: string, port: number): string {
+  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** Opens stores and audit, builds the server and listens. `close()` drains: audit flushed, store closed. */
 export async function startGateway(opts: StartOptions): Promise<RunningGateway> {
   const { config } = opts;
@@ -64,11 +69,10 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
-  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   return {
     app,
     rt,
-    url: `https://${host}:${port}`,
+    url: gatewayUrl(config.server.host, port),
     port,
     close: async () => {
       await app.close();

@@ -7,7 +7,7 @@ import type { Authority } from '../../ca/index.js';
 import { loadConfig } from '../config/load.js';
 import type { GatewayConfig } from '../config/types.js';
 import { systemClock } from '../core/clock.js';
-import { defaultSecretsFile, startGateway } from '../bootstrap/start.js';
+import { defaultSecretsFile, gatewayUrl as urlOf, startGateway } from '../bootstrap/start.js';
 import { startDemoWorkspace } from '../demo/workspace.js';
 import { demoConfig, demoInstructions, preparePki, seedDemo, writeDemoInfo, type DemoInfo } from '../demo/demo.js';
 import { openStores } from '../stores/index.js';
@@ -109,8 +109,7 @@ async function seedOnce(home: string, authority: Authority, config: GatewayConfi
 }
 
 function gatewayUrl(config: GatewayConfig, port: number): string {
-  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
-  return `https://${host}:${port}`;
+  return urlOf(config.server.host, port);
 }
 
 /** Graceful shutdown: stop accepting, flush the audit log, close the store. */

@@ -4,6 +4,7 @@ import { LoginService } from '../login/login-service.js';
 import type { Runtime } from '../runtime.js';
 import { clearCookie, hostCookie, readCookie, SESSION_COOKIE } from '../sessions/cookies.js';
 import { isWellFormedToken, sessionIdOf } from '../sessions/tokens.js';
+import { currentSession } from '../http/current-session.js';
 import { loginOrigin } from './origin.js';
 
 function fail(reply: FastifyReply, code: ErrorCode, detail?: string): FastifyReply {
@@ -53,10 +54,9 @@ export function registerApiSession(app: FastifyInstance, rt: Runtime): void {
   });
 
   app.get('/_hic/api/session', async (req, reply) => {
-    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const found = token ? await rt.sessions.resolve(token) : null;
-    if (found === 'unavailable') return fail(reply, 'STORE_UNAVAILABLE');
-    if (!found || found.terminal !== req.hic.fingerprint) return fail(reply, 'NOT_AUTHENTICATED');
+    const current = await currentSession(rt, req);
+    if (current.session === null) return fail(reply, current.unavailable ? 'STORE_UNAVAILABLE' : 'NOT_AUTHENTICATED');
+    const found = current.session;
     return reply.header('cache-control', 'no-store').send({
       user: found.user,
       project: found.project,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csrfField, csrfToken, csrfValid } from '../http/csrf.js';
-import { GATEWAY_PAGE_HEADERS } from '../http/security-headers.js';
+import { sendPage as html } from '../http/send-page.js';
 import { LoginService } from '../login/login-service.js';
 import { type Lang, pickLang, text } from '../pages/i18n.js';
 import { esc, notice, page } from '../pages/layout.js';
@@ -31,9 +31,6 @@ function langOf(req: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply
   return pickLang(req.headers, q);
 }
 
-function html(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply.code(status).headers(GATEWAY_PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
-}
 
 function passwordForm(lang: Lang, csrf: string, next: string, message = ''): string {
   return page(

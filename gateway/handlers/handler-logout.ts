@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { csrfField, csrfToken, csrfValid } from '../http/csrf.js';
-import { GATEWAY_PAGE_HEADERS } from '../http/security-headers.js';
+import { sendPage } from '../http/send-page.js';
 import { pickLang, text } from '../pages/i18n.js';
 import { page } from '../pages/layout.js';
 import type { Runtime } from '../runtime.js';
@@ -16,11 +16,14 @@ export function registerLogout(app: FastifyInstance, rt: Runtime): void {
     const lang = pickLang(req.headers, req.query.lang);
     const body = `<h1>${text.logout[lang]}</h1><p>${text.logoutConfirm[lang]}</p>
 <form method="post" action="/_hic/logout">${csrfField(csrfToken(req, reply))}<button type="submit">${text.logout[lang]}</button></form>`;
-    return reply.headers(GATEWAY_PAGE_HEADERS).type('text/html; charset=utf-8').send(page(lang, text.logout[lang], body, { path: '/_hic/logout' }));
+    return sendPage(reply, 200, page(lang, text.logout[lang], body, { path: '/_hic/logout' }));
   });
 
   app.post('/_hic/logout', async (req, reply) => {
-    if (!csrfValid(req)) return reply.code(403).headers(GATEWAY_PAGE_HEADERS).type('text/plain; charset=utf-8').send(text.csrf.ja);
+    if (!csrfValid(req)) {
+      const lang = pickLang(req.headers);
+      return sendPage(reply, 403, page(lang, text.logout[lang], `<h1>${text.logout[lang]}</h1><p>${text.csrf[lang]}</p>`, { path: '/_hic/logout' }));
+    }
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (token && isWellFormedToken(token)) await rt.sessions.end(sessionIdOf(token), 'logout', undefined);
     return reply.code(303).header('set-cookie', clearCookie(SESSION_COOKIE)).header('location', '/_hic/login?out=1').send();

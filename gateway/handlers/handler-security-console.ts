@@ -5,7 +5,7 @@ import { searchToArray } from '../audit-review/search.js';
 import type { AuditMatch } from '../audit-review/scan.js';
 import { expandTerminals } from '../audit-review/terminals.js';
 import { isHicError } from '../core/errors.js';
-import { GATEWAY_PAGE_HEADERS } from '../http/security-headers.js';
+import { sendPage } from '../http/send-page.js';
 import { auditStaffAction, requireRole } from '../http/staff-auth.js';
 import { pickLang, type Lang } from '../pages/i18n.js';
 import { esc, notice, page } from '../pages/layout.js';
@@ -62,10 +62,7 @@ export function registerSecurityConsole(app: FastifyInstance, rt: Runtime): void
         body += notice('error', err.detail ?? err.message);
       }
     }
-    return reply
-      .headers(GATEWAY_PAGE_HEADERS)
-      .type('text/html; charset=utf-8')
-      .send(page(lang, t.title[lang], body, { user: staff.user, path: PATH }));
+    return sendPage(reply, 200, page(lang, t.title[lang], body, { user: staff.user, path: PATH }));
   });
 }
 

@@ -4,7 +4,7 @@ import { denialText, pickLang, text } from '../pages/i18n.js';
 import { page } from '../pages/layout.js';
 import type { Decision } from '../request-path/decision.js';
 import { wantsJson } from './request-kind.js';
-import { GATEWAY_PAGE_HEADERS } from './security-headers.js';
+import { sendPage } from './send-page.js';
 
 /**
  * Turns a refusal into what the person or script should see: a redirect to login for a browser without a
@@ -31,9 +31,5 @@ export function sendDenial(req: FastifyRequest, reply: FastifyReply, decision: E
   }
   const lang = pickLang(req.headers, (req.query as Record<string, string> | undefined)?.lang);
   const message = explained?.[lang] ?? (decision.status === 401 ? text.loginExpired[lang] : text.denied[lang]);
-  return reply
-    .code(decision.status)
-    .headers(GATEWAY_PAGE_HEADERS)
-    .type('text/html; charset=utf-8')
-    .send(page(lang, text.denied[lang], `<h1>${text.denied[lang]}</h1><p>${message}</p>`));
+  return sendPage(reply, decision.status, page(lang, text.denied[lang], `<h1>${text.denied[lang]}</h1><p>${message}</p>`));
 }

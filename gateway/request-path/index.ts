@@ -9,7 +9,7 @@ import { checkTerminal } from './terminal.js';
 
 /**
  * The per-request path, in order: terminal → network → session → policy. The audit record is written when
- * the response ends (gateway/audit/access-record.ts) and forwarding follows (gateway/proxy/). Default deny:
+ * the response ends (the onResponse hook in gateway/server.ts) and forwarding follows (gateway/proxy/). Default deny:
  * the first stage that refuses decides.
  *
  * Every way in uses this: proxied HTTP (gateway/proxy/http.ts), WebSocket upgrades (gateway/proxy/websocket.ts)
