@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Clock } from '../../core/clock.js';
 import { MemoryAuditCheckpoints } from './audit-checkpoints.js';
 import type {
-  Account, AccountStore, CrlStore, EphemeralStore, EventBus, GatewayEvent, Project, ProjectStore, SessionRecord, SessionStore, StoredCrl, Stores,
+  Account, CrlStore, EphemeralStore, EventBus, GatewayEvent, Project, SessionRecord, SessionStore, StoredCrl, Stores,
   Terminal, TerminalStore,
 } from '../types.js';
 
@@ -63,22 +63,24 @@ class MemorySessions implements SessionStore {
   }
 }
 
-class MemoryAccounts implements AccountStore {
-  private readonly accounts = new Map<string, Account>();
-  async get(username: string): Promise<Account | null> {
-    const a = this.accounts.get(username);
-    return a ? structuredClone(a) : null;
+/** Records by id, cloned in and out so callers never share state with the store (as with Redis JSON). */
+class MemoryRecords<T> {
+  private readonly records = new Map<string, T>();
+  constructor(private readonly idOf: (record: T) => string) {}
+  async get(id: string): Promise<T | null> {
+    const r = this.records.get(id);
+    return r ? structuredClone(r) : null;
   }
-  async put(account: Account): Promise<void> {
-    this.accounts.set(account.username, structuredClone(account));
+  async put(record: T): Promise<void> {
+    this.records.set(this.idOf(record), structuredClone(record));
   }
-  async create(account: Account): Promise<boolean> {
-    if (this.accounts.has(account.username)) return false;
-    this.accounts.set(account.username, structuredClone(account));
+  async create(record: T): Promise<boolean> {
+    if (this.records.has(this.idOf(record))) return false;
+    this.records.set(this.idOf(record), structuredClone(record));
     return true;
   }
-  async list(): Promise<Account[]> {
-    return [...this.accounts.values()].map((a) => structuredClone(a));
+  async list(): Promise<T[]> {
+    return [...this.records.values()].map((r) => structuredClone(r));
   }
 }
 
@@ -125,25 +127,6 @@ class MemoryCrls implements CrlStore {
     if (this.crl && this.crl.number >= crl.number) return false;
     this.crl = structuredClone(crl);
     return true;
-  }
-}
-
-class MemoryProjects implements ProjectStore {
-  private readonly projects = new Map<string, Project>();
-  async get(id: string): Promise<Project | null> {
-    const p = this.projects.get(id);
-    return p ? structuredClone(p) : null;
-  }
-  async put(project: Project): Promise<void> {
-    this.projects.set(project.id, structuredClone(project));
-  }
-  async create(project: Project): Promise<boolean> {
-    if (this.projects.has(project.id)) return false;
-    this.projects.set(project.id, structuredClone(project));
-    return true;
-  }
-  async list(): Promise<Project[]> {
-    return [...this.projects.values()].map((p) => structuredClone(p));
   }
 }
 
@@ -199,9 +182,9 @@ class MemoryEvents implements EventBus {
 export function createMemoryStores(clock: Clock): Stores {
   return {
     sessions: new MemorySessions(clock),
-    accounts: new MemoryAccounts(),
+    accounts: new MemoryRecords<Account>((a) => a.username),
     terminals: new MemoryTerminals(),
-    projects: new MemoryProjects(),
+    projects: new MemoryRecords<Project>((p) => p.id),
     ephemeral: new MemoryEphemeral(clock),
     events: new MemoryEvents(),
     crls: new MemoryCrls(),
