@@ -7,6 +7,11 @@ import { interleaved, medianOf, medianRun, pairedRatio, ratio, type ScenarioResu
 const CONNECTIONS = 50;
 /** Sessions the 50 connections share (one terminal): like a few browser tabs and scripts of one analyst. */
 const SESSIONS = 5;
+/**
+ * One-connection latency pairs: a p99 over one connection jumps by milliseconds when anything else on the machine
+ * wakes up, and the median of four pairs is not moved by one such run (with two it was the mean of both).
+ */
+const LATENCY_PAIRS = 4;
 
 interface Target {
   name: string;
@@ -48,9 +53,7 @@ export async function httpPage(bench: Bench, timing: Timing, log: (l: string) =>
   const [bareRuns, gwRuns] = await interleaved([() => run(bare, timing.durationS), () => run(gateway, timing.durationS)], timing.rounds);
   const expressRun = express ? await run(express, timing.durationS) : null;
   // One connection, one request at a time: no queueing, so the difference is the request path's own latency.
-  // Four pairs: a p99 over one connection jumps by milliseconds when anything else on the machine wakes up, and the
-  // median of four pairs is not moved by one such run (with two it was the mean of both).
-  const [bare1, gw1] = await interleaved([() => run(bare, timing.durationS, 1), () => run(gateway, timing.durationS, 1)], Math.min(4, timing.rounds));
+  const [bare1, gw1] = await interleaved([() => run(bare, timing.durationS, 1), () => run(gateway, timing.durationS, 1)], Math.min(LATENCY_PAIRS, timing.rounds));
   const r = pairedRatio(gwRuns!, bareRuns!);
   const bareMid = medianRun(bareRuns!);
   const gwMid = medianRun(gwRuns!);
@@ -61,7 +64,7 @@ export async function httpPage(bench: Bench, timing: Timing, log: (l: string) =>
     method:
       `${CONNECTIONS} keep-alive connections from one terminal (client certificate), ${SESSIONS} sessions, as fast as each target answers; ` +
       `bare and gateway alternate in ${timing.rounds} pairs of ${timing.durationS} s runs (rows: the median run; ratio: median of the per-pair ratios). ` +
-      `Then bare and gateway over one connection, ${Math.min(4, timing.rounds)} pairs (no queueing: the latency the request path itself adds; p99 delta: median of the pairs).`,
+      `Then bare and gateway over one connection, ${Math.min(LATENCY_PAIRS, timing.rounds)} pairs (no queueing: the latency the request path itself adds; p99 delta: median of the pairs).`,
     rows: [upstreamRun, bareMid, gwMid, ...(expressRun ? [expressRun] : []), medianRun(bare1!), medianRun(gw1!)],
     figures: {
       'ratio gateway/bare': r.median,

@@ -61,7 +61,7 @@ export function pairedRatio(a: LoadResult[], b: LoadResult[]): { median: number;
 
 /** Two decimals, as scripts read it. */
 export function ratio(a: number, b: number): number {
-  return b === 0 ? 0 : Math.round((a / b) * 100) / 100;
+  return b === 0 ? 0 : round2(a / b);
 }
 
 /** Median of numbers (the mean of the two middle ones for an even count); 0 for none. */
