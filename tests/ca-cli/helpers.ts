@@ -5,8 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
-import type { Authority } from '../../ca/index.js';
-import type { TestPki } from '../helpers/pki.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 
 const BIN = fileURLToPath(new URL('../../dist/bin/hic.js', import.meta.url));
@@ -68,19 +66,4 @@ export async function waitFor(check: () => boolean | Promise<boolean>, ms: numbe
     if (Date.now() >= end) return false;
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-/** A test PKI (for startTestGateway) on an existing CA, e.g. the one `hic ca init` made in HIC_HOME/ca. */
-export async function pkiFrom(authority: Authority, dir: string): Promise<TestPki> {
-  const server = await authority.issueServerCertificate({ hostnames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
-  return {
-    dir,
-    authority,
-    caBundle: authority.caBundlePem(),
-    server: { cert: server.certPem, key: server.keyPem },
-    async terminal(id, opts = {}) {
-      const issued = await authority.issueTerminalCertificate({ terminalId: id, site: 'lab', project: opts.project ?? 'alpha' });
-      return { cert: issued.certPem, key: issued.keyPem, fingerprint: issued.fingerprint, serial: issued.serial, notAfter: issued.notAfter };
-    },
-  };
 }

@@ -22,7 +22,11 @@ export interface TestPki {
 /** A real CA made at test time with our node-forge CA (never committed certificates). */
 export async function makePki(): Promise<TestPki> {
   const dir = mkdtempSync(join(tmpdir(), 'hic-pki-'));
-  const authority = await initAuthority(join(dir, 'ca'));
+  return pkiOn(await initAuthority(join(dir, 'ca')), dir);
+}
+
+/** A test PKI on an existing CA, e.g. the one `hic ca init` made in HIC_HOME/ca: a localhost server certificate and terminals on demand. */
+export async function pkiOn(authority: Authority, dir: string): Promise<TestPki> {
   const server = await authority.issueServerCertificate({ hostnames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
   return {
     dir,

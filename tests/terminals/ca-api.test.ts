@@ -4,7 +4,8 @@ import t from 'tap';
 import { createCsr, initAuthority } from '../../ca/index.js';
 import { readAuditLines } from '../../gateway/audit/index.js';
 import { openssl, tempDir } from '../ca/helpers.js';
-import { pkiFrom, waitFor } from '../ca-cli/helpers.js';
+import { waitFor } from '../ca-cli/helpers.js';
+import { pkiOn } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { gatewayLedgerDeps } from '../../gateway/terminals/ca-source.js';
 import { CRL_REFRESH_MS, enrolTerminal, renewTerminal, revokedEntries, revokeTerminal } from '../../gateway/terminals/index.js';
@@ -14,7 +15,7 @@ import { CRL_REFRESH_MS, enrolTerminal, renewTerminal, revokedEntries, revokeTer
  * audited, every operation is audited; an admin revokes a terminal and its open connection is cut at once.
  */
 const stateDir = tempDir(t);
-const pki = await pkiFrom(await initAuthority(join(stateDir, 'ca')), stateDir);
+const pki = await pkiOn(await initAuthority(join(stateDir, 'ca')), stateDir);
 const gw = await startTestGateway({ pki, stateDir });
 t.teardown(() => gw.close());
 const adminCert = await pki.terminal('t-admin');
