@@ -6,8 +6,8 @@ import { createCsr, loadAuthority } from '../../ca/index.js';
 import { openssl, tempDir } from '../ca/helpers.js';
 import { wsOutcome } from '../helpers/client.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import type { TestCert } from '../helpers/pki.js';
-import { cliEnv, hic, pkiFrom, waitFor } from './helpers.js';
+import { pkiOn, type TestCert } from '../helpers/pki.js';
+import { cliEnv, hic, waitFor } from './helpers.js';
 
 /**
  * HIC GL 第5-4-ii-② / SES-3 over real parts: two gateway instances share Redis with `hic ca revoke`, run as a
@@ -20,7 +20,7 @@ const work = tempDir(t);
 const init = await hic(env, ['ca', 'init', '--crl-url', 'https://localhost/_hic/crl']);
 if (init.code !== 0) throw new Error(init.stderr);
 // The gateways trust the CA the CLI made (HIC_HOME/ca), and get their server certificate from it.
-const pki = await pkiFrom(await loadAuthority(join(env.home, 'ca')), work);
+const pki = await pkiOn(await loadAuthority(join(env.home, 'ca')), work);
 const gwA = await startTestGateway({ pki, store: 'redis', prefix: env.prefix });
 const gwB = await startTestGateway({ pki, store: 'redis', prefix: env.prefix });
 t.teardown(async () => {
