@@ -11,7 +11,7 @@ import { startTestGateway } from '../helpers/gateway.js';
  */
 const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
-  t.skip(`${CHROMIUM} is not installed (bash .ci/run installs it)`);
+  t.skip(`${CHROMIUM} is not installed (bash .ci/run installs it)`, () => {});
 } else {
   const pki = await makePki();
   const gw = await startTestGateway({ pki });

@@ -62,12 +62,14 @@ export class TerminalClient {
 
   /** Opens a WebSocket through the gateway with this terminal's certificate and cookies. */
   websocket(path: string, headers: Record<string, string> = {}): WebSocket {
-    return new WebSocket(`${this.base.replace(/^https/, 'wss')}${path}`, {
+    // ws hands these to tls.connect, which takes `servername`; ws's own option type does not list it.
+    const options: WebSocket.ClientOptions & { servername: string } = {
       ca: this.ca,
       ...(this.identity.cert ? { cert: this.identity.cert, key: this.identity.key } : {}),
       servername: 'localhost',
       headers: { ...(this.cookies.size > 0 ? { cookie: this.cookieHeader() } : {}), ...headers },
-    });
+    };
+    return new WebSocket(`${this.base.replace(/^https/, 'wss')}${path}`, options);
   }
 
   close(): void {
