@@ -19,6 +19,12 @@ export interface CompiledProject {
   id: string;
   name: string;
   upstream: string;
+  /**
+   * The `Authorization` header value the gateway sends to the workspace on every forwarded request and upgrade
+   * (the project's upstream credential, read from the file the project names; null when the workspace takes none).
+   * Only the gateway holds it: clients never see it, and what they send under that name is dropped.
+   */
+  upstreamAuthorization: string | null;
   networks: NetworkSet;
   isPolling(path: string): boolean;
   /** DATA-1: the download/upload routes of the project's workspace profile. */
@@ -80,6 +86,7 @@ export function compileProject(p: Project): CompiledProject {
     id: p.id,
     name: p.name,
     upstream: p.upstream.replace(/\/$/, ''),
+    upstreamAuthorization: null,
     networks: new NetworkSet(p.networks),
     isPolling: (path) => exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix)),
     transfer: compileTransferRules(profile),
