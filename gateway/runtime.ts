@@ -7,13 +7,19 @@ import { NetworkSet } from './net/cidr.js';
 import { SocketGroups } from './sessions/connection-registry.js';
 import { SessionManager } from './sessions/session-manager.js';
 import type { Project, Stores } from './stores/types.js';
-import { loadWorkspaceProfiles } from '../policies/workspace-profile.js';
-import { compileTransferRules, type TransferRules } from './request-path/transfer.js';
+import { requireWorkspaceProfile } from '../policies/workspace-profile.js';
+import { compileWorkspaceRoutes, type WorkspaceRoutes } from './request-path/workspace-routes.js';
 import type { HicPolicy } from '../policies/policy.js';
+import { raiseAlert } from './alerts/alert.js';
+import { SessionVolume } from './alerts/session-volume.js';
+import { authorizationValue, readCredential } from './workspace/credential.js';
+import { publicOrigins, type PublicOrigins } from './net/public-origin.js';
+import { ConfigError } from './config/load.js';
+import { HicError } from './core/errors.js';
 
 /**
  * A project compiled once (at start-up and when it changes): the hot path only calls `networks.has`,
- * `isPolling` and `usableAt`.
+ * `routes.*` and `usableAt`.
  */
 export interface CompiledProject {
   id: string;
@@ -26,9 +32,8 @@ export interface CompiledProject {
    */
   upstreamAuthorization: string | null;
   networks: NetworkSet;
-  isPolling(path: string): boolean;
-  /** DATA-1: the download/upload routes of the project's workspace profile. */
-  transfer: TransferRules;
+  /** SES-1 polling, DATA-1 routes and WebSocket endpoints of the project's workspace profile. */
+  routes: WorkspaceRoutes;
   /** AC-3 / SES-4: inside the usage period and not ended. */
   usableAt(now: number): boolean;
   record: Project;
@@ -54,6 +59,12 @@ export interface Runtime {
   /** argon2id cost for new hashes (tests use a cheap one). */
   hashCost: HashCost;
   policy: HicPolicy;
+  /** The origins browsers use for the gateway, and the one the workspace is shown (set when the server listens). */
+  origins: PublicOrigins;
+  /** LOG-4: bytes each session moves, alerted past the configured volume. */
+  volume: SessionVolume;
+  /** The last reload of the project table: a failed one keeps the previous table and says so here (readiness). */
+  projectsReload: { ok: boolean; problems: string[]; at: number };
 }
 
 export interface RuntimeParts {
@@ -70,47 +81,101 @@ export interface RuntimeParts {
 export function projectFromConfig(p: ProjectConfig, now: number): Project {
   return {
     id: p.id, name: p.name ?? p.id, upstream: p.upstream, networks: p.networks, pollingPaths: p.pollingPaths,
-    ...(p.profile ? { profile: p.profile } : {}), startsAt: null, endsAt: null, status: 'active', createdAt: now,
+    ...(p.profile ? { profile: p.profile } : {}),
+    ...(p.credentialFile ? { credentialFile: p.credentialFile } : {}),
+    ...(p.workspaceTerminals ? { workspaceTerminals: true } : {}),
+    startsAt: null, endsAt: null, status: 'active', createdAt: now,
   };
 }
 
+/**
+ * Compiles one project. Throws a CONFIG_INVALID error naming the project when its profile is unknown or its
+ * credential cannot be read: never a project without rules or without its credential (fail closed).
+ */
 export function compileProject(p: Project): CompiledProject {
-  const exact = new Set<string>();
-  const prefixes: string[] = [];
-  const profile = p.profile ? loadWorkspaceProfiles().get(p.profile) : undefined;
-  for (const pattern of [...p.pollingPaths, ...(profile?.polling ?? [])]) {
-    if (pattern.endsWith('*')) prefixes.push(pattern.slice(0, -1));
-    else exact.add(pattern);
+  let profile;
+  let upstreamAuthorization: string | null = null;
+  try {
+    profile = requireWorkspaceProfile(p.profile ?? 'generic');
+    if (profile.credential) {
+      if (!p.credentialFile) throw new HicError('CONFIG_INVALID', `profile ${profile.id} needs a credential file (credentialFile)`);
+      upstreamAuthorization = authorizationValue(profile.credential.scheme, readCredential(p.credentialFile));
+    } else if (p.credentialFile) {
+      upstreamAuthorization = authorizationValue('Bearer', readCredential(p.credentialFile));
+    }
+  } catch (err) {
+    throw new HicError('CONFIG_INVALID', `project ${p.id}: ${err instanceof HicError ? (err.detail ?? err.message) : String(err)}`);
   }
   return {
     id: p.id,
     name: p.name,
     upstream: p.upstream.replace(/\/$/, ''),
-    upstreamAuthorization: null,
+    upstreamAuthorization,
     networks: new NetworkSet(p.networks),
-    isPolling: (path) => exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix)),
-    transfer: compileTransferRules(profile),
+    routes: compileWorkspaceRoutes(profile, { terminals: p.workspaceTerminals === true, pollingPaths: p.pollingPaths }),
     usableAt: (now) => p.status === 'active' && (p.startsAt === null || now >= p.startsAt) && (p.endsAt === null || now < p.endsAt),
     record: p,
   };
 }
 
+/** Compiles every project, collecting every problem instead of stopping at the first. */
+function compileAll(projects: Project[], keep: Map<string, CompiledProject>): { table: Map<string, CompiledProject>; problems: string[] } {
+  const table = new Map<string, CompiledProject>();
+  const problems: string[] = [];
+  for (const p of projects) {
+    try {
+      table.set(p.id, compileProject(p));
+    } catch (err) {
+      problems.push(err instanceof HicError ? (err.detail ?? err.message) : String(err));
+      const previous = keep.get(p.id);
+      if (previous) table.set(p.id, previous);
+    }
+  }
+  return { table, problems };
+}
+
 /**
  * Loads every project from the store (seeding the config's projects when absent) and swaps the compiled table in
- * with one assignment, so a request never sees a half-built table.
+ * with one assignment, so a request never sees a half-built table. At start-up any problem stops the gateway
+ * (every problem named).
  */
 export async function loadProjects(rt: Runtime): Promise<void> {
   for (const p of rt.config.projects) await rt.stores.projects.create(projectFromConfig(p, rt.clock.now()));
-  const all = await rt.stores.projects.list();
-  rt.projects = new Map(all.map((p) => [p.id, compileProject(p)]));
+  const { table, problems } = compileAll(await rt.stores.projects.list(), new Map());
+  if (problems.length > 0) throw new ConfigError(problems);
+  rt.projects = table;
+  rt.projectsReload = { ok: true, problems: [], at: rt.clock.now() };
 }
 
-async function reloadProject(rt: Runtime, id: string): Promise<void> {
-  const p = await rt.stores.projects.get(id);
-  const next = new Map(rt.projects);
-  if (p) next.set(id, compileProject(p));
-  else next.delete(id);
-  rt.projects = next;
+/**
+ * A reload while serving (another instance changed a project, or pub/sub news may have been lost). A project that
+ * no longer compiles keeps its last good state; the failure is logged, alerted and shown by readiness until a
+ * later reload succeeds. A store that cannot be read keeps the whole table.
+ */
+async function reloadProjects(rt: Runtime, only?: string): Promise<void> {
+  let problems: string[];
+  try {
+    if (only === undefined) {
+      const result = compileAll(await rt.stores.projects.list(), rt.projects);
+      rt.projects = result.table;
+      problems = result.problems;
+    } else {
+      const p = await rt.stores.projects.get(only);
+      const next = new Map(rt.projects);
+      const result = compileAll(p ? [p] : [], rt.projects);
+      if (p && result.table.has(only)) next.set(only, result.table.get(only)!);
+      if (!p) next.delete(only);
+      rt.projects = next;
+      problems = result.problems;
+    }
+  } catch (err) {
+    problems = [`projects could not be read from the store: ${String(err)}`];
+  }
+  rt.projectsReload = { ok: problems.length === 0, problems, at: rt.clock.now() };
+  if (problems.length > 0) {
+    process.emitWarning(`hic: project reload failed, last good state kept: ${problems.join('; ')}`);
+    void raiseAlert(rt, { type: 'config-reload-failed', summary: `project reload failed, last good state kept: ${problems.join('; ')}`, project: only ?? null });
+  }
 }
 
 export function createRuntime(parts: RuntimeParts): Runtime {
@@ -125,14 +190,17 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     staffNetworks: new NetworkSet(config.server.staffNetworks),
     sessions,
     connections,
+    origins: publicOrigins(config.server, config.server.port),
+    volume: new SessionVolume(config.alerts.sessionVolume, clock, (alert) => void raiseAlert({ audit }, alert)),
+    projectsReload: { ok: true, problems: [], at: clock.now() },
   };
   stores.events.subscribe((event) => {
     sessions.onEvent(event);
     if (event.type === 'terminal-revoked') connections.destroy(event.fingerprint);
-    if (event.type === 'project-changed') reloadProject(rt, event.project).catch(() => {});
+    if (event.type === 'project-changed') void reloadProjects(rt, event.project);
     if (event.type === 'resync') {
       rt.verdictGeneration += 1;
-      loadProjects(rt).catch(() => {});
+      void reloadProjects(rt);
     }
   });
   return rt;

@@ -12,7 +12,10 @@ import { registerReset } from './handlers/handler-reset.js';
 import { registerStatic } from './handlers/handler-static.js';
 import { isCrlRequest } from './handlers/handler-crl.js';
 import { registerStaffApi } from './handlers/staff-api.js';
+import { accessRecord } from './audit/access-record.js';
 import { sendDenial } from './http/deny-response.js';
+import type { Refused } from './http/refusal.js';
+import { deny } from './request-path/decision.js';
 import { wantsJson } from './http/request-kind.js';
 import { sendPage } from './http/send-page.js';
 import { pickLang, text } from './pages/i18n.js';
@@ -34,6 +37,7 @@ declare module 'fastify' {
     hic: RequestContext;
     hicDecision: Decision;
     hicBytesAtStart: number;
+    hicBytesInAtStart: number;
   }
 }
 
@@ -67,16 +71,29 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
   app.decorateRequest('hic', null as never);
   app.decorateRequest('hicDecision', null as never);
   app.decorateRequest('hicBytesAtStart', 0);
+  app.decorateRequest('hicBytesInAtStart', 0);
 
   // Stages 1–4 for every request: gateway pages need a registered terminal on an approved network; everything
   // else is a workspace request and needs the whole path. There is no way in that skips this hook.
   // A callback hook, not async: in steady state the path decides synchronously and the request goes on in the
   // same turn, without a promise (docs/performance.md). A denial sends the reply and does not call done().
+  // Every request is classified from its target before any stage (request-path/context.ts), and each class has its
+  // own answer: an ambiguous target is refused at once; gateway pages need a registered terminal on an approved
+  // network; everything else is a workspace request and needs the whole path. There is no way in that skips this.
+  // A callback hook, not async: in steady state the path decides synchronously and the request goes on in the
+  // same turn, without a promise (docs/performance.md). A denial sends the reply and does not call done().
   app.addHook('onRequest', (req, reply, done) => {
     const socket = req.raw.socket as TLSSocket;
     req.hicBytesAtStart = socket.bytesWritten;
+    req.hicBytesInAtStart = socket.bytesRead;
     const ctx = newContext(socket, req.method, req.url, req.headers);
     req.hic = ctx;
+    if (ctx.target === 'invalid') {
+      const refusal = deny('path-invalid') as Refused;
+      req.hicDecision = refusal;
+      sendDenial(req, reply, refusal);
+      return;
+    }
     if (ctx.path === HEALTH_PATH && isLoopback(socket.remoteAddress)) {
       req.hicDecision = { allow: true, reason: 'health-check' };
       return done();
@@ -87,7 +104,7 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
       req.hicDecision = { allow: true, reason: 'crl-distribution' };
       return done();
     }
-    const gatewayPage = ctx.path === '/_hic' || ctx.path.startsWith('/_hic/');
+    const gatewayPage = ctx.target === 'gateway';
     const decided = (decision: Decision): void => {
       req.hicDecision = gatewayPage && decision.allow ? { allow: true, reason: 'gateway-page' } : decision;
       if (decision.allow) done();
@@ -98,9 +115,9 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
     else decided(decision);
   });
 
-  // Stage 5 — audit: one access record per request, written after the response without delaying it.
+  // Stage 6 — audit: one access record per request, written after the response without delaying it.
   app.addHook('onResponse', (req, reply, done) => {
-    accessRecord(rt, req, reply);
+    writeAccessRecord(rt, req, reply);
     done();
   });
 
@@ -140,23 +157,21 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
   return app;
 }
 
-function accessRecord(rt: Runtime, req: FastifyRequest, reply: FastifyReply): void {
+function writeAccessRecord(rt: Runtime, req: FastifyRequest, reply: FastifyReply): void {
   const ctx = req.hic;
   if (!ctx) return;
-  const decision = req.hicDecision;
-  rt.audit.access({
-    user: ctx.session?.user ?? null,
-    session: ctx.session?.id ?? null,
-    project: ctx.session?.project ?? null,
-    terminal: ctx.fingerprint,
-    address: ctx.address || req.raw.socket.remoteAddress,
+  const socket = req.raw.socket as TLSSocket;
+  const record = accessRecord(ctx, {
     method: req.method,
-    path: ctx.path,
     status: reply.statusCode,
-    bytes: (req.raw.socket as TLSSocket).bytesWritten - req.hicBytesAtStart,
+    bytesIn: socket.bytesRead - req.hicBytesInAtStart,
+    bytes: socket.bytesWritten - req.hicBytesAtStart,
     durationMs: Math.round(reply.elapsedTime * 100) / 100,
-    reason: decision?.reason ?? 'error',
+    reason: req.hicDecision?.reason ?? 'error',
+    fallbackAddress: socket.remoteAddress,
   });
+  rt.audit.access(record);
+  if (record.session !== null) rt.volume.add(record.session, record.bytesIn + record.bytes, record);
 }
 
 /** Errors become a precise 4xx/5xx with a stable code; never a stack trace. */

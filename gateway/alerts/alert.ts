@@ -15,7 +15,9 @@ export type AlertType =
   | 'session-cookie-replayed'
   | 'staff-action-refused'
   | 'clock-skew'
-  | 'audit-chain-resumed';
+  | 'audit-chain-resumed'
+  | 'session-volume'
+  | 'config-reload-failed';
 
 export type AlertSeverity = 'warning' | 'critical';
 
@@ -32,6 +34,8 @@ export const DEFAULT_SEVERITY: Record<AlertType, AlertSeverity> = {
   'staff-action-refused': 'warning',
   'clock-skew': 'critical',
   'audit-chain-resumed': 'warning',
+  'session-volume': 'warning',
+  'config-reload-failed': 'critical',
 };
 
 /** An alert as raised: a type, a one-line summary and the identifying fields the reviewer searches by. */

@@ -38,7 +38,7 @@ export interface AuditQuery {
 }
 
 /** Every allow reason of the request path: a new one in request-path/decision.ts fails to compile until listed. */
-const ALLOW: Record<AllowReason, true> = { allowed: true, 'gateway-page': true, 'health-check': true, 'crl-distribution': true };
+const ALLOW: Record<AllowReason, true> = { allowed: true, 'gateway-page': true, 'health-check': true, 'crl-distribution': true, 'websocket-closed': true };
 /** Allow reasons of access records; every other access reason is a refusal. */
 export const ALLOW_REASONS: ReadonlySet<string> = new Set(Object.keys(ALLOW));
 /** Security events that are a decision: logins, staff actions and the refusals around them. */

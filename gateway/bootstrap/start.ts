@@ -10,6 +10,7 @@ import type { AuditPort } from '../core/audit-port.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { createRuntime, loadProjects, type Runtime } from '../runtime.js';
 import { buildServer } from '../server.js';
+import { publicOrigins } from '../net/public-origin.js';
 import { openStores } from '../stores/index.js';
 import type { Stores } from '../stores/types.js';
 import { openGatewayAudit } from './audit.js';
@@ -69,6 +70,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
+  // Before the first request can arrive (this runs in the same turn as listen's callback).
+  rt.origins = publicOrigins(config.server, port);
   return {
     app,
     rt,

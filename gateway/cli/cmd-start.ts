@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_COST } from '../accounts/password-hash.js';
 import { SecretBox } from '../accounts/secret-box.js';
@@ -9,7 +9,8 @@ import type { GatewayConfig } from '../config/types.js';
 import { systemClock } from '../core/clock.js';
 import { defaultSecretsFile, gatewayUrl as urlOf, startGateway } from '../bootstrap/start.js';
 import { startDemoWorkspace } from '../demo/workspace.js';
-import { demoConfig, demoInstructions, preparePki, seedDemo, writeDemoInfo, type DemoInfo } from '../demo/demo.js';
+import { demoConfig, demoInstructions, newWorkspaceCredential, preparePki, seedDemo, writeDemoInfo, type DemoInfo, type DemoWorkspaceKind } from '../demo/demo.js';
+import { JUPYTER_BIN, startJupyter, writeSampleNotebookDir } from '../workspace/jupyter.js';
 import { openStores } from '../stores/index.js';
 import { isClusterWorker, resolveWorkers, runPrimary, workerConfig } from './cluster.js';
 import type { Command } from './command.js';
@@ -18,15 +19,21 @@ import { stateDir, UsageError } from './command.js';
 export const startCommand: Command = {
   name: 'start',
   summary: 'Runs the gateway. With --demo: a complete demo on this machine (CA, terminals, analyst, demo workspace).',
-  usage: `usage: hic start --demo [--home DIR] [--workers N]   (state dir: HIC_HOME, default ./.hic; REDIS_URL selects Redis)
+  usage: `usage: hic start --demo [--workspace demo|jupyter] [--workers N]   (state dir: HIC_HOME, default ./.hic; REDIS_URL selects Redis)
        hic start --config FILE [--workers N]        (YAML or JSON; environment overrides: REDIS_URL, HIC_PORT, HIC_HOST, ...)
   --workers N   processes serving the one port (node:cluster); default: one per core. More than 1 needs the Redis
-                store; each worker writes its own audit chain, <instance id or hostname>-w<N>.`,
-  options: { demo: { type: 'boolean' }, config: { type: 'string', short: 'c' }, workers: { type: 'string', short: 'w' } },
+                store; each worker writes its own audit chain, <instance id or hostname>-w<N>.
+  --workspace   the analyst's project workspace in the demo: the built-in demo workspace (default), or a real
+                Jupyter Notebook from Debian's packages (/usr/bin/jupyter-notebook) with a sample notebook.`,
+  options: { demo: { type: 'boolean' }, config: { type: 'string', short: 'c' }, workers: { type: 'string', short: 'w' }, workspace: { type: 'string' } },
   async run({ values }) {
     if (!values.demo && typeof values.config !== 'string') throw new UsageError('give --demo or --config FILE');
     if (isClusterWorker()) return runWorker();
-    if (values.demo) return runDemo(values.workers);
+    if (values.workspace !== undefined && !values.demo) throw new UsageError('--workspace goes with --demo');
+    if (values.workspace !== undefined && values.workspace !== 'demo' && values.workspace !== 'jupyter') {
+      throw new UsageError(`--workspace must be demo or jupyter, not "${String(values.workspace)}"`);
+    }
+    if (values.demo) return runDemo(values.workers, (values.workspace as DemoWorkspaceKind | undefined) ?? 'demo');
     const config = loadConfig(values.config as string);
     const workers = resolveWorkers(values.workers, config, note);
     if (workers > 1) {
@@ -50,12 +57,32 @@ async function runWorker(): Promise<number> {
   return new Promise<number>(() => {});
 }
 
-async function runDemo(workersFlag: unknown): Promise<number> {
+/** The analyst's workspace for the demo, holding the run's credential. */
+async function startWorkspace(home: string, kind: DemoWorkspaceKind): Promise<{ url: string; credentialFile: string; close(): Promise<void> }> {
+  const credential = newWorkspaceCredential(home);
+  const port = Number(process.env.HIC_WORKSPACE_PORT ?? 0);
+  if (kind === 'demo') return { ...(await startDemoWorkspace(port, '127.0.0.1', { token: credential.token })), credentialFile: credential.file };
+  if (!existsSync(JUPYTER_BIN)) {
+    throw new UsageError(`--workspace jupyter needs ${JUPYTER_BIN}: install it with  apt-get install -y jupyter-notebook python3-ipykernel`);
+  }
+  const notebookDir = join(home, 'workspace-jupyter');
+  writeSampleNotebookDir(notebookDir);
+  const jupyter = await startJupyter({ token: credential.token, notebookDir, ...(port ? { port } : {}) });
+  return { url: jupyter.url, credentialFile: credential.file, close: jupyter.close };
+}
+
+async function runDemo(workersFlag: unknown, kind: DemoWorkspaceKind): Promise<number> {
   const home = resolve(stateDir());
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const { authority, tls } = await preparePki(home);
-  const workspace = await startDemoWorkspace(Number(process.env.HIC_WORKSPACE_PORT ?? 0));
-  const config = demoConfig(home, tls, workspace.url, process.env);
+  const workspace = await startWorkspace(home, kind);
+  let config: GatewayConfig;
+  try {
+    config = demoConfig(home, tls, workspace.url, process.env, { kind, credentialFile: workspace.credentialFile });
+  } catch (err) {
+    await workspace.close();
+    throw err;
+  }
   let workers: number;
   try {
     workers = resolveWorkers(workersFlag, config, note);

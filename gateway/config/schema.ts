@@ -21,7 +21,12 @@ export const configSchema = {
         trustedProxies: { type: 'array', items: { type: 'string', format: 'cidr' }, default: [] },
         /** Approved networks for staff terminals (helpdesk, security, admin, reviewer). */
         staffNetworks: { type: 'array', items: { type: 'string', format: 'cidr' }, default: [] },
-        publicOrigin: { type: 'string' },
+        /**
+         * The origin analysts' browsers use (`https://hic.example.jp`): the Origin the gateway accepts on
+         * state-changing requests and upgrades, and the Host and Origin the workspace sees. Default: the gateway's own
+         * listening URL, plus its loopback names when it listens on loopback.
+         */
+        publicOrigin: { type: 'string', pattern: '^https://[^/?#]+$' },
       },
     },
     tls: {
@@ -130,6 +135,16 @@ export const configSchema = {
             windowSeconds: { type: 'integer', minimum: 10, default: 300 },
           },
         },
+        /** One session moving more than `bytes` (requests and responses, WebSocket frames included) within the window. */
+        sessionVolume: {
+          type: 'object',
+          default: {},
+          additionalProperties: false,
+          properties: {
+            bytes: { type: 'integer', minimum: 1024, default: 50 * 1024 * 1024 },
+            windowSeconds: { type: 'integer', minimum: 10, default: 600 },
+          },
+        },
       },
     },
     projects: {
@@ -149,6 +164,10 @@ export const configSchema = {
           pollingPaths: { type: 'array', items: { type: 'string' }, default: [] },
           /** DATA-1: workspace profile in policies/workspace-profiles/ (downloads and uploads refused). */
           profile: { type: 'string' },
+          /** The workspace credential the gateway presents: a file readable by its owner only (never the secret itself). */
+          credentialFile: { type: 'string', minLength: 1 },
+          /** A shell in the workspace (Jupyter terminals): refused unless enabled. */
+          workspaceTerminals: { type: 'boolean', default: false },
         },
       },
     },

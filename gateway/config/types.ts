@@ -31,6 +31,8 @@ export interface ProjectConfig {
   networks: string[];
   pollingPaths: string[];
   profile?: string;
+  credentialFile?: string;
+  workspaceTerminals?: boolean;
 }
 
 /** A syslog destination (RFC 5424). */
@@ -51,4 +53,6 @@ export interface AlertsConfig {
   syslog?: SyslogConfig;
   businessHours: { enabled: boolean; start: string; end: string; timezone: string; days: number[] };
   failedLoginBurst: { count: number; windowSeconds: number };
+  /** Bytes one session moves (both ways) within a window before an alert: the sign of copying out through the screen. */
+  sessionVolume: { bytes: number; windowSeconds: number };
 }

@@ -1,9 +1,11 @@
+import type { AccessRecord } from '../audit/access-record.js';
+
 /**
  * What the gateway needs from the audit log. Access records are queued (the hot path never waits on disk);
  * security events are written durably before the caller goes on (LOG-1, LOG-6).
  */
 export interface AuditPort {
-  access(record: Record<string, unknown>): void;
+  access(record: AccessRecord): void;
   security(event: Record<string, unknown> & { event: string }): Promise<void>;
   /** A security event noticed on the hot path: durable, but the request does not wait for it. */
   securityLater(event: Record<string, unknown> & { event: string }): void;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { authorityExists, describeCertificate, initAuthority, loadAuthority, type Authority } from '../../ca/index.js';
@@ -17,7 +18,27 @@ export interface DemoInfo {
   terminals: { id: string; site: string; p12: string; p12Password: string; certPem: string; keyPem: string }[];
   auditDir: string;
   workspaceUrl: string;
+  /** Which workspace the analyst's project shows: the built-in demo, or a real Jupyter (`--workspace jupyter`). */
+  workspace: DemoWorkspaceKind;
   store: string;
+}
+
+export type DemoWorkspaceKind = 'demo' | 'jupyter';
+
+/** The workspace profile of each demo workspace kind. */
+export const DEMO_PROFILES: Record<DemoWorkspaceKind, string> = { demo: 'demo', jupyter: 'jupyter-notebook-6.4' };
+
+/**
+ * A new workspace credential for this run, in a file only the gateway's user can read: the workspace is started
+ * with it and the gateway presents it; the analyst never sees it.
+ */
+export function newWorkspaceCredential(home: string): { file: string; token: string } {
+  const dir = join(home, 'secrets');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, 'workspace.token');
+  const token = randomBytes(24).toString('hex');
+  writeSecret(file, token + '\n');
+  return { file, token };
 }
 
 export const DEMO_PROJECT = 'demo';
@@ -45,7 +66,13 @@ export async function preparePki(home: string): Promise<{ authority: Authority; 
 }
 
 /** The demo configuration: one project whose workspace is the demo upstream, loopback as the approved network. */
-export function demoConfig(home: string, tls: GatewayConfig['tls'], workspaceUrl: string, env: NodeJS.ProcessEnv): GatewayConfig {
+export function demoConfig(
+  home: string,
+  tls: GatewayConfig['tls'],
+  workspaceUrl: string,
+  env: NodeJS.ProcessEnv,
+  workspace: { kind: DemoWorkspaceKind; credentialFile: string },
+): GatewayConfig {
   const redisUrl = env.REDIS_URL;
   return validateConfig({
     mode: 'demo',
@@ -60,7 +87,15 @@ export function demoConfig(home: string, tls: GatewayConfig['tls'], workspaceUrl
     session: {},
     audit: { dir: join(home, 'audit') },
     projects: [
-      { id: DEMO_PROJECT, name: 'デモ研究 / Demo study', upstream: workspaceUrl, networks: ['127.0.0.0/8', '::1/128'], pollingPaths: ['/api/status'], profile: 'demo' },
+      {
+        id: DEMO_PROJECT,
+        name: 'デモ研究 / Demo study',
+        upstream: workspaceUrl,
+        networks: ['127.0.0.0/8', '::1/128'],
+        pollingPaths: [],
+        profile: DEMO_PROFILES[workspace.kind],
+        credentialFile: workspace.credentialFile,
+      },
     ],
   });
 }
@@ -106,6 +141,7 @@ export async function seedDemo(
     terminals,
     auditDir: resolve(config.audit.dir),
     workspaceUrl: config.projects[0]!.upstream,
+    workspace: config.projects[0]!.profile === DEMO_PROFILES.jupyter ? 'jupyter' : 'demo',
     store: config.store.kind,
   };
   if (opts.writeInfo !== false) writeDemoInfo(home, info);
@@ -121,7 +157,7 @@ export function writeDemoInfo(home: string, info: DemoInfo): void {
 export function demoInstructions(info: DemoInfo, home: string): string {
   const t = info.terminals[0]!;
   return `
-HIC gateway demo is running — ${info.url}   (store: ${info.store})
+HIC gateway demo is running — ${info.url}   (store: ${info.store}, workspace: ${info.workspace})
 
   CA bundle (trust it):      ${info.caCertPem}
   Terminal certificate 1:    ${t.p12}   (PKCS#12 password: ${t.p12Password})

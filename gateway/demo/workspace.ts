@@ -22,8 +22,18 @@ function home(req: IncomingMessage): string {
 <p><a href="/_hic/logout">ログアウト / Log out</a></p></body></html>`;
 }
 
-export async function startDemoWorkspace(port = 0, host = '127.0.0.1'): Promise<DemoWorkspace> {
+/**
+ * Starts the demo workspace. With `token`, like a Jupyter started with a token, it answers only requests that
+ * present `Authorization: token <token>` (401 otherwise, and upgrades are cut): the gateway holds the token.
+ */
+export async function startDemoWorkspace(port = 0, host = '127.0.0.1', opts: { token?: string } = {}): Promise<DemoWorkspace> {
+  const expected = opts.token === undefined ? null : `token ${opts.token}`;
+  const authorised = (req: IncomingMessage) => expected === null || req.headers.authorization === expected;
   const server = createServer((req, res) => {
+    if (!authorised(req)) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"token required"}');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://workspace');
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(home(req));
@@ -38,7 +48,9 @@ export async function startDemoWorkspace(port = 0, host = '127.0.0.1'): Promise<
     } else if (url.pathname === '/api/status') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     } else if (url.pathname === '/headers') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req.headers));
+      // What the gateway sent, the credential excepted (it proved itself by getting this far).
+      const { authorization: _credential, ...seen } = req.headers;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...seen, ':url': req.url }));
     } else if (url.pathname === '/bytes') {
       const kb = Math.min(Math.max(Number(url.searchParams.get('kb') ?? '1') | 0, 0), 10_240);
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': kb * 1024 });
@@ -53,7 +65,7 @@ export async function startDemoWorkspace(port = 0, host = '127.0.0.1'): Promise<
   });
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
-    if (!req.url?.startsWith('/echo')) {
+    if (!req.url?.startsWith('/echo') || !authorised(req)) {
       socket.destroy();
       return;
     }

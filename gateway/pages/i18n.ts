@@ -78,6 +78,35 @@ export const denialText: Record<string, Record<Lang, string>> = {
     ja: 'ゲートウェイ経由の直接のアップロード（持ち込み）はできません。持ち込みは申請し、審査を受けてください。',
     en: 'Direct uploads are not allowed. Files enter the workspace only through a reviewed import request.',
   },
+  'transfer-blocked': {
+    ja: 'この操作はファイルをダウンロードできる形に変えるため、ゲートウェイでは行えません。持ち出しは申請し、審査を受けてください。',
+    en: 'This would turn a file into a kind that can be downloaded, which the gateway does not allow. Use a reviewed export request.',
+  },
+  'admin-blocked': {
+    ja: 'ワークスペースの管理操作（停止など）はゲートウェイ経由では行えません。',
+    en: 'Administering the workspace (such as shutting it down) is not allowed through the gateway.',
+  },
+  'terminal-blocked': {
+    ja: 'この研究課題ではワークスペースのターミナルは使用できません。',
+    en: 'Workspace terminals are not enabled for this project.',
+  },
+  'upgrade-not-allowed': {
+    ja: 'この接続（WebSocket）はワークスペースの許可された経路ではありません。',
+    en: 'This connection (WebSocket) is not one of the workspace\'s permitted routes.',
+  },
+  'workspace-unavailable': {
+    ja: 'ワークスペースに接続できません。しばらくしてから再度お試しください。解決しない場合はヘルプデスクに連絡してください。',
+    en: 'The workspace is unavailable. Please try again later, or contact the helpdesk if it persists.',
+  },
+  'workspace-refused-upgrade': {
+    ja: 'ワークスペースがこの接続を受け付けませんでした。ページを再読み込みしてください。',
+    en: 'The workspace did not accept this connection. Please reload the page.',
+  },
+  'path-invalid': {
+    ja: 'このアドレスは受け付けられません（曖昧な経路）。',
+    en: 'This address is not accepted (ambiguous path).',
+  },
+  'gateway-path-unknown': text.notFound,
   'password-change-required': {
     ja: 'パスワードの変更（初回は認証アプリの登録も）が必要です。/_hic/password から手続きしてください。',
     en: 'You must change your password (and, the first time, enrol your authenticator) at /_hic/password.',

@@ -1,30 +1,49 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { RequestContext } from '../request-path/context.js';
+import type { PublicOrigins } from '../net/public-origin.js';
 import { SESSION_COOKIE } from '../sessions/cookies.js';
 
-/** Identity headers only the gateway may set: whatever a client sends under these names is dropped. */
-const IDENTITY_PREFIX = 'x-hic-';
-const DROPPED = new Set(['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip']);
+/**
+ * Headers a client must never choose: forwarding information (the gateway sets its own), the credentials
+ * (`Authorization` would be taken by the workspace as its token: only the gateway presents that), `Host` and
+ * `Origin` (the workspace sees the gateway's public origin, set below).
+ */
+const DROPPED = new Set(['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'authorization', 'proxy-authorization', 'host', 'origin']);
 
 /**
- * The headers sent to the workspace: client identity headers stripped, the gateway's own set from the session,
- * the gateway's session cookie removed (the workspace never sees it). The Host header is kept (Jupyter checks it
- * against the WebSocket origin).
+ * True for the gateway's identity headers under any spelling a server might fold into them: `x-hic-user`,
+ * `x_hic_user`, `x-hic_user` (servers behind CGI-style gateways turn `_` into `-`).
  */
-export function upstreamHeaders(headers: IncomingHttpHeaders | OutgoingHttpHeaders, ctx: RequestContext): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
+function isIdentityHeader(name: string): boolean {
+  if (name.charCodeAt(0) !== 0x78 /* x */ || name.length < 6) return false;
+  const head = name.slice(0, 6);
+  return head === 'x-hic-' || head.replace(/_/g, '-') === 'x-hic-';
+}
+
+/**
+ * The headers sent to the workspace: client identity and credential headers stripped, the gateway's own set from
+ * the session, the project's credential added, the gateway's session cookie removed (the workspace never sees it),
+ * Host and Origin set to the gateway's public origin on HTTP and upgrades alike (Jupyter compares them).
+ */
+export function upstreamHeaders(headers: IncomingHttpHeaders | OutgoingHttpHeaders, ctx: RequestContext, origins: PublicOrigins): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = { host: origins.host };
   const cookie = headers.cookie;
   for (const name in headers) {
     // The cookie is added after the loop, only if something is left: no `delete` (it turns the object into a slow
     // dictionary that undici then iterates).
-    if (name.startsWith(IDENTITY_PREFIX) || DROPPED.has(name) || (name === 'cookie' && typeof cookie === 'string')) continue;
+    if (DROPPED.has(name) || isIdentityHeader(name) || (name === 'cookie' && typeof cookie === 'string')) continue;
     out[name] = headers[name];
   }
   if (typeof cookie === 'string') {
     const kept = stripCookie(cookie, SESSION_COOKIE);
     if (kept) out.cookie = kept;
   }
+  // Only an Origin the origin stage accepted reaches here on a state-changing request; what the workspace sees is
+  // the canonical one, whichever loopback alias the browser used.
+  if (headers.origin !== undefined) out.origin = origins.allowed.has(String(headers.origin)) ? origins.canonical : headers.origin;
   const session = ctx.session!;
+  const credential = ctx.project!.upstreamAuthorization;
+  if (credential !== null) out.authorization = credential;
   out['x-hic-user'] = session.user;
   out['x-hic-project'] = session.project;
   out['x-forwarded-for'] = ctx.address;

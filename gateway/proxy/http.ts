@@ -1,30 +1,72 @@
 import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendDenial } from '../http/deny-response.js';
+import { deny } from '../request-path/decision.js';
+import type { Refused } from '../http/refusal.js';
 import type { Runtime } from '../runtime.js';
+import { forwardQuery } from './forward-query.js';
 import { upstreamHeaders } from './headers.js';
 import { forwardInspected } from './inspect-body.js';
 
 /**
  * Stage 6 — forward (HTTP). Runs only after the request path allowed the request (the onRequest hook in
- * server.ts); sends it to the session's own project upstream (AC-4). Bodies are streamed, never parsed.
+ * server.ts); sends it to the session's own project upstream (AC-4), on the canonical path that was judged, with the
+ * client's `token` parameters removed. Bodies are streamed, never parsed, except where the profile says only the
+ * body can tell (proxy/inspect-body.ts).
  */
-export async function registerHttpProxy(app: FastifyInstance, _rt: Runtime): Promise<void> {
+export async function registerHttpProxy(app: FastifyInstance, rt: Runtime): Promise<void> {
   await app.register(replyFrom, {
     undici: { connections: 128, pipelining: 1, keepAliveTimeout: 60_000 },
     disableRequestLogging: true,
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+  const forward = forwardOptions(rt);
   app.all('/*', (req, reply) => {
-    if (req.hic.transfer !== null) return forwardInspected(req, reply, FORWARD);
-    return reply.from(req.hic.project!.upstream + req.url, FORWARD);
+    const ctx = req.hic;
+    // A gateway path that no handler took (`/_hic/nope`, `OPTIONS /_hic/api/session`): a 404 of the gateway's own,
+    // never the workspace's.
+    if (ctx.target !== 'workspace') return refuse(req, reply, deny('gateway-path-unknown') as Refused);
+    const route = ctx.route;
+    if (route !== null && 'inspect' in route) return forwardInspected(req, reply, forward.plain);
+    return reply.from(ctx.project!.upstream + ctx.path, route === null ? forward.plain : forward.bounded);
   });
 }
 
+// reply-from types its hooks for any raw server; this gateway is HTTP/1.1 over TLS only.
+type AnyRequest = FastifyRequest<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+type AnyReply = FastifyReply<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+
+function refuse(req: AnyRequest, reply: AnyReply, decision: Refused): AnyReply {
+  req.hicDecision = decision;
+  return sendDenial(req as FastifyRequest, reply as FastifyReply, decision);
+}
+
 /**
- * One options object for every request (reply-from only reads it when no body is given): no closure and no
- * object allocated per request. reply-from passes the Fastify request, which carries the request context.
+ * One options object per kind of forwarding, made once (reply-from only reads them): no closure and no object
+ * allocated per request. reply-from passes the Fastify request, which carries the request context.
  */
-const FORWARD: FastifyReplyFromHooks = {
-  rewriteRequestHeaders: (req, headers) => upstreamHeaders(headers, req.hic) as typeof headers,
-};
+function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: FastifyReplyFromHooks } {
+  const plain: FastifyReplyFromHooks = {
+    rewriteRequestHeaders: (req, headers) => upstreamHeaders(headers, req.hic, rt.origins) as typeof headers,
+    queryString: (_search, _url, req) => forwardQuery(req.hic.query),
+    // The workspace is down or not answering: a 502 page of our own ("workspace unavailable"), audited as such.
+    onError: (reply) => {
+      if (!reply.sent) refuse(reply.request, reply, deny('workspace-unavailable') as Refused);
+    },
+  };
+  const bounded: FastifyReplyFromHooks = {
+    ...plain,
+    // Judged on the answer too: a content read of a text file passes only up to the profile's size.
+    onResponse: (req, reply, res) => {
+      const route = req.hic.route;
+      const limit = route !== null && 'maxResponseBytes' in route ? route.maxResponseBytes : 0;
+      const length = Number((res as unknown as { headers: Record<string, string | undefined> }).headers['content-length']);
+      if (res.statusCode >= 300 || (Number.isFinite(length) && length <= limit)) return reply.send(res.stream);
+      (res.stream as { destroy?: () => void }).destroy?.();
+      for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+      return refuse(req, reply, deny('download-blocked') as Refused);
+    },
+  };
+  return { plain, bounded };
+}

@@ -21,12 +21,20 @@ export type DenyReason =
   | 'password-change-required'
   | 'download-blocked'
   | 'upload-blocked'
+  | 'transfer-blocked'
+  | 'admin-blocked'
+  | 'terminal-blocked'
+  | 'upgrade-not-allowed'
+  | 'upgrade-method-invalid'
+  | 'workspace-unavailable'
+  | 'workspace-refused-upgrade'
+  | 'gateway-path-unknown'
   | 'path-invalid'
   | 'project-required'
   | 'origin-mismatch'
   | 'store-unavailable';
 
-export type AllowReason = 'allowed' | 'gateway-page' | 'health-check' | 'crl-distribution';
+export type AllowReason = 'allowed' | 'gateway-page' | 'health-check' | 'crl-distribution' | 'websocket-closed';
 
 export type Decision = { allow: true; reason: AllowReason } | { allow: false; reason: DenyReason; status: number };
 
@@ -46,7 +54,13 @@ function statusOf(reason: DenyReason): number {
     case 'store-unavailable':
       return 503;
     case 'path-invalid':
+    case 'upgrade-method-invalid':
       return 400;
+    case 'gateway-path-unknown':
+      return 404;
+    case 'workspace-unavailable':
+    case 'workspace-refused-upgrade':
+      return 502;
     default:
       return 403;
   }

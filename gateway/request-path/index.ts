@@ -3,12 +3,13 @@ import type { Runtime } from '../runtime.js';
 import type { RequestContext } from './context.js';
 import { ALLOW, type Decision } from './decision.js';
 import { checkNetwork } from './network.js';
+import { checkOrigin } from './origin.js';
 import { checkPolicy } from './policy.js';
 import { checkSession } from './session.js';
 import { checkTerminal } from './terminal.js';
 
 /**
- * The per-request path, in order: terminal → network → session → policy. The audit record is written when
+ * The per-request path, in order: terminal → network → session → origin → policy. The audit record is written when
  * the response ends (the onResponse hook in gateway/server.ts) and forwarding follows (gateway/proxy/). Default deny:
  * the first stage that refuses decides.
  *
@@ -21,7 +22,11 @@ export function runRequestPath(ctx: RequestContext, rt: Runtime): Pending<Decisi
     if (!terminal.allow) return terminal;
     const network = checkNetwork(ctx, rt);
     if (!network.allow) return network;
-    return then(checkSession(ctx, rt), (session) => (session.allow ? checkPolicy(ctx, rt) : session));
+    return then(checkSession(ctx, rt), (session) => {
+      if (!session.allow) return session;
+      const origin = checkOrigin(ctx, rt);
+      return origin.allow ? checkPolicy(ctx, rt) : origin;
+    });
   });
 }
 

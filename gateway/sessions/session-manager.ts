@@ -3,6 +3,7 @@ import type { AuditPort } from '../core/audit-port.js';
 import type { Clock } from '../core/clock.js';
 import type { Pending } from '../core/pending.js';
 import type { GatewayEvent, SessionRecord, Stores } from '../stores/types.js';
+import type { Socket } from 'node:net';
 import { SocketGroups } from './connection-registry.js';
 import { isWellFormedToken, newSessionToken, sessionIdOf } from './tokens.js';
 
@@ -10,6 +11,9 @@ interface CacheEntry {
   record: SessionRecord;
   fetchedAt: number;
 }
+
+/** How often open WebSockets' sessions are checked for expiry (they close within this of it). */
+const SOCKET_CHECK_MS = 1000;
 
 export type ActivityVerdict = 'active' | 'session-idle-expired' | 'session-lifetime-expired';
 
@@ -32,6 +36,10 @@ export class SessionManager {
   private readonly touchMs: number;
   private readonly cacheMs: number;
   private readonly sweeper: NodeJS.Timeout;
+  /** Sessions with open WebSockets on this instance, checked every second for idle and lifetime expiry. */
+  private readonly socketSessions = new Map<string, SessionRecord>();
+  private readonly socketSweeper: NodeJS.Timeout;
+  private sweepingSockets = false;
 
   constructor(
     private readonly stores: Stores,
@@ -45,6 +53,62 @@ export class SessionManager {
     this.cacheMs = settings.cacheSeconds * 1000;
     this.sweeper = setInterval(() => this.sweep(), 30_000);
     this.sweeper.unref();
+    // An open WebSocket makes no requests, so nothing else would notice its session expire (SES-1).
+    this.socketSweeper = setInterval(() => void this.closeExpiredSockets(), SOCKET_CHECK_MS);
+    this.socketSweeper.unref();
+  }
+
+  /**
+   * Registers a spliced WebSocket under its session: closed when the session ends (logout, suspension,
+   * revocation, idle expiry, absolute lifetime) on any instance.
+   */
+  trackSocket(record: SessionRecord, socket: Socket): void {
+    if (!this.socketSessions.has(record.id)) this.socketSessions.set(record.id, record);
+    this.socketsBySession.add(record.id, socket);
+  }
+
+  /**
+   * A message the client sent on an open WebSocket: operation (SES-1), so it moves the idle clock — at most one
+   * store write per `touchIntervalSeconds`, however many messages.
+   */
+  socketActivity(id: string): void {
+    const record = this.socketSessions.get(id);
+    if (record !== undefined) this.touchIfDue(record, true, this.clock.now());
+  }
+
+  /**
+   * Ends sessions whose sockets are open here once they pass the idle limit or their lifetime; the session-ended
+   * news closes their sockets on every instance. The idle clock is re-read from the store first: another instance
+   * may have seen activity. When the store cannot say, the sockets are closed (fail closed) and the session left.
+   */
+  private async closeExpiredSockets(): Promise<void> {
+    if (this.sweepingSockets) return;
+    this.sweepingSockets = true;
+    try {
+      for (const [id, record] of this.socketSessions) {
+        if (this.socketsBySession.count(id) === 0) {
+          this.socketSessions.delete(id);
+          continue;
+        }
+        const now = this.clock.now();
+        if (now >= record.expiresAt) {
+          await this.end(id, 'lifetime-expired').catch(() => this.socketsBySession.destroy(id));
+          continue;
+        }
+        if (now - record.lastActiveAt < this.idleMs) continue;
+        let fresh: SessionRecord | null;
+        try {
+          fresh = await this.stores.sessions.get(id);
+        } catch {
+          this.socketsBySession.destroy(id);
+          continue;
+        }
+        if (fresh !== null && now - fresh.lastActiveAt < this.idleMs) record.lastActiveAt = fresh.lastActiveAt;
+        else await this.end(id, 'idle-timeout').catch(() => this.socketsBySession.destroy(id));
+      }
+    } finally {
+      this.sweepingSockets = false;
+    }
   }
 
   /**
@@ -181,20 +245,22 @@ export class SessionManager {
         this.socketsBySession.destroy(event.session);
         break;
       case 'user-suspended':
-        for (const [token, entry] of this.cache) if (entry.record.user === event.user) this.cache.delete(token);
+        for (const entry of this.cache.values()) if (entry.record.user === event.user) this.forget(entry.record.id);
         this.socketsByUser.destroy(event.user);
         break;
       case 'terminal-revoked':
-        for (const [token, entry] of this.cache) if (entry.record.terminal === event.fingerprint) this.cache.delete(token);
+        for (const entry of this.cache.values()) if (entry.record.terminal === event.fingerprint) this.forget(entry.record.id);
         break;
       case 'resync':
         this.cache.clear();
+        this.tokenById.clear();
         break;
     }
   }
 
   close(): void {
     clearInterval(this.sweeper);
+    clearInterval(this.socketSweeper);
   }
 
   private ttl(record: SessionRecord, now: number): number {
@@ -207,6 +273,7 @@ export class SessionManager {
       this.cache.delete(token);
       this.tokenById.delete(id);
     }
+    this.socketSessions.delete(id);
   }
 
   private sweep(): void {

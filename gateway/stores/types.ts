@@ -183,6 +183,13 @@ export interface Project {
   pollingPaths: string[];
   /** DATA-1: the workspace profile (policies/workspace-profiles/) whose download/upload routes are refused. */
   profile?: string;
+  /**
+   * The file holding the workspace credential the gateway presents (mode 0600; the path only, never the secret).
+   * Required when the profile names a credential scheme.
+   */
+  credentialFile?: string;
+  /** Workspace terminals (a shell in the workspace) are refused unless this is true. */
+  workspaceTerminals?: boolean;
   /** AC-3: usage period (ms since epoch); null = open. */
   startsAt: number | null;
   endsAt: number | null;

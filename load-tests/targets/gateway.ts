@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway } from '../../gateway/bootstrap/start.js';
 import { validateConfig } from '../../gateway/config/load.js';
@@ -34,9 +36,20 @@ export function benchGatewayConfig(s: BenchGatewaySettings): Record<string, unkn
     session: {},
     secrets: { totpKeyFile: totpKeyFile(s.stateDir) },
     audit: { dir: join(s.stateDir, 'audit') },
-    // The demo workspace profile: the DATA-1 transfer rules are checked on every request too ("every check on").
-    projects: [{ id: BENCH_PROJECT, upstream: s.upstream, networks: ['127.0.0.0/8'], pollingPaths: ['/api/status'], profile: 'demo' }],
+    // The demo workspace profile: the DATA-1 route rules are checked on every request too ("every check on"), and
+    // the workspace credential is injected (the bench upstream ignores it; the bare proxy's upstream is the same).
+    projects: [{ id: BENCH_PROJECT, upstream: s.upstream, networks: ['127.0.0.0/8'], pollingPaths: ['/api/status'], profile: 'demo', credentialFile: benchCredentialFile(s.stateDir) }],
   };
+}
+
+/** The bench project's workspace credential (mode 0600), made once per state dir. */
+export function benchCredentialFile(stateDir: string): string {
+  const file = join(stateDir, 'secrets', 'workspace.token');
+  if (!existsSync(file)) {
+    mkdirSync(join(stateDir, 'secrets'), { recursive: true, mode: 0o700 });
+    writeFileSync(file, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
+  }
+  return file;
 }
 
 /** The TOTP key file of a bench state dir (the gateway and the seeding must use the same key). */

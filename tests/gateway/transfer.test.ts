@@ -1,36 +1,102 @@
 import t from 'tap';
 import { loadWorkspaceProfiles } from '../../policies/workspace-profile.js';
-import { compileTransferRules } from '../../gateway/request-path/transfer.js';
-import { normalisePath } from '../../gateway/net/normalise-path.js';
+import { compileWorkspaceRoutes } from '../../gateway/request-path/workspace-routes.js';
+import { canonicalPath } from '../../gateway/net/normalise-path.js';
 import { makePki } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
 /** DATA-1: no direct download or upload through the gateway; refusals are audited and alerted. */
-t.test('path normalisation sees through escapes and dot segments', async (t) => {
-  t.equal(normalisePath('/files/count%73.csv'), '/files/counts.csv');
-  t.equal(normalisePath('/%66iles/x'), '/files/x');
-  t.equal(normalisePath('/files/./counts.csv'), '/files/counts.csv');
-  t.equal(normalisePath('/x/../files/counts.csv'), '/files/counts.csv');
-  t.equal(normalisePath('//files//counts.csv/'), '/files/counts.csv');
-  t.equal(normalisePath('/files/%E0%A4%A'), null, 'undecodable');
+t.test('the canonical path sees through escapes and dot segments, and refuses what is ambiguous', async (t) => {
+  const rows: Array<[string, string | null]> = [
+    ['/files/counts.csv', '/files/counts.csv'],
+    ['/files/count%73.csv', '/files/counts.csv'],
+    ['/%66iles/x', '/files/x'],
+    ['/files/./counts.csv', '/files/counts.csv'],
+    ['/x/../files/counts.csv', '/files/counts.csv'],
+    ['/_hic/../files/a.csv', '/files/a.csv'],
+    ['/files//counts.csv/', '/files/counts.csv/'],
+    ['/notebooks/%E8%A7%A3%E6%9E%90.ipynb', '/notebooks/%E8%A7%A3%E6%9E%90.ipynb'],
+    ['/notebooks/a%20b.ipynb', '/notebooks/a%20b.ipynb'],
+    ['/..', '/'],
+    ['//host/files/a.csv', null],
+    ['/files\\a.csv', null],
+    ['/files/a%2Fb.csv', null],
+    ['/files/a%5cb.csv', null],
+    ['/files/%E0%A4%A', null],
+    ['/files/a%00.csv', null],
+    ['/files/a%09.csv', null],
+    ['http://evil.example/files/a.csv', null],
+    ['*', null],
+  ];
+  for (const [raw, want] of rows) t.equal(canonicalPath(raw), want, raw);
 });
 
-t.test('the Jupyter profile classifies the measured routes', async (t) => {
-  const rules = compileTransferRules(loadWorkspaceProfiles().get('jupyter-notebook-6.4'));
-  const cls = (m: string, p: string) => {
-    const r = rules.classify(m, p);
-    return r === null || r === 'undecodable' ? r : r.body ? `${r.class}?body` : r.class;
+t.test('the Jupyter profile: every route verdict, with its query and body judges', async (t) => {
+  const routes = compileWorkspaceRoutes(loadWorkspaceProfiles().get('jupyter-notebook-6.4')!, { terminals: false, pollingPaths: [] });
+  const judge = (m: string, p: string, q = '') => {
+    const r = routes.judge(m, canonicalPath(p)!, q);
+    if (r === null) return 'forward';
+    if ('refuse' in r) return r.refuse;
+    if ('inspect' in r) return `inspect:${r.inspect}`;
+    return `bounded:${r.maxResponseBytes}`;
   };
-  t.equal(cls('GET', '/files/counts.csv'), 'download');
-  t.equal(cls('GET', '/files/count%73.csv'), 'download');
-  t.equal(cls('GET', '/tree/../files/counts.csv'), 'download');
-  t.equal(cls('GET', '/nbconvert/html/a.ipynb'), 'download');
-  t.equal(cls('GET', '/view/a.html'), 'download');
-  t.equal(cls('PUT', '/api/config/notebook'), 'upload');
-  t.equal(cls('PUT', '/api/contents/a.ipynb'), 'upload?body', 'save vs upload: decided by the body');
-  t.equal(cls('GET', '/api/contents/a.ipynb'), null, 'loading the open notebook is editing, not a download');
-  t.equal(cls('GET', '/notebooks/a.ipynb'), null);
-  t.equal(cls('POST', '/api/kernels'), null);
+  const rows: Array<[string, string, string, string]> = [
+    ['GET', '/files/counts.csv', '', 'download-blocked'],
+    ['GET', '/files/count%73.csv', '', 'download-blocked'],
+    ['GET', '/tree/../files/counts.csv', '', 'download-blocked'],
+    ['HEAD', '/files/counts.csv', '', 'download-blocked'],
+    ['GET', '/nbconvert/html/a.ipynb', 'download=true', 'download-blocked'],
+    ['GET', '/view/a.html', '', 'download-blocked'],
+    ['GET', '/bundle/a.ipynb', 'bundler=zip', 'download-blocked'],
+    ['GET', '/api/notebooks/a.ipynb', '', 'download-blocked'],
+    ['PUT', '/api/config/notebook', '', 'upload-blocked'],
+    ['POST', '/api/shutdown', '', 'admin-blocked'],
+    ['POST', '/api/terminals', '', 'terminal-blocked'],
+    ['GET', '/terminals/1', '', 'terminal-blocked'],
+    ['DELETE', '/api/terminals/1', '', 'terminal-blocked'],
+    ['GET', '/api/terminals', '', 'forward'],
+    ['GET', '/api/contents/counts.csv', 'content=1&format=text', 'download-blocked'],
+    ['GET', '/api/contents/counts.csv', 'type=file&format=base64', 'download-blocked'],
+    ['GET', '/api/contents/counts.csv', 'content=0', 'forward'],
+    ['GET', '/api/contents/counts.csv', 'content=0&content=1', 'download-blocked'],
+    ['GET', '/api/contents/counts.csv', 'content=1&content=0', 'forward'],
+    ['GET', '/api/contents/data', 'type=directory&_=1', 'forward'],
+    ['GET', '/api/contents/data', '', 'download-blocked'],
+    ['GET', '/api/contents/a.ipynb', 'type=notebook', 'forward'],
+    ['GET', '/api/contents/script.py', 'type=file&format=text', 'bounded:532480'],
+    ['GET', '/api/contents/a.ipynb/checkpoints', '', 'forward'],
+    ['POST', '/api/contents/a.ipynb/checkpoints', '', 'forward'],
+    ['PUT', '/api/contents/a.ipynb', '', 'inspect:content-write'],
+    ['PATCH', '/api/contents/a.ipynb', '', 'inspect:rename'],
+    ['GET', '/notebooks/a.ipynb', '', 'forward'],
+    ['POST', '/api/kernels', '', 'forward'],
+    ['POST', '/api/sessions', '', 'forward'],
+  ];
+  for (const [m, p, q, want] of rows) t.equal(judge(m, p, q), want, `${m} ${p}?${q}`);
+  t.ok(routes.mayUpgrade('/api/kernels/abc-1/channels'), 'the kernel channel may upgrade');
+  t.notOk(routes.mayUpgrade('/terminals/websocket/1'), 'terminals are off unless the project enables them');
+  t.notOk(routes.mayUpgrade('/files/counts.csv'), 'nothing else may upgrade');
+  const withTerminals = compileWorkspaceRoutes(loadWorkspaceProfiles().get('jupyter-notebook-6.4')!, { terminals: true, pollingPaths: [] });
+  t.ok(withTerminals.mayUpgrade('/terminals/websocket/1'));
+  t.equal(withTerminals.judge('POST', '/api/terminals', ''), null, 'a project that enables terminals may open one');
+});
+
+t.test('polling is judged on method, path and query (SES-1)', async (t) => {
+  const routes = compileWorkspaceRoutes(loadWorkspaceProfiles().get('jupyter-notebook-6.4')!, { terminals: false, pollingPaths: ['/custom/poll'] });
+  const rows: Array<[string, string, string, boolean]> = [
+    ['GET', '/api/sessions', '_=1', true],
+    ['GET', '/api/terminals', '_=1', true],
+    ['GET', '/api/contents', 'type=directory&_=1', true],
+    ['GET', '/api/contents/sub', 'type=directory', true],
+    ['GET', '/api/contents/a.ipynb', 'content=0&_=1', true],
+    ['GET', '/custom/poll', '', true],
+    ['PUT', '/api/contents/a.ipynb', '', false],
+    ['POST', '/api/sessions', '', false],
+    ['GET', '/api/contents/a.ipynb', 'type=notebook', false],
+    ['GET', '/notebooks/a.ipynb', '', false],
+    ['POST', '/custom/poll', '', false],
+  ];
+  for (const [m, p, q, want] of rows) t.equal(routes.isPolling(m, p, q), want, `${m} ${p}?${q}`);
 });
 
 const pki = await makePki();

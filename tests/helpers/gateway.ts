@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ export interface TestGatewayOptions {
   clock?: ManualClock;
   networks?: string[];
   trustedProxies?: string[];
-  /** Workspace profile of the project 'alpha' (DATA-1 rules). */
+  /** Workspace profile of the project 'alpha' (DATA-1 rules); 'demo' unless given. */
   profile?: string;
   stores?: Stores;
   /** The gateway's state dir: a CA in `<stateDir>/ca` lets the staff CA API issue and re-sign the CRL. */
@@ -55,7 +56,11 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
   writeFileSync(files.certFile, opts.pki.server.cert);
   writeFileSync(files.keyFile, opts.pki.server.key, { mode: 0o600 });
   writeFileSync(files.caFile, opts.pki.caBundle);
-  const workspace = await startDemoWorkspace(0);
+  // The workspace credential: only the gateway holds it, the demo workspace refuses every request without it.
+  const credentialFile = join(dir, 'workspace.token');
+  const workspaceToken = randomBytes(24).toString('hex');
+  writeFileSync(credentialFile, workspaceToken + '\n', { mode: 0o600 });
+  const workspace = await startDemoWorkspace(0, '127.0.0.1', { token: workspaceToken });
   const kind = opts.store ?? 'memory';
   const prefix = kind === 'redis' ? (opts.prefix ?? testPrefix('gw')) : null;
   const config = validateConfig({
@@ -67,7 +72,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     session: {},
     secrets: { totpKeyFile: join(opts.pki.dir, 'totp.key') },
     audit: { dir: join(dir, 'audit'), instanceId: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}` },
-    projects: [{ id: 'alpha', upstream: workspace.url, networks: opts.networks ?? ['127.0.0.0/8', '::1/128'], pollingPaths: ['/api/status'], ...(opts.profile ? { profile: opts.profile } : {}) }],
+    projects: [{ id: 'alpha', upstream: workspace.url, networks: opts.networks ?? ['127.0.0.0/8', '::1/128'], pollingPaths: ['/api/status'], profile: opts.profile ?? 'demo', credentialFile }],
   });
   const gw = await startGateway({ config, clock, hashCost: TEST_COST, ...(opts.stores ? { stores: opts.stores } : {}) });
   const rt = gw.rt;
