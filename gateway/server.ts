@@ -12,7 +12,7 @@ import { registerReset } from './handlers/handler-reset.js';
 import { registerStatic } from './handlers/handler-static.js';
 import { isCrlRequest } from './handlers/handler-crl.js';
 import { registerStaffApi } from './handlers/staff-api.js';
-import { accessRecord } from './audit/access-record.js';
+import { accessRecord, requestBytes } from './audit/access-record.js';
 import { sendDenial } from './http/deny-response.js';
 import type { Refused } from './http/refusal.js';
 import { deny } from './request-path/decision.js';
@@ -37,7 +37,6 @@ declare module 'fastify' {
     hic: RequestContext;
     hicDecision: Decision;
     hicBytesAtStart: number;
-    hicBytesInAtStart: number;
   }
 }
 
@@ -71,7 +70,6 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
   app.decorateRequest('hic', null as never);
   app.decorateRequest('hicDecision', null as never);
   app.decorateRequest('hicBytesAtStart', 0);
-  app.decorateRequest('hicBytesInAtStart', 0);
 
   // Stages 1–4 for every request: gateway pages need a registered terminal on an approved network; everything
   // else is a workspace request and needs the whole path. There is no way in that skips this hook.
@@ -85,7 +83,6 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
   app.addHook('onRequest', (req, reply, done) => {
     const socket = req.raw.socket as TLSSocket;
     req.hicBytesAtStart = socket.bytesWritten;
-    req.hicBytesInAtStart = socket.bytesRead;
     const ctx = newContext(socket, req.method, req.url, req.headers);
     req.hic = ctx;
     if (ctx.target === 'invalid') {
@@ -160,11 +157,13 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
 function writeAccessRecord(rt: Runtime, req: FastifyRequest, reply: FastifyReply): void {
   const ctx = req.hic;
   if (!ctx) return;
-  const socket = req.raw.socket as TLSSocket;
+  // The context's socket, not req.raw.socket: Node detaches that from a response that closes its connection (a
+  // request whose body was still arriving when the workspace answered), and the record must still be written.
+  const socket = ctx.socket;
   const record = accessRecord(ctx, {
     method: req.method,
     status: reply.statusCode,
-    bytesIn: socket.bytesRead - req.hicBytesInAtStart,
+    bytesIn: requestBytes(req.raw),
     bytes: socket.bytesWritten - req.hicBytesAtStart,
     durationMs: Math.round(reply.elapsedTime * 100) / 100,
     reason: req.hicDecision?.reason ?? 'error',

@@ -70,6 +70,8 @@ export async function startDemoWorkspace(port = 0, host = '127.0.0.1', opts: { t
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // `?headers=1`: first tell what the upgrade looked like (the gateway must show one origin on HTTP and WebSocket).
+      if (req.url?.includes('headers=1')) ws.send(JSON.stringify({ host: req.headers.host, origin: req.headers.origin ?? null, url: req.url }));
       ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
     });
   });

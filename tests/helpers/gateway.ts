@@ -26,6 +26,10 @@ export interface TestGatewayOptions {
   /** Workspace profile of the project 'alpha' (DATA-1 rules); 'demo' unless given. */
   profile?: string;
   stores?: Stores;
+  /** The project's workspace instead of the demo workspace (e.g. a real Jupyter), with its profile and credential. */
+  upstream?: { url: string; profile: string; credentialFile: string };
+  /** server.publicOrigin (default: the listening URL and its loopback names). */
+  publicOrigin?: string;
   /** The gateway's state dir: a CA in `<stateDir>/ca` lets the staff CA API issue and re-sign the CRL. */
   stateDir?: string;
 }
@@ -66,13 +70,22 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
   const config = validateConfig({
     mode: 'test',
     ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
-    server: { host: '127.0.0.1', port: 0, trustedProxies: opts.trustedProxies ?? [], staffNetworks: ['127.0.0.0/8'] },
+    server: { host: '127.0.0.1', port: 0, trustedProxies: opts.trustedProxies ?? [], staffNetworks: ['127.0.0.0/8'], ...(opts.publicOrigin ? { publicOrigin: opts.publicOrigin } : {}) },
     tls: { ...files, minVersion: 'TLSv1.2' },
     store: kind === 'redis' ? { kind: 'redis', url: REDIS_URL, prefix } : { kind: 'memory', allowMemory: true },
     session: {},
     secrets: { totpKeyFile: join(opts.pki.dir, 'totp.key') },
     audit: { dir: join(dir, 'audit'), instanceId: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}` },
-    projects: [{ id: 'alpha', upstream: workspace.url, networks: opts.networks ?? ['127.0.0.0/8', '::1/128'], pollingPaths: ['/api/status'], profile: opts.profile ?? 'demo', credentialFile }],
+    projects: [
+      {
+        id: 'alpha',
+        networks: opts.networks ?? ['127.0.0.0/8', '::1/128'],
+        pollingPaths: opts.upstream ? [] : ['/api/status'],
+        ...(opts.upstream
+          ? { upstream: opts.upstream.url, profile: opts.upstream.profile, credentialFile: opts.upstream.credentialFile }
+          : { upstream: workspace.url, profile: opts.profile ?? 'demo', credentialFile }),
+      },
+    ],
   });
   const gw = await startGateway({ config, clock, hashCost: TEST_COST, ...(opts.stores ? { stores: opts.stores } : {}) });
   const rt = gw.rt;
