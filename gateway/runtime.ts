@@ -31,6 +31,8 @@ export interface CompiledProject {
    * Only the gateway holds it: clients never see it, and what they send under that name is dropped.
    */
   upstreamAuthorization: string | null;
+  /** The credential itself, to scrub from the workspace's pages (Jupyter writes its token into every page). */
+  upstreamSecret: string | null;
   networks: NetworkSet;
   /** SES-1 polling, DATA-1 routes and WebSocket endpoints of the project's workspace profile. */
   routes: WorkspaceRoutes;
@@ -94,15 +96,11 @@ export function projectFromConfig(p: ProjectConfig, now: number): Project {
  */
 export function compileProject(p: Project): CompiledProject {
   let profile;
-  let upstreamAuthorization: string | null = null;
+  let upstreamSecret: string | null = null;
   try {
     profile = requireWorkspaceProfile(p.profile ?? 'generic');
-    if (profile.credential) {
-      if (!p.credentialFile) throw new HicError('CONFIG_INVALID', `profile ${profile.id} needs a credential file (credentialFile)`);
-      upstreamAuthorization = authorizationValue(profile.credential.scheme, readCredential(p.credentialFile));
-    } else if (p.credentialFile) {
-      upstreamAuthorization = authorizationValue('Bearer', readCredential(p.credentialFile));
-    }
+    if (profile.credential && !p.credentialFile) throw new HicError('CONFIG_INVALID', `profile ${profile.id} needs a credential file (credentialFile)`);
+    if (p.credentialFile) upstreamSecret = readCredential(p.credentialFile);
   } catch (err) {
     throw new HicError('CONFIG_INVALID', `project ${p.id}: ${err instanceof HicError ? (err.detail ?? err.message) : String(err)}`);
   }
@@ -110,7 +108,8 @@ export function compileProject(p: Project): CompiledProject {
     id: p.id,
     name: p.name,
     upstream: p.upstream.replace(/\/$/, ''),
-    upstreamAuthorization,
+    upstreamAuthorization: upstreamSecret === null ? null : authorizationValue(profile.credential?.scheme ?? 'Bearer', upstreamSecret),
+    upstreamSecret,
     networks: new NetworkSet(p.networks),
     routes: compileWorkspaceRoutes(profile, { terminals: p.workspaceTerminals === true, pollingPaths: p.pollingPaths }),
     usableAt: (now) => p.status === 'active' && (p.startsAt === null || now >= p.startsAt) && (p.endsAt === null || now < p.endsAt),

@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime.js';
 import { forwardQuery } from './forward-query.js';
 import { upstreamHeaders } from './headers.js';
 import { forwardInspected } from './inspect-body.js';
+import { sendScrubbedPage } from './scrub-page.js';
 
 /**
  * Stage 6 — forward (HTTP). Runs only after the request path allowed the request (the onRequest hook in
@@ -54,6 +55,19 @@ function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: F
     onError: (reply) => {
       if (!reply.sent) refuse(reply.request, reply, deny('workspace-unavailable') as Refused);
     },
+    // Pages of a workspace that holds a credential are scrubbed of it; everything else streams as it comes.
+    onResponse: (req, reply, res) => {
+      const secret = req.hic.project!.upstreamSecret;
+      const headers = (res as unknown as { headers: Record<string, string | undefined> }).headers;
+      if (secret === null || !headers['content-type']?.startsWith('text/html')) return reply.send(res.stream);
+      const refusal = () => {
+        for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+        return refuse(req, reply, deny('workspace-unavailable') as Refused);
+      };
+      return sendScrubbedPage(req as FastifyRequest, reply as FastifyReply, res as unknown as Parameters<typeof sendScrubbedPage>[2], secret, refusal).catch(() => {
+        if (!reply.sent) refusal();
+      });
+    },
   };
   const bounded: FastifyReplyFromHooks = {
     ...plain,
@@ -62,7 +76,7 @@ function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: F
       const route = req.hic.route;
       const limit = route !== null && 'maxResponseBytes' in route ? route.maxResponseBytes : 0;
       const length = Number((res as unknown as { headers: Record<string, string | undefined> }).headers['content-length']);
-      if (res.statusCode >= 300 || (Number.isFinite(length) && length <= limit)) return reply.send(res.stream);
+      if (res.statusCode >= 300 || (Number.isFinite(length) && length <= limit)) return plain.onResponse!(req, reply, res);
       (res.stream as { destroy?: () => void }).destroy?.();
       for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
       return refuse(req, reply, deny('download-blocked') as Refused);
