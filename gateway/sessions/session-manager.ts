@@ -104,6 +104,7 @@ export class SessionManager {
           continue;
         }
         if (fresh !== null && now - fresh.lastActiveAt < this.idleMs) record.lastActiveAt = fresh.lastActiveAt;
+        else if (fresh === null) this.vanished(record, now);
         else await this.end(id, 'idle-timeout').catch(() => this.socketsBySession.destroy(id));
       }
     } finally {
@@ -133,6 +134,7 @@ export class SessionManager {
       return 'unavailable';
     }
     if (!record) {
+      if (cached) this.vanished(cached.record, now);
       this.forget(id);
       return null;
     }
@@ -179,6 +181,19 @@ export class SessionManager {
     }
   }
 
+  /**
+   * The store no longer has a session this instance knew: its key expired (the store's TTL is the idle limit) or
+   * another instance ended it (and recorded that). Its sockets here close at once; when our copy shows it idle or
+   * past its lifetime, the expiry is recorded and announced, since nobody else saw it happen.
+   */
+  private vanished(record: SessionRecord, now: number): void {
+    this.socketsBySession.destroy(record.id);
+    const reason = now >= record.expiresAt ? 'lifetime-expired' : now - record.lastActiveAt >= this.idleMs ? 'idle-timeout' : null;
+    if (reason === null) return;
+    void this.stores.events.publish({ type: 'session-ended', session: record.id, reason }).catch(() => undefined);
+    this.audit.securityLater(sessionEndEvent(record, reason, now));
+  }
+
   /** Creates a session with a fresh token (never reusing one from before login: no session fixation). */
   async create(input: NewSession): Promise<{ token: string; record: SessionRecord }> {
     const token = newSessionToken();
@@ -200,22 +215,7 @@ export class SessionManager {
     this.forget(id);
     this.socketsBySession.destroy(id);
     await this.stores.events.publish({ type: 'session-ended', session: id, reason });
-    if (record) {
-      const now = this.clock.now();
-      await this.audit.security({
-        event: 'session-end',
-        reason,
-        by,
-        user: record.user,
-        session: id,
-        project: record.project,
-        terminal: record.terminal,
-        terminalId: record.terminalId,
-        address: record.address,
-        loginAt: new Date(record.createdAt).toISOString(),
-        durationMs: now - record.createdAt,
-      });
-    }
+    if (record) await this.audit.security(sessionEndEvent(record, reason, this.clock.now(), by));
     return record;
   }
 
@@ -285,4 +285,21 @@ export class SessionManager {
       }
     }
   }
+}
+
+/** The `session-end` security event (LOG-1: login time, how long the session lasted, why it ended). */
+function sessionEndEvent(record: SessionRecord, reason: string, now: number, by?: string): { event: string } & Record<string, unknown> {
+  return {
+    event: 'session-end',
+    reason,
+    by,
+    user: record.user,
+    session: record.id,
+    project: record.project,
+    terminal: record.terminal,
+    terminalId: record.terminalId,
+    address: record.address,
+    loginAt: new Date(record.createdAt).toISOString(),
+    durationMs: now - record.createdAt,
+  };
 }
