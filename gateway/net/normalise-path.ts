@@ -21,7 +21,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** The canonical form of an origin-form path (no query), or null when it must be refused (400). */
 export function canonicalPath(rawPath: string): string | null {
-  if (PLAIN.test(rawPath)) return rawPath;
+  if (rawPath.charCodeAt(0) === 0x2f && PLAIN.test(rawPath)) return rawPath;
   if (rawPath.charCodeAt(0) !== 0x2f || rawPath.startsWith('//') || rawPath.includes('\\')) return null;
   if (/%(?:2f|5c)/i.test(rawPath)) return null;
   let decoded: string;
