@@ -1,5 +1,5 @@
 /**
- * The only file that touches node-forge (STYLE principle 7). It turns typed profiles into DER and parses
+ * The only file that touches node-forge, so the library can be audited or replaced in one place. It turns typed profiles into DER and parses
  * certificates and CSRs back into plain data. Private keys stay Node `KeyObject`s: signatures are made by
  * OpenSSL through `crypto.sign`, which is much faster than forge's pure-JS RSA.
  *

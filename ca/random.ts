@@ -1,5 +1,5 @@
 /**
- * Serial numbers and generated passwords. The random source is injected (STYLE principle 5) so tests can make
+ * Serial numbers and generated passwords. The random source is injected (as the clock is) so tests can make
  * serials predictable; production uses the operating system's CSPRNG.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * Validation of a {@link HicPolicy}: shape and guideline floors. Every error is collected and named by its key
- * (STYLE principle 6), so one start-up shows all that is wrong.
+ * (every problem collected, none stopping at the first), so one start-up shows all that is wrong.
  */
 import { HicError } from '../gateway/core/errors.js';
 import type { CharacterClass, HicPolicy } from './policy.js';

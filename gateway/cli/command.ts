@@ -57,7 +57,10 @@ function reportError(cmd: Command, err: unknown, json: boolean): number {
   } else if (isHicError(err)) {
     code = err.code;
   } else if (!(err instanceof Error) || (err as NodeJS.ErrnoException).code === undefined) {
-    message = String((err as Error)?.stack ?? err);
+    // An error the command did not expect: its message, and the stack only when asked for (HIC_DEBUG=1), so an
+    // operator's terminal or log never fills with internals.
+    code = 'INTERNAL';
+    message = process.env.HIC_DEBUG ? String((err as Error)?.stack ?? err) : `internal error: ${String((err as Error)?.message ?? err)} (HIC_DEBUG=1 shows details)`;
   }
   if (json) process.stdout.write(JSON.stringify({ ok: false, error: code, message }) + '\n');
   else process.stderr.write(`hic ${cmd.name}: ${message}\n${exit === 2 ? `\n${cmd.usage}\n` : ''}`);

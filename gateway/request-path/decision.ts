@@ -2,37 +2,40 @@
  * Every outcome of the per-request path is a named reason. Reasons go to the access log; the user sees a plain
  * page chosen by the reason's kind, never internals.
  */
-export type DenyReason =
-  | 'terminal-certificate-missing'
-  | 'terminal-certificate-untrusted'
-  | 'terminal-certificate-expired'
-  | 'terminal-certificate-not-yet-valid'
-  | 'terminal-not-registered'
-  | 'terminal-revoked'
-  | 'terminal-not-assigned'
-  | 'network-not-approved'
-  | 'session-missing'
-  | 'session-invalid'
-  | 'session-idle-expired'
-  | 'session-lifetime-expired'
-  | 'session-terminal-mismatch'
-  | 'project-unknown'
-  | 'project-inactive'
-  | 'password-change-required'
-  | 'download-blocked'
-  | 'upload-blocked'
-  | 'transfer-blocked'
-  | 'admin-blocked'
-  | 'terminal-blocked'
-  | 'upgrade-not-allowed'
-  | 'upgrade-method-invalid'
-  | 'workspace-unavailable'
-  | 'workspace-refused-upgrade'
-  | 'gateway-path-unknown'
-  | 'path-invalid'
-  | 'project-required'
-  | 'origin-mismatch'
-  | 'store-unavailable';
+export const DENY_REASONS = [
+  'terminal-certificate-missing',
+  'terminal-certificate-untrusted',
+  'terminal-certificate-expired',
+  'terminal-certificate-not-yet-valid',
+  'terminal-not-registered',
+  'terminal-revoked',
+  'terminal-not-assigned',
+  'network-not-approved',
+  'session-missing',
+  'session-invalid',
+  'session-idle-expired',
+  'session-lifetime-expired',
+  'session-terminal-mismatch',
+  'project-unknown',
+  'project-inactive',
+  'password-change-required',
+  'download-blocked',
+  'upload-blocked',
+  'transfer-blocked',
+  'admin-blocked',
+  'terminal-blocked',
+  'upgrade-not-allowed',
+  'upgrade-method-invalid',
+  'workspace-unavailable',
+  'workspace-refused-upgrade',
+  'gateway-path-unknown',
+  'path-invalid',
+  'project-required',
+  'origin-mismatch',
+  'store-unavailable',
+] as const;
+
+export type DenyReason = (typeof DENY_REASONS)[number];
 
 export type AllowReason = 'allowed' | 'gateway-page' | 'health-check' | 'crl-distribution' | 'websocket-closed';
 

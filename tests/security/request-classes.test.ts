@@ -61,6 +61,8 @@ t.test('absolute-form-targets and other ambiguous targets: 400, no stack trace, 
     t.match(answer, /"error":"BAD_REQUEST"/);
     t.notMatch(answer, /at [\w.<>]+ \(|node:internal|stack/i, 'no stack trace');
   }
+  const lines = await gw.auditLines();
+  t.ok(lines.some((l) => l.kind === 'access' && l.path === '(invalid)' && l.status === 400 && l.reason === 'path-invalid'), "audited as 'path-invalid'");
 });
 
 t.test('upgrade-refusal-reasons: one refusal writer, no reason header, same body as HTTP', async (t) => {

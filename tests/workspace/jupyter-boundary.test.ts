@@ -50,6 +50,12 @@ t.test('an upgrade of any other method is refused, and never relays the route bo
   t.equal(ws.status, 403, 'a GET upgrade of a route that is no WebSocket endpoint is refused before the workspace');
   const terminal = await wsOutcome(client.websocket('/terminals/websocket/1', { origin: gw.url }));
   t.equal(terminal.status, 403, 'terminal sockets are off');
+  const unknownKernel = await wsOutcome(client.websocket('/api/kernels/no-such-kernel/channels', { origin: gw.url }));
+  t.equal(unknownKernel.status, 502, "the workspace's own refusal (404) is not relayed: the gateway's 502");
+  const lines = await gw.auditLines();
+  t.ok(lines.some((l) => l.kind === 'access' && l.method === 'WS' && l.reason === 'upgrade-method-invalid'), "audited as 'upgrade-method-invalid'");
+  t.ok(lines.some((l) => l.kind === 'access' && l.method === 'WS' && l.status === 404 && l.reason === 'workspace-refused-upgrade'), "audited as 'workspace-refused-upgrade' with the workspace's status");
+  t.ok(lines.some((l) => l.kind === 'access' && l.method === 'WS' && l.reason === 'upgrade-not-allowed'), "audited as 'upgrade-not-allowed'");
 });
 
 t.test('ambiguous targets are refused; the path judged is the path forwarded', async (t) => {
