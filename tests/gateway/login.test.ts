@@ -112,6 +112,8 @@ t.test('absolute lifetime ends a busy session too', async (t) => {
     await c.fetch('/', { headers: { accept: 'application/json' } });
   }
   t.equal((await c.fetch('/', { headers: { accept: 'application/json' } })).status, 401, '12 hours later: out');
+  const lines = await gw.auditLines();
+  t.ok(lines.some((l) => l.kind === 'access' && l.user === null && l.reason === 'session-lifetime-expired'), "the refusal is recorded as 'session-lifetime-expired'");
 });
 
 t.test('logout ends the session; the cookie no longer works', async (t) => {
@@ -122,6 +124,8 @@ t.test('logout ends the session; the cookie no longer works', async (t) => {
   t.equal((await c.fetch('/_hic/api/session', { method: 'DELETE' })).status, 204);
   const res = await c.fetch('/', { headers: { cookie, accept: 'application/json' } });
   t.equal(res.status, 401);
+  const lines = await gw.auditLines();
+  t.ok(lines.some((l) => l.kind === 'access' && l.reason === 'session-invalid'), "a cookie of an ended session is 'session-invalid'");
 });
 
 t.test('browser form login: password page, TOTP page, CSRF enforced, redirect to next', async (t) => {
