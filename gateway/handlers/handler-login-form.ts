@@ -71,7 +71,9 @@ export function registerLoginForm(app: FastifyInstance, rt: Runtime): void {
     const outcome = await login.checkPassword(String(username), String(password), origin);
     if (!outcome.ok) {
       const status = outcome.rateLimited ? 429 : 401;
-      return html(reply, status, passwordForm(lang, csrfToken(req, reply), next, notice('error', text.loginFailed[lang])));
+      if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
+      const message = outcome.rateLimited ? text.loginThrottled[lang] : text.loginFailed[lang];
+      return html(reply, status, passwordForm(lang, csrfToken(req, reply), next, notice('error', message)));
     }
     if (outcome.next === 'set-up') {
       const { token } = await login.startSession(outcome.account, origin, 'form');
