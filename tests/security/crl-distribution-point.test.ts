@@ -5,6 +5,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { describeCertificate, initAuthority } from '../../ca/index.js';
+import { validateConfig } from '../../gateway/config/load.js';
+import { systemClock } from '../../gateway/core/clock.js';
+import { gatewayAuthority } from '../../gateway/terminals/ca-source.js';
 import { HIC } from '../audit-review/helpers.js';
 
 /**
@@ -73,4 +77,17 @@ t.test('the demo CA writes <gateway>/_hic/crl into every terminal certificate, a
   const verified = spawnSync('openssl', ['crl', '-inform', 'DER', '-in', crlFile, '-CAfile', demo.caCertPem, '-noout'], { encoding: 'utf8' });
   t.equal(verified.status, 0);
   t.equal(verified.stderr.trim(), 'verify OK', 'openssl verifies the CRL it names against the demo CA');
+});
+
+t.test('a gateway holding a CA made without --crl-url names <server.publicOrigin>/_hic/crl in what it issues', async (t) => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'hic-cdp-gw-'));
+  t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
+  await initAuthority(join(stateDir, 'ca'));
+  const base = { stateDir, server: { host: '127.0.0.1', port: 0 }, tls: { certFile: join(stateDir, 'ca', 'ca-bundle.pem'), keyFile: join(stateDir, 'ca', 'ca-bundle.pem'), caFile: join(stateDir, 'ca', 'ca-bundle.pem') }, store: { kind: 'memory', allowMemory: true }, audit: { dir: join(stateDir, 'audit') }, projects: [{ id: 'alpha', upstream: 'http://127.0.0.1:9', networks: ['127.0.0.0/8'] }], mode: 'test' };
+  const withOrigin = validateConfig({ ...base, server: { ...base.server, publicOrigin: 'https://gateway.example.jp' } });
+  const issued = await (await gatewayAuthority({ config: withOrigin, clock: systemClock }))!.issueTerminalCertificate({ terminalId: 'pc-1', site: 's', project: 'alpha' });
+  t.same(describeCertificate(issued.certPem).crlUrls, ['https://gateway.example.jp/_hic/crl']);
+  const without = await (await gatewayAuthority({ config: validateConfig(base), clock: systemClock }))!.issueTerminalCertificate({ terminalId: 'pc-2', site: 's', project: 'alpha' });
+  t.same(describeCertificate(without.certPem).crlUrls, [], 'no origin, no --crl-url: nothing to name');
+  t.throws(() => validateConfig({ ...base, server: { ...base.server, publicOrigin: 'https://gateway.example.jp/path' } }), { code: 'CONFIG_INVALID' }, 'publicOrigin is an origin, nothing more');
 });
