@@ -133,3 +133,16 @@ t.test('reuse after suspension: 401 at once, and still 401 after the account is 
   await resumeUser(rt, 'alice', 'cleared', 'sec1');
   t.equal((await workspace(c, `${COOKIE}=${token}`)).status, 401, 'the old session does not come back with the account');
 });
+
+t.test('two analysts on one terminal (AUTH-7): each gets a session of their own, and logging one out leaves the other', async (t) => {
+  const bea = await gw.addUser('bea');
+  const first = await loggedIn();
+  gw.clock.advance(30_000);
+  const second = gw.client(own);
+  t.equal(await gw.login(second, 'bea', bea), 201);
+  t.equal((await first.c.fetch('/_hic/api/session')).json().user, 'alice');
+  t.equal((await second.fetch('/_hic/api/session')).json().user, 'bea');
+  t.not(second.cookies.get(COOKIE), first.token);
+  t.equal((await second.fetch('/_hic/api/session', { method: 'DELETE' })).status, 204);
+  t.equal((await first.c.fetch('/_hic/api/session')).status, 200, 'alice is still logged in');
+});
