@@ -32,6 +32,7 @@ export function describeCertificate(certPem: string): CertificateDescription {
     notAfter: cert.notAfter,
     fingerprint: sha256Hex(cert.der),
     issuer: formatName(cert.issuer),
+    crlUrls: [...cert.crlUrls],
   };
   if (!cert.extKeyUsage.includes('clientAuth')) return description;
   const terminalId = cert.subject.find((a) => a.shortName === 'CN')?.value;

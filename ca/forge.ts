@@ -42,6 +42,8 @@ export interface ParsedCertificate {
   readonly subjectKeyIdentifierHex: string | undefined;
   readonly extKeyUsage: readonly ExtendedKeyUsage[];
   readonly uris: readonly string[];
+  /** The URIs of the cRLDistributionPoints extension (RFC 5280 4.2.1.13), empty without one. */
+  readonly crlUrls: readonly string[];
 }
 
 /** A CSR after parsing; `signatureValid` is false for a forged or tampered request. */
@@ -198,7 +200,25 @@ export function parseCertificate(pem: string): ParsedCertificate {
     subjectKeyIdentifierHex: typeof skiHex === 'string' ? skiHex.toLowerCase() : undefined,
     extKeyUsage: (['serverAuth', 'clientAuth'] as const).filter((p) => eku?.[p] === true),
     uris: altNames.filter((n) => n.type === 6).map((n) => n.value),
+    crlUrls: crlUrlsOf(extensionOf(cert, 'cRLDistributionPoints')),
   };
+}
+
+/** forge keeps this extension as raw DER: collect every uniformResourceIdentifier ([6] IA5String) inside it. */
+function crlUrlsOf(ext: Record<string, unknown> | undefined): string[] {
+  const raw = ext?.['value'];
+  if (typeof raw !== 'string') return [];
+  const urls: string[] = [];
+  const walk = (node: Forge.asn1.Asn1): void => {
+    if (node.tagClass === asn1.Class.CONTEXT_SPECIFIC && node.type === 6 && typeof node.value === 'string') urls.push(node.value);
+    else if (Array.isArray(node.value)) node.value.forEach(walk);
+  };
+  try {
+    walk(asn1.fromDer(raw));
+  } catch {
+    return [];
+  }
+  return urls;
 }
 
 /** The DER of a certificate's subject Name, byte for byte (the CRL issuer must match it, RFC 5280 5.1.2.3). */

@@ -146,4 +146,6 @@ export interface CertificateDescription {
   notAfter: Date;
   fingerprint: string;
   issuer: string;
+  /** Where relying parties fetch the CRL (cRLDistributionPoints), empty when the certificate names none. */
+  crlUrls: string[];
 }

@@ -56,6 +56,16 @@ export function dummyHash(cost: HashCost = DEFAULT_COST): Promise<string> {
   return pending;
 }
 
+let verifications = 0;
+
+/**
+ * How many password verifications (real or dummy) this process has run: the attack suite checks that every login
+ * failure, whatever its cause, costs exactly one (no user enumeration by timing), without timing anything.
+ */
+export function passwordVerifications(): number {
+  return verifications;
+}
+
 /**
  * Checks `pw` against a stored argon2 hash.
  *
@@ -68,6 +78,7 @@ export async function verifyPassword(
   pw: string,
   dummyCost: HashCost = DEFAULT_COST,
 ): Promise<boolean> {
+  verifications++;
   if (storedHash === undefined) {
     const dummy = await dummyHash(dummyCost);
     await argon2Gate.run(() => verify(dummy, pw)).catch(() => false);

@@ -87,8 +87,8 @@ export class AlertWatcher {
 
   /**
    * Failed logins of one user name in fixed windows: exactly one attempt sees the count reach the limit (atomic
-   * INCR). Bursts from one address (many user names) are the login service's: it counts failures per address,
-   * answers 429 past its limit and raises the same alert type itself (login/login-service.ts), so not twice here.
+   * INCR). Bursts from one terminal or address (many user names) are the login service's: it slows the terminal
+   * down and raises the same alert type itself (login/login-service.ts, login-throttle.ts), so not twice here.
    */
   private async failedLogin(e: Fields): Promise<void> {
     const user = e['user'];

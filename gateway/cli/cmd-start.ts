@@ -74,7 +74,8 @@ async function startWorkspace(home: string, kind: DemoWorkspaceKind): Promise<{ 
 async function runDemo(workersFlag: unknown, kind: DemoWorkspaceKind): Promise<number> {
   const home = resolve(stateDir());
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const { authority, tls } = await preparePki(home);
+  // The same host and port demoConfig will read: known before start unless HIC_PORT=0.
+  const { authority, tls } = await preparePki(home, urlOf(process.env.HIC_HOST ?? '127.0.0.1', Number(process.env.HIC_PORT ?? 8443)));
   const workspace = await startWorkspace(home, kind);
   let config: GatewayConfig;
   try {

@@ -33,10 +33,15 @@ const envOverrides: Array<[string, (cfg: Record<string, any>, value: string) => 
   ['HIC_INSTANCE_ID', (c, v) => { c.audit = { ...c.audit, instanceId: v }; }],
 ];
 
+/** A key as the file spells it, quoted when it is empty or has characters a reader could not see or tell apart. */
+function keyName(name: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(name) ? name : JSON.stringify(name);
+}
+
 function describe(err: ErrorObject): string {
   const key = err.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)';
   if (err.keyword === 'required') return `${key === '(root)' ? '' : key + '.'}${String(err.params.missingProperty)}: is required`;
-  if (err.keyword === 'additionalProperties') return `${key === '(root)' ? '' : key + '.'}${String(err.params.additionalProperty)}: is not a known setting`;
+  if (err.keyword === 'additionalProperties') return `${key === '(root)' ? '' : key + '.'}${keyName(String(err.params.additionalProperty))}: is not a known setting`;
   if (err.keyword === 'format') return `${key}: is not a valid ${String(err.params.format)} (e.g. 10.0.0.0/8)`;
   if (err.keyword === 'enum') return `${key}: must be one of ${(err.params.allowedValues as unknown[]).join(', ')}`;
   return `${key}: ${err.message ?? 'is invalid'}`;

@@ -24,9 +24,10 @@ export const configSchema = {
         /**
          * The origin analysts' browsers use (`https://hic.example.jp`): the Origin the gateway accepts on
          * state-changing requests and upgrades, and the Host and Origin the workspace sees. Default: the gateway's own
-         * listening URL, plus its loopback names when it listens on loopback.
+         * listening URL, plus its loopback names when it listens on loopback. Login redirects stay on it; a gateway
+         * holding a CA made without a CRL URL names `<publicOrigin>/_hic/crl` in what it issues. No path, no userinfo.
          */
-        publicOrigin: { type: 'string', pattern: '^https://[^/?#]+$' },
+        publicOrigin: { type: 'string', pattern: '^https://[^/?#@\\s]+$' },
       },
     },
     tls: {

@@ -49,12 +49,31 @@ function writeSecret(file: string, data: string | Buffer): void {
   chmodSync(file, 0o600);
 }
 
-/** Creates (once) the CA, the server certificate and the demo terminals' certificates in the state dir. */
-export async function preparePki(home: string): Promise<{ authority: Authority; tls: GatewayConfig['tls'] }> {
+/**
+ * The public URL of the gateway's CRL (`<origin>/_hic/crl`, served to anyone: gateway/handlers/handler-crl.ts), or
+ * undefined while the port is not known yet (port 0 before listening).
+ */
+export function crlUrlFor(gatewayUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(gatewayUrl);
+  } catch {
+    return undefined; // a bad HIC_PORT: demoConfig names it
+  }
+  return url.port === '0' ? undefined : new URL('/_hic/crl', url.origin).href;
+}
+
+/**
+ * Creates (once) the CA and the server certificate in the state dir. `gatewayUrl`, when the port is known before
+ * start, becomes the CA's CRL distribution point (like `hic ca init --crl-url`), so later `hic ca issue-terminal`
+ * runs on this state dir name it too.
+ */
+export async function preparePki(home: string, gatewayUrl?: string): Promise<{ authority: Authority; tls: GatewayConfig['tls'] }> {
   const caDir = join(home, 'ca');
   const tlsDir = join(home, 'tls');
   mkdirSync(tlsDir, { recursive: true, mode: 0o700 });
-  const authority = authorityExists(caDir) ? await loadAuthority(caDir) : await initAuthority(caDir);
+  const crlDistributionUrl = gatewayUrl === undefined ? undefined : crlUrlFor(gatewayUrl);
+  const authority = authorityExists(caDir) ? await loadAuthority(caDir) : await initAuthority(caDir, { crlDistributionUrl });
   const certFile = join(tlsDir, 'server.cert.pem');
   const keyFile = join(tlsDir, 'server.key.pem');
   if (!existsSync(certFile) || describeCertificate(readFileSync(certFile, 'utf8')).notAfter.getTime() < Date.now() + 86_400_000) {
@@ -115,11 +134,16 @@ export async function seedDemo(
   const termDir = join(home, 'terminals');
   mkdirSync(termDir, { recursive: true, mode: 0o700 });
   const terminals: DemoInfo['terminals'] = [];
+  // Every terminal certificate names where its CRL is (issue 11 item 6): the gateway that is serving right now,
+  // whatever port it got, even when the CA was made for another one.
+  const crlUrl = crlUrlFor(url) ?? authority.crlDistributionUrl;
+  const issuer = crlUrl === undefined || crlUrl === authority.crlDistributionUrl ? authority : await loadAuthority(authority.dir, { crlDistributionUrl: crlUrl });
   for (const id of TERMINAL_IDS) {
     const files = { p12: join(termDir, `${id}.p12`), certPem: join(termDir, `${id}.cert.pem`), keyPem: join(termDir, `${id}.key.pem`), pw: join(termDir, `${id}.p12-password`) };
-    const reuse = existsSync(files.certPem) && existsSync(files.pw) && describeCertificate(readFileSync(files.certPem, 'utf8')).notAfter.getTime() > Date.now() + 86_400_000;
+    const previous = existsSync(files.certPem) && existsSync(files.pw) ? describeCertificate(readFileSync(files.certPem, 'utf8')) : null;
+    const reuse = previous !== null && previous.notAfter.getTime() > Date.now() + 86_400_000 && (crlUrl === undefined || previous.crlUrls.includes(crlUrl));
     if (!reuse) {
-      const issued = await authority.issueTerminalCertificate({ terminalId: id, site: 'demo-site', project: DEMO_PROJECT });
+      const issued = await issuer.issueTerminalCertificate({ terminalId: id, site: 'demo-site', project: DEMO_PROJECT });
       writeFileSync(files.certPem, issued.certPem);
       writeSecret(files.keyPem, issued.keyPem);
       writeSecret(files.p12, issued.p12);

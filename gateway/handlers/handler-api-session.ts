@@ -36,7 +36,10 @@ export function registerApiSession(app: FastifyInstance, rt: Runtime): void {
     const origin = loginOrigin(req);
     const { username, password, totp = '' } = req.body;
     const outcome = await login.checkPassword(username, password, origin);
-    if (!outcome.ok) return fail(reply, outcome.rateLimited ? 'RATE_LIMITED' : 'LOGIN_FAILED');
+    if (!outcome.ok) {
+      if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
+      return fail(reply, outcome.rateLimited ? 'RATE_LIMITED' : 'LOGIN_FAILED');
+    }
     // First login without an authenticator: a restricted session that can only change the password and enrol.
     if (outcome.next === 'totp' && !(await login.checkTotp(outcome.account, totp, origin))) return fail(reply, 'LOGIN_FAILED');
     const { token, record } = await login.startSession(outcome.account, origin, 'api');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csrfField, csrfToken, csrfValid } from '../http/csrf.js';
+import { safeNext } from '../http/next-target.js';
 import { sendPage as html } from '../http/send-page.js';
 import { LoginService } from '../login/login-service.js';
 import { type Lang, pickLang, text } from '../pages/i18n.js';
@@ -20,10 +21,6 @@ const PENDING_MS = 5 * 60_000;
 type Query = { next?: string; lang?: string; idle?: string; out?: string };
 type Form = { username?: string; password?: string; code?: string; _csrf?: string; next?: string };
 
-/** Only local paths may follow a login (no open redirect). */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/|\\)/.test(next) && !next.startsWith('/_hic/') ? next : '/';
-}
 
 function langOf(req: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply): Lang {
   const q = req.query.lang;
@@ -62,19 +59,21 @@ export function registerLoginForm(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Querystring: Query }>('/_hic/login', async (req, reply) => {
     const lang = langOf(req, reply);
     const info = req.query.idle ? notice('info', text.idleNotice[lang]) : req.query.out ? notice('info', text.loggedOut[lang]) : '';
-    return html(reply, 200, passwordForm(lang, csrfToken(req, reply), safeNext(req.query.next), info));
+    return html(reply, 200, passwordForm(lang, csrfToken(req, reply), safeNext(req.query.next, rt.config.server.publicOrigin), info));
   });
 
   app.post<{ Querystring: Query; Body: Form }>('/_hic/login', async (req, reply) => {
     const lang = langOf(req, reply);
-    const next = safeNext(req.body?.next);
+    const next = safeNext(req.body?.next, rt.config.server.publicOrigin);
     if (!csrfValid(req)) return html(reply, 403, passwordForm(lang, csrfToken(req, reply), next, notice('error', text.csrf[lang])));
     const { username = '', password = '' } = req.body ?? {};
     const origin = loginOrigin(req);
     const outcome = await login.checkPassword(String(username), String(password), origin);
     if (!outcome.ok) {
       const status = outcome.rateLimited ? 429 : 401;
-      return html(reply, status, passwordForm(lang, csrfToken(req, reply), next, notice('error', text.loginFailed[lang])));
+      if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
+      const message = outcome.rateLimited ? text.loginThrottled[lang] : text.loginFailed[lang];
+      return html(reply, status, passwordForm(lang, csrfToken(req, reply), next, notice('error', message)));
     }
     if (outcome.next === 'set-up') {
       const { token } = await login.startSession(outcome.account, origin, 'form');

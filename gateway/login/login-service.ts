@@ -3,6 +3,7 @@ import { raiseAlert } from '../alerts/alert.js';
 import { verifyPassword } from '../accounts/password-hash.js';
 import { verifyTotp } from '../accounts/totp.js';
 import type { Runtime } from '../runtime.js';
+import { LoginThrottle, TERMINAL_ALERT_AT, WINDOW_MS, type Ticket } from './login-throttle.js';
 import type { Account, SessionRecord, Terminal } from '../stores/types.js';
 
 /** Where a login attempt comes from; every audit event of the login names it. */
@@ -16,10 +17,12 @@ export interface LoginOrigin {
  * After a correct password: `totp` — ask for the code; `set-up` — no authenticator yet (first login): a
  * restricted session that can only change the password and enrol (AUTH-2).
  */
-export type PasswordOutcome = { ok: true; account: Account; next: 'totp' | 'set-up' } | { ok: false; rateLimited?: boolean };
+export type PasswordOutcome =
+  | { ok: true; account: Account; next: 'totp' | 'set-up' }
+  | { ok: false; rateLimited?: boolean; retryAfterSeconds?: number };
 
-/** Per-address failed logins in a window before the address is slowed down and an alert raised (AUTH-4 abuse). */
-const ADDRESS_FAILURE_LIMIT = 20;
+/** Failed logins from one address (every terminal behind it) in a window that raise one alert; nothing is refused by address. */
+const ADDRESS_ALERT_AT = 20;
 const ADDRESS_WINDOW_MS = 10 * 60_000;
 
 /** A year: failures stay counted until a success or the helpdesk (AUTH-4: no automatic unlock). */
@@ -32,36 +35,43 @@ const TOTP_REPLAY_MS = 3 * 30_000;
  * attempts race across instances.
  */
 export class LoginService {
-  constructor(private readonly rt: Runtime) {}
+  private readonly throttle: LoginThrottle;
+  constructor(private readonly rt: Runtime) {
+    this.throttle = new LoginThrottle(rt.stores.ephemeral, rt.clock);
+  }
 
   async checkPassword(username: string, password: string, origin: LoginOrigin): Promise<PasswordOutcome> {
     const { rt } = this;
-    // One address cannot try its way through many accounts unnoticed: past the limit it is refused and alerted.
-    const addressFailures = Number((await rt.stores.ephemeral.get(`fail:address:${origin.address}`)) ?? '0');
-    if (addressFailures >= ADDRESS_FAILURE_LIMIT) {
-      await rt.audit.security({ event: 'login-failed', stage: 'password', reason: 'address-rate-limited', user: username, terminalId: origin.terminal.id, terminal: origin.fingerprint, address: origin.address });
-      return { ok: false, rateLimited: true };
+    // A terminal that keeps failing is slowed, then refused; other terminals behind the same address are not (issue 11 item 5).
+    const admission = await this.throttle.admit(origin, username);
+    if (!admission.ok) {
+      await rt.audit.security({ event: 'login-failed', stage: 'password', reason: admission.reason, retryAfterMs: admission.retryAfterMs, user: username, terminalId: origin.terminal.id, terminal: origin.fingerprint, address: origin.address });
+      return { ok: false, rateLimited: true, retryAfterSeconds: Math.max(1, Math.ceil(admission.retryAfterMs / 1000)) };
     }
     const account = /^[A-Za-z0-9._@-]{1,64}$/.test(username) ? await rt.stores.accounts.get(username) : null;
     // Unknown users cost one argon2 verification too (no user enumeration by timing).
     const passwordOk = await verifyPassword(account?.passwordHash, password, rt.hashCost);
     const base = { user: username, terminalId: origin.terminal.id, terminal: origin.fingerprint, address: origin.address };
+    const { ticket } = admission;
     if (!account) {
-      await this.countAddressFailure(origin);
+      await this.countOriginFailure(origin, ticket);
       await rt.audit.security({ event: 'login-failed', stage: 'password', reason: 'unknown-user', ...base });
       return { ok: false };
     }
     const refusal = this.refusalFor(account, origin) ?? (passwordOk ? this.initialPasswordRefusal(account) : null);
     if (refusal) {
-      if (!passwordOk) await this.countAddressFailure(origin);
+      if (passwordOk) await this.throttle.succeeded(ticket);
+      else await this.countOriginFailure(origin, ticket);
       await rt.audit.security({ event: 'login-failed', stage: 'password', reason: refusal, passwordOk, ...base });
       return { ok: false };
     }
     if (!passwordOk) {
-      await this.countAddressFailure(origin);
+      await this.countOriginFailure(origin, ticket);
       await this.countFailure(account, 'password', base);
       return { ok: false };
     }
+    await this.throttle.succeeded(ticket);
+    if (ticket.passed) await this.throttle.usePass(account.username);
     await rt.stores.ephemeral.delete(`fail:password:${account.username}`);
     if (account.passwordMeta.initial) {
       // The issued password works once (AUTH-2): from now on only the forced change can follow.
@@ -85,6 +95,7 @@ export class LoginService {
     const secret = rt.secretBox.open(current.totpSecretSealed, current.username);
     const verdict = verifyTotp({ secret, token: code, now: rt.clock.now() });
     if (!verdict.valid) {
+      await this.countOriginFailure(origin, null);
       await this.countFailure(current, 'totp', base);
       return false;
     }
@@ -164,17 +175,34 @@ export class LoginService {
     return null;
   }
 
-  private async countAddressFailure(origin: LoginOrigin): Promise<void> {
-    const n = await this.rt.stores.ephemeral.increment(`fail:address:${origin.address}`, ADDRESS_WINDOW_MS);
-    if (n === ADDRESS_FAILURE_LIMIT) {
+  /**
+   * A failed login slows its terminal down (login-throttle.ts). The security team hears of it once per window when
+   * one terminal reaches TERMINAL_ALERT_AT failures, and once when one address (a whole site behind NAT, many
+   * terminals) reaches ADDRESS_ALERT_AT: the alert stays, the lock-out of a site does not.
+   */
+  private async countOriginFailure(origin: LoginOrigin, ticket: Ticket | null): Promise<void> {
+    if (ticket?.passed) return; // the helpdesk's pass: the account's own lockout counts these
+    const fromTerminal = ticket ? await this.throttle.failed(ticket) : await this.throttle.failedLater(origin);
+    const fromAddress = await this.rt.stores.ephemeral.increment(`fail:address:${origin.address}`, ADDRESS_WINDOW_MS);
+    const common = { terminalId: origin.terminal.id, terminal: origin.fingerprint, address: origin.address };
+    if (fromTerminal >= TERMINAL_ALERT_AT && (await this.throttle.firstAlert(origin))) {
       await raiseAlert(this.rt, {
         type: 'failed-login-burst',
-        summary: `${n} failed logins from ${origin.address} within ${ADDRESS_WINDOW_MS / 1000} s; further attempts refused`,
+        summary: `${fromTerminal} failed logins from terminal ${origin.terminal.id} at ${origin.address} within ${WINDOW_MS / 1000} s; its attempts are slowed down`,
+        scope: 'terminal',
+        failures: fromTerminal,
+        windowSeconds: WINDOW_MS / 1000,
+        ...common,
+      });
+    }
+    if (fromAddress === ADDRESS_ALERT_AT) {
+      await raiseAlert(this.rt, {
+        type: 'failed-login-burst',
+        summary: `${fromAddress} failed logins from ${origin.address} within ${ADDRESS_WINDOW_MS / 1000} s`,
         scope: 'address',
-        address: origin.address,
-        terminalId: origin.terminal.id,
-        failures: n,
+        failures: fromAddress,
         windowSeconds: ADDRESS_WINDOW_MS / 1000,
+        ...common,
       });
     }
   }

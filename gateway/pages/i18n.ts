@@ -21,6 +21,7 @@ export const text = {
   totpHelp: { ja: '認証アプリに表示されている6桁のコードを入力してください。', en: 'Enter the 6-digit code shown in your authenticator app.' },
   code: { ja: 'コード', en: 'Code' },
   verify: { ja: '確認', en: 'Verify' },
+  loginThrottled: { ja: 'この端末からのログイン失敗が続いたため、少し待ってから再度お試しください。', en: 'Too many failed logins from this terminal. Wait a moment and try again.' },
   loginFailed: { ja: 'ユーザーID、パスワードまたはコードが正しくありません。', en: 'The user ID, password or code is incorrect.' },
   loginExpired: { ja: 'ログイン手続きの有効期限が切れました。最初からやり直してください。', en: 'The login has expired. Please start again.' },
   logout: { ja: 'ログアウト', en: 'Log out' },

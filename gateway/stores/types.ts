@@ -215,8 +215,11 @@ export interface EphemeralStore {
   get(key: string): Promise<string | null>;
   /** Reads and removes in one step, so a value is used once. */
   take(key: string): Promise<string | null>;
-  /** Atomic increment; the TTL is set when the counter is created. */
-  increment(key: string, ttlMs: number): Promise<number>;
+  /**
+   * Atomic increment by `by` (default 1; negative to give back a reservation); the TTL is set when the counter is
+   * created and kept after.
+   */
+  increment(key: string, ttlMs: number, by?: number): Promise<number>;
   delete(key: string): Promise<void>;
 }
 

@@ -17,14 +17,21 @@ export function gatewayCaDir(config: GatewayConfig): string | null {
   return candidates.find((dir): dir is string => dir !== null && authorityExists(dir)) ?? null;
 }
 
-const loaded = new WeakMap<Runtime, Promise<Authority | null>>();
+const loaded = new WeakMap<object, Promise<Authority | null>>();
 
-/** Loads the CA once per runtime (issuance uses the runtime's clock); null when this instance has none. */
-export function gatewayAuthority(rt: Runtime): Promise<Authority | null> {
+/**
+ * Loads the CA once per runtime (issuance uses the runtime's clock); null when this instance has none. A CA made
+ * without `--crl-url` still names the CRL in what this gateway issues when `server.publicOrigin` is set: the CRL is
+ * served there at `/_hic/crl` (issue 11 item 6).
+ */
+export function gatewayAuthority(rt: Pick<Runtime, 'config' | 'clock'>): Promise<Authority | null> {
   let pending = loaded.get(rt);
   if (pending === undefined) {
     const dir = gatewayCaDir(rt.config);
-    pending = dir === null ? Promise.resolve(null) : loadAuthority(dir, { clock: rt.clock });
+    const origin = rt.config.server.publicOrigin;
+    pending = dir === null ? Promise.resolve(null) : loadAuthority(dir, { clock: rt.clock }).then((ca) =>
+      ca.crlDistributionUrl !== undefined || origin === undefined ? ca : loadAuthority(dir, { clock: rt.clock, crlDistributionUrl: `${origin}/_hic/crl` }),
+    );
     // A failed load (a CA being written, a bad file) is retried on the next call rather than remembered.
     pending.catch(() => loaded.delete(rt));
     loaded.set(rt, pending);

@@ -154,6 +154,7 @@ t.test('describeCertificate reads back what was issued', async (t) => {
     notAfter: issued.notAfter,
     fingerprint: issued.fingerprint,
     issuer: 'CN=HIC Gateway Issuing CA,O=HIC Gateway',
+    crlUrls: [CRL_URL],
   });
   t.equal(d.subject, issued.subject);
   t.match(new X509Certificate(issued.certPem).subject, /CN=端末-07/, 'UTF8String decoded by OpenSSL too');

@@ -126,6 +126,9 @@ export function storeConformance(t: Test, open: () => Promise<Stores>): void {
     t.same([...counts].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1), 'every increment sees a distinct count');
     await s.ephemeral.delete('n');
     t.equal(await s.ephemeral.increment('n', 60_000), 1, 'deleted counter restarts');
+    t.equal(await s.ephemeral.increment('n', 60_000, -1), 0, 'a negative step gives a reservation back');
+    await Promise.all(Array.from({ length: 20 }, (_, i) => s.ephemeral.increment('n', 60_000, i % 2 ? -1 : 3)));
+    t.equal(await s.ephemeral.increment('n', 60_000, 0), 20, 'concurrent steps of both signs add up exactly (10 × 3 − 10)');
   });
 
   t.test('events: published news reaches subscribers', async (t) => {

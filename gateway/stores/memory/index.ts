@@ -151,14 +151,15 @@ class MemoryEphemeral implements EphemeralStore {
     this.values.delete(key);
     return v ?? null;
   }
-  async increment(key: string, ttlMs: number): Promise<number> {
-    // Like Redis INCR: the expiry set at creation is kept, not extended by later increments.
+  async increment(key: string, ttlMs: number, by = 1): Promise<number> {
+    // Like Redis INCRBY: the expiry set at creation is kept, not extended by later increments.
+    const step = Math.trunc(by);
     const entry = this.values.entry(key);
     if (!entry) {
-      this.values.set(key, '1', ttlMs);
-      return 1;
+      this.values.set(key, String(step), ttlMs);
+      return step;
     }
-    entry.value = String(Number(entry.value) + 1);
+    entry.value = String(Number(entry.value) + step);
     return Number(entry.value);
   }
   async delete(key: string): Promise<void> {

@@ -18,13 +18,14 @@ export class RedisEphemeral implements EphemeralStore {
   async take(key: string): Promise<string | null> {
     return (await this.redis.getdel(this.key(key))) as string | null;
   }
-  async increment(key: string, ttlMs: number): Promise<number> {
-    // INCR and the first PEXPIRE in one script, so a crash between them cannot leave an immortal counter.
+  async increment(key: string, ttlMs: number, by = 1): Promise<number> {
+    // INCRBY and the first PEXPIRE in one script, so a crash between them cannot leave an immortal counter.
     const n = await this.redis.eval(
-      `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`,
+      `local n = redis.call('INCRBY', KEYS[1], ARGV[2]) if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`,
       1,
       this.key(key),
       String(Math.max(1, Math.ceil(ttlMs))),
+      String(Math.trunc(by)),
     );
     return Number(n);
   }

@@ -1,0 +1,50 @@
+/**
+ * Where a browser goes after logging in (`next`): never off the gateway (no open redirect, issue 11 item 1).
+ *
+ * Checking the first characters is not enough: browsers drop tabs and newlines from URLs and read `\` as `/`, so
+ * `/\t/evil.example/` or `/\evil.example` lead to another host. The target is therefore resolved as a URL the way a
+ * browser would, against the gateway's own origin, and accepted only when it stays on that origin; what is sent back
+ * is the resolved path (percent-encoded by the URL parser), never the raw input.
+ */
+
+/** Stands for the gateway's own origin when the caller does not know its public one: only origin equality matters. */
+const PLACEHOLDER_ORIGIN = 'https://gateway.invalid';
+const FALLBACK = '/';
+const MAX_LENGTH = 2048;
+/** Control characters and backslashes, raw or percent-encoded (%00–%1f, %7f, %5c), anywhere in the input. */
+const FORBIDDEN = /[\x00-\x1f\x7f\\]|%(?:[01][0-9a-f]|7f|5c)/i;
+
+/**
+ * Returns a same-origin path (`/…` with query and fragment) for `next`, or `/` when `next` is missing, too long,
+ * holds a control character or backslash, leaves the origin, or points into the gateway's own pages (`/_hic/`).
+ * `ownOrigin` is the gateway's public origin (e.g. `https://gateway.example.jp`); absolute URLs on it are accepted.
+ */
+export function safeNext(next: unknown, ownOrigin: string = PLACEHOLDER_ORIGIN): string {
+  if (typeof next !== 'string' || next.length === 0 || next.length > MAX_LENGTH || FORBIDDEN.test(next)) return FALLBACK;
+  let base: URL;
+  let target: URL;
+  try {
+    base = new URL(ownOrigin);
+    target = new URL(next, base);
+  } catch {
+    return FALLBACK;
+  }
+  if (target.origin !== base.origin || target.username !== '' || target.password !== '') return FALLBACK;
+  const path = `${target.pathname}${target.search}${target.hash}`;
+  // `/.//evil.example` resolves to the path `//evil.example`, which a browser reads as another host.
+  if (!path.startsWith('/') || path.startsWith('//')) return FALLBACK;
+  if (new URL(path, base).origin !== base.origin) return FALLBACK;
+  if (isGatewayPath(target.pathname)) return FALLBACK;
+  return path;
+}
+
+/** `/_hic` and below, also when spelled with percent-encoding (`/%5Fhic/`): login pages never chain to themselves. */
+function isGatewayPath(pathname: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname).toLowerCase();
+  } catch {
+    return true;
+  }
+  return decoded === '/_hic' || decoded.startsWith('/_hic/');
+}
