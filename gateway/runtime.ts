@@ -67,6 +67,8 @@ export interface Runtime {
   volume: SessionVolume;
   /** The last reload of the project table: a failed one keeps the previous table and says so here (readiness). */
   projectsReload: { ok: boolean; problems: string[]; at: number };
+  /** True once shutdown began: readiness answers 503 so that a load balancer stops sending (lifecycle/shutdown.ts). */
+  draining: boolean;
 }
 
 export interface RuntimeParts {
@@ -185,6 +187,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     ...parts,
     projects: new Map(),
     verdictGeneration: 0,
+    draining: false,
     trustedProxies: new NetworkSet(config.server.trustedProxies),
     staffNetworks: new NetworkSet(config.server.staffNetworks),
     sessions,

@@ -8,6 +8,8 @@ import { SecretBox } from '../accounts/secret-box.js';
 import type { GatewayConfig } from '../config/types.js';
 import type { AuditPort } from '../core/audit-port.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { ConnectionTracker } from '../lifecycle/connection-tracker.js';
+import { shutdownGateway, type ShutdownReport } from '../lifecycle/shutdown.js';
 import { createRuntime, loadProjects, type Runtime } from '../runtime.js';
 import { buildServer } from '../server.js';
 import { publicOrigins } from '../net/public-origin.js';
@@ -29,7 +31,11 @@ export interface RunningGateway {
   rt: Runtime;
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: drains (in-flight requests finish, WebSockets get 1001) for at most `timeoutMs` (default
+   * `server.shutdownTimeoutSeconds`) minus the flush reserve, then flushes the audit log and closes the store.
+   */
+  close(timeoutMs?: number): Promise<ShutdownReport>;
 }
 
 /** Where the TOTP key lives unless the config names it: next to the audit dir's parent (the state dir). */
@@ -67,6 +73,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     key: readFileSync(config.tls.keyFile, 'utf8'),
     ca: readFileSync(config.tls.caFile, 'utf8'),
   });
+  // Before listening, so that no connection escapes it (shutdown must see every one).
+  const tracker = new ConnectionTracker(app.server as unknown as import('node:https').Server);
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -77,11 +85,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     rt,
     url: gatewayUrl(config.server.host, port),
     port,
-    close: async () => {
-      await app.close();
-      rt.sessions.close();
-      await audit.close();
-      if (!opts.stores) await stores.close();
-    },
+    close: (timeoutMs = config.server.shutdownTimeoutSeconds * 1000) =>
+      shutdownGateway({ app, rt, tracker, closeStores: opts.stores ? null : () => stores.close() }, timeoutMs),
   };
 }

@@ -27,6 +27,12 @@ export const configSchema = {
          * listening URL, plus its loopback names when it listens on loopback.
          */
         publicOrigin: { type: 'string', pattern: '^https://[^/?#]+$' },
+        /**
+         * SIGTERM: in-flight requests get this long to finish (WebSockets are told 1001 at once), then what is left
+         * is cut, the audit log flushed and the process exits. Keep it below the orchestrator's grace period
+         * (compose `stop_grace_period`, Kubernetes `terminationGracePeriodSeconds`: 30 s).
+         */
+        shutdownTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 20 },
       },
     },
     tls: {
