@@ -16,6 +16,7 @@ import { authorizationValue, readCredential } from './workspace/credential.js';
 import { publicOrigins, type PublicOrigins } from './net/public-origin.js';
 import { ConfigError } from './config/load.js';
 import { HicError } from './core/errors.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
 
 /**
  * A project compiled once (at start-up and when it changes): the hot path only calls `networks.has`,
@@ -69,6 +70,8 @@ export interface Runtime {
   projectsReload: { ok: boolean; problems: string[]; at: number };
   /** True once shutdown began: readiness answers 503 so that a load balancer stops sending (lifecycle/shutdown.ts). */
   draining: boolean;
+  /** Prometheus metrics (`/_hic/metrics`). */
+  metrics: GatewayMetrics;
 }
 
 export interface RuntimeParts {
@@ -79,6 +82,8 @@ export interface RuntimeParts {
   secretBox: SecretBox;
   hashCost: HashCost;
   policy: HicPolicy;
+  /** Made before the runtime when the audit log and the store report to it; a fresh one otherwise. */
+  metrics?: GatewayMetrics;
 }
 
 /** The project definitions of the config file, as store records (seeded into the store when absent). */
@@ -183,8 +188,13 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const { config, clock, stores, audit } = parts;
   const sessions = new SessionManager(stores, clock, audit, config.session);
   const connections = new SocketGroups();
+  const metrics = parts.metrics ?? new GatewayMetrics();
+  metrics.sources.openWebSockets = () => sessions.socketsBySession.all().size;
+  metrics.sources.cachedSessions = () => sessions.cachedCount;
+  metrics.sources.storeUp = () => stores.healthy();
   const rt: Runtime = {
     ...parts,
+    metrics,
     projects: new Map(),
     verdictGeneration: 0,
     draining: false,

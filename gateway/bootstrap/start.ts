@@ -8,6 +8,7 @@ import { SecretBox } from '../accounts/secret-box.js';
 import type { GatewayConfig } from '../config/types.js';
 import type { AuditPort } from '../core/audit-port.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { ConnectionTracker } from '../lifecycle/connection-tracker.js';
 import { shutdownGateway, type ShutdownReport } from '../lifecycle/shutdown.js';
 import { createRuntime, loadProjects, type Runtime } from '../runtime.js';
@@ -53,8 +54,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
   const instanceId = config.audit.instanceId ?? `${hostname()}-${process.pid}`;
-  const stores = opts.stores ?? (await openStores(config.store, clock));
-  const audit = opts.audit ?? (await openGatewayAudit(config, clock, instanceId, stores));
+  const metrics = new GatewayMetrics();
+  const stores = opts.stores ?? (await openStores(config.store, clock, { onError: () => metrics.storeError() }));
+  const audit = opts.audit ?? (await openGatewayAudit(config, clock, instanceId, stores, metrics));
   const secretsFile = defaultSecretsFile(config);
   mkdirSync(dirname(secretsFile), { recursive: true, mode: 0o700 });
   const secretBox = await SecretBox.loadOrCreate(secretsFile);
@@ -66,6 +68,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     secretBox,
     hashCost: opts.hashCost ?? DEFAULT_COST,
     policy: loadDefaultPolicy(),
+    metrics,
   });
   await loadProjects(rt);
   const app = await buildServer(rt, {
