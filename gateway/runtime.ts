@@ -17,6 +17,7 @@ import { publicOrigins, type PublicOrigins } from './net/public-origin.js';
 import { ConfigError } from './config/load.js';
 import { HicError } from './core/errors.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { describeChanges, syncConfigProjects } from './projects/config-sync.js';
 
 /**
  * A project compiled once (at start-up and when it changes): the hot path only calls `networks.has`,
@@ -146,7 +147,8 @@ function compileAll(projects: Project[], keep: Map<string, CompiledProject>): { 
  * (every problem named).
  */
 export async function loadProjects(rt: Runtime): Promise<void> {
-  for (const p of rt.config.projects) await rt.stores.projects.create(projectFromConfig(p, rt.clock.now()));
+  // The config file is the source of truth for the projects it lists: a changed entry is applied, and said.
+  for (const line of describeChanges(await syncConfigProjects(rt, rt.config.projects, projectFromConfig))) process.stderr.write(`${line}\n`);
   const { table, problems } = compileAll(await rt.stores.projects.list(), new Map());
   if (problems.length > 0) throw new ConfigError(problems);
   rt.projects = table;
