@@ -16,6 +16,8 @@ import { authorizationValue, readCredential } from './workspace/credential.js';
 import { publicOrigins, type PublicOrigins } from './net/public-origin.js';
 import { ConfigError } from './config/load.js';
 import { HicError } from './core/errors.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { describeChanges, syncConfigProjects } from './projects/config-sync.js';
 
 /**
  * A project compiled once (at start-up and when it changes): the hot path only calls `networks.has`,
@@ -67,6 +69,10 @@ export interface Runtime {
   volume: SessionVolume;
   /** The last reload of the project table: a failed one keeps the previous table and says so here (readiness). */
   projectsReload: { ok: boolean; problems: string[]; at: number };
+  /** True once shutdown began: readiness answers 503 so that a load balancer stops sending (lifecycle/shutdown.ts). */
+  draining: boolean;
+  /** Prometheus metrics (`/_hic/metrics`). */
+  metrics: GatewayMetrics;
 }
 
 export interface RuntimeParts {
@@ -77,6 +83,8 @@ export interface RuntimeParts {
   secretBox: SecretBox;
   hashCost: HashCost;
   policy: HicPolicy;
+  /** Made before the runtime when the audit log and the store report to it; a fresh one otherwise. */
+  metrics?: GatewayMetrics;
 }
 
 /** The project definitions of the config file, as store records (seeded into the store when absent). */
@@ -139,7 +147,8 @@ function compileAll(projects: Project[], keep: Map<string, CompiledProject>): { 
  * (every problem named).
  */
 export async function loadProjects(rt: Runtime): Promise<void> {
-  for (const p of rt.config.projects) await rt.stores.projects.create(projectFromConfig(p, rt.clock.now()));
+  // The config file is the source of truth for the projects it lists: a changed entry is applied, and said.
+  for (const line of describeChanges(await syncConfigProjects(rt, rt.config.projects, projectFromConfig))) process.stderr.write(`${line}\n`);
   const { table, problems } = compileAll(await rt.stores.projects.list(), new Map());
   if (problems.length > 0) throw new ConfigError(problems);
   rt.projects = table;
@@ -181,10 +190,16 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const { config, clock, stores, audit } = parts;
   const sessions = new SessionManager(stores, clock, audit, config.session);
   const connections = new SocketGroups();
+  const metrics = parts.metrics ?? new GatewayMetrics();
+  metrics.sources.openWebSockets = () => sessions.socketsBySession.all().size;
+  metrics.sources.cachedSessions = () => sessions.cachedCount;
+  metrics.sources.storeUp = () => stores.healthy();
   const rt: Runtime = {
     ...parts,
+    metrics,
     projects: new Map(),
     verdictGeneration: 0,
+    draining: false,
     trustedProxies: new NetworkSet(config.server.trustedProxies),
     staffNetworks: new NetworkSet(config.server.staffNetworks),
     sessions,

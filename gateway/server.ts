@@ -11,6 +11,7 @@ import { registerPassword } from './handlers/handler-password.js';
 import { registerReset } from './handlers/handler-reset.js';
 import { registerStatic } from './handlers/handler-static.js';
 import { isCrlRequest } from './handlers/handler-crl.js';
+import { HEALTH_PATH, isOpsRequest, registerHealth } from './handlers/handler-health.js';
 import { registerStaffApi } from './handlers/staff-api.js';
 import { accessRecord, requestBytes } from './audit/access-record.js';
 import { sendDenial } from './http/deny-response.js';
@@ -25,12 +26,6 @@ import { handleUpgrades } from './proxy/websocket.js';
 import type { Decision, RequestContext } from './request-path/index.js';
 import { newContext, runGatewayPagePath, runRequestPath } from './request-path/index.js';
 import type { Runtime } from './runtime.js';
-
-const HEALTH_PATH = '/_hic/health';
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -91,7 +86,8 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
       sendDenial(req, reply, refusal);
       return;
     }
-    if (ctx.path === HEALTH_PATH && isLoopback(socket.remoteAddress)) {
+    // Probes and metrics (handlers/handler-health.ts): loopback and staff networks, no terminal certificate.
+    if (isOpsRequest(req.method, ctx.path, socket.remoteAddress, rt)) {
       req.hicDecision = { allow: true, reason: 'health-check' };
       return done();
     }
@@ -115,6 +111,7 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
   // Stage 6 — audit: one access record per request, written after the response without delaying it.
   app.addHook('onResponse', (req, reply, done) => {
     writeAccessRecord(rt, req, reply);
+    rt.metrics.requests.observe(req.hicDecision?.allow ?? false, req.hicDecision?.reason ?? 'error', reply.elapsedTime);
     done();
   });
 
@@ -136,6 +133,7 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
       scope.removeContentTypeParser('text/plain');
       api = scope;
       registerApiSession(scope, rt);
+      registerHealth(scope, rt);
       registerStaffApi(scope, rt);
     });
     await gateway.register(async (pages) => {

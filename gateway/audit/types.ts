@@ -37,6 +37,8 @@ export interface AuditOptions {
    * this, so that cutting both the log and `checkpoints.jsonl` stays detectable. Errors go to `onError`.
    */
   onCheckpoint?: (cp: Checkpoint) => void | Promise<void>;
+  /** Called with the seconds each fsync of the chain took (metrics: `hic_audit_fsync_seconds`). */
+  onSync?: (seconds: number) => void;
   /**
    * Called once at open when the chain resumed after an unclean stop and a cut last line was discarded (it is
    * kept in the `chain-resumed` security event): the gateway raises an alert on it (LOG-3, LOG-4).
@@ -67,6 +69,8 @@ export interface AuditLog {
   flush(): Promise<void>;
   /** Flush, sign a final `close` checkpoint, close the files and release the instance. */
   close(): Promise<void>;
+  /** Access records queued in memory, not yet written (metrics: `hic_audit_queue_depth`). */
+  pending(): number;
 }
 
 /** Why a checkpoint was signed. A `close` checkpoint says no line follows it unless the instance reopens. */

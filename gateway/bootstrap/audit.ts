@@ -8,6 +8,7 @@ import type { GatewayConfig } from '../config/types.js';
 import type { AuditPort } from '../core/audit-port.js';
 import type { Clock } from '../core/clock.js';
 import { openSiemLogger } from '../siem/siem-logger.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Stores } from '../stores/types.js';
 
 /** Webhook deliveries still running at shutdown get this long; every alert is in the audit log anyway. */
@@ -24,7 +25,7 @@ type SecurityEvent = Record<string, unknown> & { event: string };
  * - the trusted-time check against the store's clock (LOG-5).
  * Without `stores` (a port for tools) only the log and the SIEM copy are set up.
  */
-export async function openGatewayAudit(config: GatewayConfig, clock: Clock, instanceId: string, stores?: Stores): Promise<AuditPort> {
+export async function openGatewayAudit(config: GatewayConfig, clock: Clock, instanceId: string, stores?: Stores, metrics?: GatewayMetrics): Promise<AuditPort> {
   const warn = (what: string) => (err: unknown) => process.emitWarning(`hic: ${what}: ${String(err)}`);
   const keys = await loadOrCreateSigningKey(join(config.audit.dir, 'keys'));
   // Before the log is opened: a misconfigured export fails the start without leaving the instance locked.
@@ -40,7 +41,9 @@ export async function openGatewayAudit(config: GatewayConfig, clock: Clock, inst
     onResumed: (discarded) => {
       resumed = discarded;
     },
+    ...(metrics ? { onSync: (seconds: number) => metrics.auditSynced(seconds) } : {}),
   });
+  if (metrics) metrics.sources.auditQueueDepth = () => log.pending();
   const siemAccess = config.audit.siem?.include === 'all';
   const sinks = openAlertSinks(config.alerts, instanceId);
   const raise = (alert: Alert): void => void raiseAlert({ audit: port }, alert);
@@ -48,6 +51,7 @@ export async function openGatewayAudit(config: GatewayConfig, clock: Clock, inst
 
   /** After a security event is durable: copy it out, deliver it if it is an alert, else let the rules see it. */
   const written = (event: SecurityEvent): void => {
+    metrics?.securityEvent(event.event, event['type']);
     siem?.write('security', event);
     if (event.event === ALERT_EVENT) sinks.send({ time: new Date(clock.now()).toISOString(), instance: instanceId, ...event });
     else watcher?.onSecurity(event);

@@ -8,6 +8,9 @@ import { SecretBox } from '../accounts/secret-box.js';
 import type { GatewayConfig } from '../config/types.js';
 import type { AuditPort } from '../core/audit-port.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { ConnectionTracker } from '../lifecycle/connection-tracker.js';
+import { shutdownGateway, type ShutdownReport } from '../lifecycle/shutdown.js';
 import { createRuntime, loadProjects, type Runtime } from '../runtime.js';
 import { buildServer } from '../server.js';
 import { publicOrigins } from '../net/public-origin.js';
@@ -29,7 +32,11 @@ export interface RunningGateway {
   rt: Runtime;
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: drains (in-flight requests finish, WebSockets get 1001) for at most `timeoutMs` (default
+   * `server.shutdownTimeoutSeconds`) minus the flush reserve, then flushes the audit log and closes the store.
+   */
+  close(timeoutMs?: number): Promise<ShutdownReport>;
 }
 
 /** Where the TOTP key lives unless the config names it: next to the audit dir's parent (the state dir). */
@@ -47,8 +54,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
   const instanceId = config.audit.instanceId ?? `${hostname()}-${process.pid}`;
-  const stores = opts.stores ?? (await openStores(config.store, clock));
-  const audit = opts.audit ?? (await openGatewayAudit(config, clock, instanceId, stores));
+  const metrics = new GatewayMetrics();
+  const stores = opts.stores ?? (await openStores(config.store, clock, { onError: () => metrics.storeError() }));
+  const audit = opts.audit ?? (await openGatewayAudit(config, clock, instanceId, stores, metrics));
   const secretsFile = defaultSecretsFile(config);
   mkdirSync(dirname(secretsFile), { recursive: true, mode: 0o700 });
   const secretBox = await SecretBox.loadOrCreate(secretsFile);
@@ -60,6 +68,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     secretBox,
     hashCost: opts.hashCost ?? DEFAULT_COST,
     policy: loadDefaultPolicy(),
+    metrics,
   });
   await loadProjects(rt);
   const app = await buildServer(rt, {
@@ -67,6 +76,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     key: readFileSync(config.tls.keyFile, 'utf8'),
     ca: readFileSync(config.tls.caFile, 'utf8'),
   });
+  // Before listening, so that no connection escapes it (shutdown must see every one).
+  const tracker = new ConnectionTracker(app.server as unknown as import('node:https').Server);
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -77,11 +88,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     rt,
     url: gatewayUrl(config.server.host, port),
     port,
-    close: async () => {
-      await app.close();
-      rt.sessions.close();
-      await audit.close();
-      if (!opts.stores) await stores.close();
-    },
+    close: (timeoutMs = config.server.shutdownTimeoutSeconds * 1000) =>
+      shutdownGateway({ app, rt, tracker, closeStores: opts.stores ? null : () => stores.close() }, timeoutMs),
   };
 }

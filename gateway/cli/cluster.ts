@@ -90,7 +90,13 @@ export function runPrimary(n: number, config: GatewayConfig, hooks: { ready(port
       });
     };
     const stop = () => {
-      if (closing) return;
+      if (closing) {
+        // A second signal: stop at once (each worker bounds its own graceful shutdown otherwise).
+        process.stderr.write('hic: second signal: stopping the workers at once\n');
+        failed = true;
+        for (const worker of bySlot.values()) worker.process.kill('SIGKILL');
+        return;
+      }
       closing = true;
       // Each worker closes gracefully on SIGTERM (audit flushed, store closed; see cmd-start.ts).
       for (const worker of bySlot.values()) worker.process.kill('SIGTERM');

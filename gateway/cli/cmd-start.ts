@@ -15,6 +15,7 @@ import { openStores } from '../stores/index.js';
 import { isClusterWorker, resolveWorkers, runPrimary, workerConfig } from './cluster.js';
 import type { Command } from './command.js';
 import { stateDir, UsageError } from './command.js';
+import { ignoreGroupInterrupt, stopOnSignal } from './stop-on-signal.js';
 
 export const startCommand: Command = {
   name: 'start',
@@ -43,7 +44,7 @@ export const startCommand: Command = {
     }
     const gw = await startGateway({ config });
     process.stdout.write(`hic gateway listening on ${gw.url}\n`);
-    stopOnSignal(gw.close);
+    stopOnSignal(() => gw.close(), { timeoutMs: shutdownMs(config) });
     return new Promise<number>(() => {});
   },
 };
@@ -52,8 +53,10 @@ const note = (line: string) => process.stderr.write(line);
 
 /** A cluster worker: the gateway as the primary configured it, under an audit instance of its own. */
 async function runWorker(): Promise<number> {
-  const gw = await startGateway({ config: workerConfig() });
-  stopOnSignal(gw.close);
+  const config = workerConfig();
+  const gw = await startGateway({ config });
+  ignoreGroupInterrupt();
+  stopOnSignal(() => gw.close(), { timeoutMs: shutdownMs(config), signals: ['SIGTERM'] });
   return new Promise<number>(() => {});
 }
 
@@ -107,10 +110,14 @@ async function runDemo(workersFlag: unknown, kind: DemoWorkspaceKind): Promise<n
   const rt = gw.rt;
   const info = await seedDemo(home, authority, rt, gw.url, config);
   process.stdout.write(demoInstructions(info, home));
-  stopOnSignal(async () => {
-    await gw.close();
-    await workspace.close();
-  });
+  stopOnSignal(
+    async () => {
+      const report = await gw.close();
+      await workspace.close();
+      return report;
+    },
+    { timeoutMs: shutdownMs(config) },
+  );
   return new Promise<number>(() => {});
 }
 
@@ -140,18 +147,6 @@ function gatewayUrl(config: GatewayConfig, port: number): string {
   return urlOf(config.server.host, port);
 }
 
-/** Graceful shutdown: stop accepting, flush the audit log, close the store. */
-function stopOnSignal(close: () => Promise<void>): void {
-  let closing = false;
-  const stop = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    process.stderr.write(`hic: ${signal}, shutting down\n`);
-    close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+function shutdownMs(config: GatewayConfig): number {
+  return config.server.shutdownTimeoutSeconds * 1000;
 }

@@ -28,6 +28,12 @@ export const configSchema = {
          * holding a CA made without a CRL URL names `<publicOrigin>/_hic/crl` in what it issues. No path, no userinfo.
          */
         publicOrigin: { type: 'string', pattern: '^https://[^/?#@\\s]+$' },
+        /**
+         * SIGTERM: in-flight requests get this long to finish (WebSockets are told 1001 at once), then what is left
+         * is cut, the audit log flushed and the process exits. Keep it below the orchestrator's grace period
+         * (compose `stop_grace_period`, Kubernetes `terminationGracePeriodSeconds`: 30 s).
+         */
+        shutdownTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 20 },
       },
     },
     tls: {

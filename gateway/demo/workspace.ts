@@ -4,7 +4,7 @@ import { WebSocketServer } from 'ws';
 
 /**
  * A small stand-in for a project workspace: HTML at `/`, a WebSocket echo at `/echo`, a polling endpoint
- * (`/api/status`), a sized body (`/bytes?kb=N`, for load tests) and `/headers` showing what the gateway sent.
+ * (`/api/status`), a sized body (`/bytes?kb=N[&pauseMs=M]`, for load and shutdown tests) and `/headers` showing what the gateway sent.
  */
 export interface DemoWorkspace {
   url: string;
@@ -53,9 +53,17 @@ export async function startDemoWorkspace(port = 0, host = '127.0.0.1', opts: { t
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...seen, ':url': req.url }));
     } else if (url.pathname === '/bytes') {
       const kb = Math.min(Math.max(Number(url.searchParams.get('kb') ?? '1') | 0, 0), 10_240);
+      // pauseMs: the second half comes that much later (≤ 30 s), so a response is mid-body for a while (shutdown tests).
+      const pauseMs = Math.min(Math.max(Number(url.searchParams.get('pauseMs') ?? '0') | 0, 0), 30_000);
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': kb * 1024 });
-      for (let i = 0; i < kb; i++) res.write(ONE_KB);
-      res.end();
+      const half = pauseMs > 0 ? kb >> 1 : kb;
+      for (let i = 0; i < half; i++) res.write(ONE_KB);
+      const rest = () => {
+        for (let i = half; i < kb; i++) res.write(ONE_KB);
+        res.end();
+      };
+      if (pauseMs > 0) setTimeout(rest, pauseMs).unref();
+      else rest();
     } else if (url.pathname === '/upload' && req.method === 'POST') {
       let n = 0;
       req.on('data', (c: Buffer) => (n += c.length)).on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ received: n })));

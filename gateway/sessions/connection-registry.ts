@@ -27,6 +27,12 @@ export class SocketGroups {
     for (const socket of set) socket.destroy();
     return set.size;
   }
+  /** Every socket of every group, once (shutdown tells each WebSocket client "going away"). */
+  all(): Set<Socket> {
+    const out = new Set<Socket>();
+    for (const set of this.groups.values()) for (const socket of set) out.add(socket);
+    return out;
+  }
   count(key: string): number {
     return this.groups.get(key)?.size ?? 0;
   }

@@ -252,6 +252,7 @@ export class SessionManager {
         for (const entry of this.cache.values()) if (entry.record.terminal === event.fingerprint) this.forget(entry.record.id);
         break;
       case 'resync':
+        // Both maps: clearing only the cache left every token in the index for good (issue 14, memory).
         this.cache.clear();
         this.tokenById.clear();
         break;
@@ -263,10 +264,21 @@ export class SessionManager {
     clearInterval(this.socketSweeper);
   }
 
+  /** Sessions held in the in-process cache (metrics: `hic_sessions_live`). */
+  get cachedCount(): number {
+    return this.cache.size;
+  }
+
+  /** Entries of the id → token index; never more than the cache holds (tests for issue 14's leak). */
+  get indexedCount(): number {
+    return this.tokenById.size;
+  }
+
   private ttl(record: SessionRecord, now: number): number {
     return Math.max(1, Math.min(this.idleMs, record.expiresAt - now));
   }
 
+  /** Drops a session from the cache and from the id → token index together (an index entry alone would leak). */
   private forget(id: string): void {
     const token = this.tokenById.get(id);
     if (token !== undefined) {

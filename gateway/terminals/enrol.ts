@@ -33,6 +33,11 @@ export interface EnrolResult {
   certificate: IssuedCertificate;
   p12?: Buffer;
   p12Password?: string;
+  /**
+   * The private key as PEM (PKCS#8), for scripts that cannot read PKCS#12 (curl, openssl s_client). Present only
+   * when the CA made the key; the caller decides whether to write it out (`hic ca issue-terminal --pem`).
+   */
+  keyPem?: string;
 }
 
 /** A renewal: the entry stays; only the certificate changes. */
@@ -54,8 +59,8 @@ async function certify(ca: Authority, t: { id: string; site: string; projects: s
   // The certificate names one project only when the terminal has exactly one; the register is the authority.
   const req = { terminalId: t.id, site: t.site, project: t.projects.length === 1 ? t.projects[0] : undefined, validityDays };
   if (csrPem !== undefined) return { certificate: await ca.signCsr(csrPem, req) };
-  const { p12, p12Password, keyPem: _key, ...certificate } = await ca.issueTerminalCertificate(req);
-  return { certificate, p12, p12Password };
+  const { p12, p12Password, keyPem, ...certificate } = await ca.issueTerminalCertificate(req);
+  return { certificate, p12, p12Password, keyPem };
 }
 
 function certificateEntry(c: IssuedCertificate, method: 'pkcs12' | 'csr', now: number, by: string): TerminalCertificate {

@@ -61,5 +61,5 @@ export function totpKeyFile(stateDir: string): string {
 export async function startBenchGateway(s: BenchGatewaySettings): Promise<RunningTarget> {
   const config = validateConfig({ ...benchGatewayConfig(s), audit: { dir: join(s.stateDir, 'audit'), instanceId: `bench-${process.pid}` } });
   const gw = await startGateway({ config });
-  return { url: gw.url, close: () => gw.close() };
+  return { url: gw.url, close: async () => void (await gw.close()) };
 }

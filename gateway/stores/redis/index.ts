@@ -13,6 +13,8 @@ export interface RedisStoreOptions {
   url: string;
   /** Namespace for every key and channel, so that tests and deployments never collide. */
   prefix: string;
+  /** Told of every connection error (metrics: `hic_store_errors_total`); requests see them as 503s. */
+  onError?: () => void;
 }
 
 /**
@@ -30,8 +32,9 @@ export async function createRedisStores(opts: RedisStoreOptions): Promise<Stores
   const redis = new Redis(opts.url, connectionOptions);
   const subscriber = new Redis(opts.url, connectionOptions);
   // Errors surface through command failures and healthy(); without a listener ioredis would print each one.
-  redis.on('error', () => {});
-  subscriber.on('error', () => {});
+  const onError = opts.onError ?? (() => {});
+  redis.on('error', onError);
+  subscriber.on('error', onError);
   await Promise.all([redis.connect(), subscriber.connect()]);
   const events = new RedisEvents(redis, subscriber, `${opts.prefix}events`);
   await events.start();
