@@ -4,6 +4,7 @@ import type { Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { errorCatalogue, isHicError } from './core/errors.js';
 import { registerApiSession } from './handlers/handler-api-session.js';
+import { registerIdleApi } from './handlers/handler-api-idle.js';
 import { registerLoginForm } from './handlers/handler-login-form.js';
 import { registerEnrol } from './handlers/handler-enrol.js';
 import { registerLogout } from './handlers/handler-logout.js';
@@ -137,6 +138,7 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
       api = scope;
       registerApiSession(scope, rt);
       registerStaffApi(scope, rt);
+      registerIdleApi(scope, rt);
     });
     await gateway.register(async (pages) => {
       await pages.register(formbody);
