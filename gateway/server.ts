@@ -13,6 +13,7 @@ import { registerReset } from './handlers/handler-reset.js';
 import { registerStatic } from './handlers/handler-static.js';
 import { isCrlRequest } from './handlers/handler-crl.js';
 import { registerStaffApi } from './handlers/staff-api.js';
+import { registerStaffPages } from './handlers/staff-pages.js';
 import { accessRecord, requestBytes } from './audit/access-record.js';
 import { sendDenial } from './http/deny-response.js';
 import type { Refused } from './http/refusal.js';
@@ -148,6 +149,7 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
       registerPassword(pages, api, rt);
       registerEnrol(pages, api, rt);
       registerReset(pages, api, rt);
+      registerStaffPages(pages, rt);
     });
   });
   await app.register(async (proxy) => registerHttpProxy(proxy, rt));

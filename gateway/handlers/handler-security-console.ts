@@ -6,9 +6,10 @@ import type { AuditMatch } from '../audit-review/scan.js';
 import { expandTerminals } from '../audit-review/terminals.js';
 import { isHicError } from '../core/errors.js';
 import { sendPage } from '../http/send-page.js';
-import { auditStaffAction, requireRole } from '../http/staff-auth.js';
-import { pickLang, type Lang } from '../pages/i18n.js';
-import { esc, notice, page } from '../pages/layout.js';
+import { auditStaffAction } from '../http/staff-auth.js';
+import { requireStaffPage } from '../http/staff-page.js';
+import type { Lang } from '../pages/i18n.js';
+import { esc, notice } from '../pages/layout.js';
 import type { Runtime } from '../runtime.js';
 
 const PATH = '/_hic/security/';
@@ -44,9 +45,10 @@ export function registerSecurityConsole(app: FastifyInstance, rt: Runtime): void
   );
 
   app.get<{ Querystring: Record<string, string> }>(PATH, async (req, reply) => {
-    const staff = await requireRole(rt, req, reply, ['security'], 'audit.console');
-    if (!staff) return reply;
-    const lang = pickLang(req.headers, req.query.lang);
+    // A browser without a session is sent to the login page and back here; scripts get JSON (http/staff-page.ts).
+    const ok = await requireStaffPage(rt, req, reply, ['security'], 'audit.console');
+    if (!ok) return reply;
+    const { staff, lang, render } = ok;
     const input = conditions(req);
     let body = form(lang, input);
     if (Object.keys(input).length > 0) {
@@ -62,7 +64,7 @@ export function registerSecurityConsole(app: FastifyInstance, rt: Runtime): void
         body += notice('error', err.detail ?? err.message);
       }
     }
-    return sendPage(reply, 200, page(lang, t.title[lang], body, { user: staff.user, path: PATH }));
+    return sendPage(reply, 200, render(t.title[lang], body, { path: PATH }));
   });
 }
 
