@@ -26,7 +26,8 @@ export interface PageOptions {
 }
 
 /**
- * The page shell: the one stylesheet inlined (allowed by its CSP hash, so even the certificate-less 403 page is
+ * The page shell: an empty icon (so browsers do not ask for /favicon.ico, a workspace path that a staff session or
+ * a refused terminal would see refused and that would clutter the access log), the one stylesheet inlined (allowed by its CSP hash, so even the certificate-less 403 page is
  * styled), no inline script, language switch, the user's id and logout when logged in.
  */
 export function page(lang: Lang, title: string, body: string, opts: PageOptions = {}): string {
@@ -42,6 +43,7 @@ export function page(lang: Lang, title: string, body: string, opts: PageOptions 
   return `<!doctype html>
 <html lang="${lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${esc(title)} — ${esc(text.title[lang])}</title>
 <style>${STYLE_CSS}</style>${scripts.map((s) => `\n<script src="/_hic/static/${esc(s)}" defer></script>`).join('')}</head>
 <body${idleAttrs}><header><span class="brand">${esc(text.title[lang])}</span>${who}<a class="lang" href="${switchHref}">${text.switchLang[lang]}</a></header>${opts.menu ?? ''}
