@@ -116,6 +116,7 @@ export function demoConfig(
     tls,
     store: redisUrl ? { kind: 'redis', url: redisUrl, prefix: env.HIC_STORE_PREFIX ?? 'hic:' } : { kind: 'memory', allowMemory: true },
     session: {},
+    pages: { helpdeskContact: 'デモ用ヘルプデスク 内線 1234 / helpdesk@example.jp（平日 9:00–17:00）' },
     audit: { dir: join(home, 'audit') },
     projects: [
       {
