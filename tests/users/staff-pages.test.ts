@@ -122,3 +122,48 @@ t.test('helpdesk: find, see the lock, record the check and unlock, the analyst l
   t.ok(lines.some((l) => l.event === 'staff-action' && l.action === 'user.unlock' && l.outcome === 'not-locked'), 'the second, empty unlock is audited too');
   t.ok(lines.some((l) => l.event === 'staff-action' && l.action === 'helpdesk.find' && l.query === 'KUM' && l.count === 1));
 });
+
+t.test('security console: newest first with paging, the unlock with actor and action, CSV rows match, bad input refused', async (t) => {
+  const c = gw.client(staffCert);
+  await formLogin(c, 'sec-ito', sec);
+  const unlocks = await c.fetch('/_hic/security/?event=staff-action', { headers: html });
+  t.equal(unlocks.status, 200);
+  const rows = [...unlocks.body.matchAll(/<tr(?: class="alert")?><td class="time"><time datetime="([^"]+)" title="[^"]+">([^<]+)<\/time><\/td>((?:<td>[^<]*<\/td>)+)<\/tr>/g)];
+  t.ok(rows.length >= 3, `staff actions listed (${rows.length})`);
+  const times = rows.map((r) => Date.parse(r[1]!));
+  t.same(times, [...times].sort((a, b) => b - a), 'newest first');
+  const cells = (r: RegExpMatchArray) => [...r[3]!.matchAll(/<td>([^<]*)<\/td>/g)].map((x) => x[1]);
+  const unlock = rows.map(cells).find((c) => c[2] === 'user.unlock' && c[3] === 'kumi' && c[8] === '-');
+  t.ok(unlock, 'the unlock is there');
+  t.same(unlock!.slice(0, 4), ['staff-action', 'hd-sato', 'user.unlock', 'kumi'], 'event, actor, action, target user');
+  t.match(rows[0]![2], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, 'local time, the ISO time in the tooltip');
+  t.match(unlocks.body, '<th scope="col">操作者</th><th scope="col">操作</th><th scope="col">対象ユーザー</th>', 'Japanese headers');
+
+  const all = await c.fetch('/_hic/security/?event=access', { headers: html });
+  const total = Number(/（(\d+)件、新しい順）/.exec(all.body)?.[1]);
+  t.ok(total > 50, `more than one page of access records (${total})`);
+  const page1 = [...all.body.matchAll(/<td>([^<]+:\d+)<\/td><\/tr>/g)].map((m) => m[1]!);
+  t.equal(page1.length, 50);
+  const older = await c.fetch('/_hic/security/?event=access&page=2', { headers: html });
+  const page2Times = [...older.body.matchAll(/<time datetime="([^"]+)"/g)].map((m) => Date.parse(m[1]!));
+  const page1Times = [...all.body.matchAll(/<time datetime="([^"]+)"/g)].map((m) => Date.parse(m[1]!));
+  t.ok(Math.max(...page2Times) <= Math.min(...page1Times), 'page 2 holds older records');
+  t.match(all.body, '<a href="/_hic/security/?event=access&amp;page=2" rel="next">古い記録 →</a>');
+
+  const csv = await c.fetch('/_hic/security/export.csv?event=access', { headers: html });
+  t.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
+  const lines = csv.body.replace(/^\ufeff/, '').trim().split('\r\n');
+  t.equal(lines[0], 'time_utc,time_local,event,actor,action,target_user,project,terminal_id,fingerprint,address,detail,where');
+  t.ok(lines.length - 1 >= total, 'every row of the search (and the requests since)');
+  const csvWhere = lines.slice(1).map((l) => l.split(',').at(-1)!);
+  for (const where of page1) t.ok(csvWhere.includes(where), `CSV has ${where}`);
+
+  const typo = await c.fetch('/_hic/security/?event=login-faild', { headers: html });
+  t.match(typo.body, 'イベント「login-faild」はありません。一覧から選んでください。');
+  const badDay = await c.fetch('/_hic/security/?since=2025-02-30T09:00', { headers: html });
+  t.match(badDay.body, /since: an ISO 8601 time/);
+  const deep = await c.fetch('/_hic/security/?event=access&page=0', { headers: html });
+  t.match(deep.body, 'page: a whole number from 1 to 200');
+  const lines2 = await gw.auditLines();
+  t.ok(lines2.some((l) => l.event === 'staff-action' && l.action === 'audit.export' && l.by === 'sec-ito' && l.format === 'csv'), 'the export is recorded');
+});
