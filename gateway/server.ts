@@ -4,6 +4,7 @@ import type { Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { errorCatalogue, isHicError } from './core/errors.js';
 import { registerApiSession } from './handlers/handler-api-session.js';
+import { registerIdleApi } from './handlers/handler-api-idle.js';
 import { registerLoginForm } from './handlers/handler-login-form.js';
 import { registerEnrol } from './handlers/handler-enrol.js';
 import { registerLogout } from './handlers/handler-logout.js';
@@ -13,6 +14,7 @@ import { registerStatic } from './handlers/handler-static.js';
 import { isCrlRequest } from './handlers/handler-crl.js';
 import { HEALTH_PATH, isOpsRequest, registerHealth } from './handlers/handler-health.js';
 import { registerStaffApi } from './handlers/staff-api.js';
+import { registerStaffPages } from './handlers/staff-pages.js';
 import { accessRecord, requestBytes } from './audit/access-record.js';
 import { sendDenial } from './http/deny-response.js';
 import type { Refused } from './http/refusal.js';
@@ -135,6 +137,7 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
       registerApiSession(scope, rt);
       registerHealth(scope, rt);
       registerStaffApi(scope, rt);
+      registerIdleApi(scope, rt);
     });
     await gateway.register(async (pages) => {
       await pages.register(formbody);
@@ -144,6 +147,7 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
       registerPassword(pages, api, rt);
       registerEnrol(pages, api, rt);
       registerReset(pages, api, rt);
+      registerStaffPages(pages, rt);
     });
   });
   await app.register(async (proxy) => registerHttpProxy(proxy, rt));

@@ -7,6 +7,10 @@ import { HicError } from '../core/errors.js';
 import type { Account, Role, Stores } from '../stores/types.js';
 import { generatePassword } from './generate-password.js';
 
+/** What a user id may be (shown in every refusal, so the operator knows what is allowed). */
+export const USER_ID_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+export const USER_ID_RULE = '1 to 64 characters: letters A-Z a-z, digits 0-9 and . _ @ - (e.g. tanaka.k or sato@lab3)';
+
 export interface AccountDeps {
   stores: Stores;
   secretBox: SecretBox;
@@ -37,7 +41,7 @@ export interface CreatedAccount {
 
 /** Creates an account with a generated password (nobody chooses it) and optionally an enrolled authenticator. */
 export async function createAccount(deps: AccountDeps, input: NewAccount): Promise<CreatedAccount> {
-  if (!/^[A-Za-z0-9._@-]{1,64}$/.test(input.username)) throw new HicError('BAD_REQUEST', `invalid user id: ${input.username}`);
+  if (!USER_ID_PATTERN.test(input.username)) throw new HicError('BAD_REQUEST', `invalid user id "${input.username}": use ${USER_ID_RULE}`);
   const password = generatePassword(16);
   const totpSecret = input.enrolTotp ? generateTotpSecret() : null;
   const now = deps.clock.now();

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { HicError } from '../core/errors.js';
+import { dayStart, DEFAULT_TIME_ZONE, parseDay, parseLocalDateTime } from '../core/local-time.js';
 import { NetworkSet, parseCidr } from '../net/cidr.js';
 import type { AllowReason } from '../request-path/decision.js';
 import { Needle } from './needle.js';
@@ -150,7 +151,7 @@ const KNOWN = new Set(['user', 'project', 'terminal', 'address', 'since', 'until
  * Times: ISO 8601 (a date alone is midnight in Japan time), or relative to `now`: `30m`, `24h`, `7d` ago.
  * `field`: `key=value` strings (the value is a number, true/false/null when it reads as one).
  */
-export function parseQuery(input: QueryInput, now: number): AuditQuery {
+export function parseQuery(input: QueryInput, now: number, zone: string = DEFAULT_TIME_ZONE): AuditQuery {
   const problems: string[] = [];
   const q: AuditQuery = {};
   for (const key of Object.keys(input)) if (!KNOWN.has(key) && input[key] !== undefined) problems.push(`${key}: unknown condition`);
@@ -177,8 +178,8 @@ export function parseQuery(input: QueryInput, now: number): AuditQuery {
   }
   for (const key of ['since', 'until'] as const) {
     if (input[key] === undefined) continue;
-    const t = parseTime(input[key], now);
-    if (t === null) problems.push(`${key}: an ISO 8601 time (2025-04-01T09:00:00+09:00), a date, or 30m / 24h / 7d`);
+    const t = parseTime(input[key], now, zone);
+    if (t === null) problems.push(`${key}: an ISO 8601 time (2025-04-01T09:00:00+09:00), a day that exists (YYYY-MM-DD), or 30m / 24h / 7d`);
     else q[key] = t;
   }
   if (q.since !== undefined && q.until !== undefined && q.until <= q.since) problems.push('until: must be after since');
@@ -223,15 +224,21 @@ function parseFields(v: unknown, problems: string[]): AuditQuery['fields'] | nul
   return out;
 }
 
-/** ISO time, a date, epoch ms, or `<n>m|h|d` before `now`. */
-export function parseTime(v: unknown, now: number): number | null {
+/**
+ * ISO time, a day (`YYYY-MM-DD`, 00:00 in `zone`: the reviewers work in Japan time while the log is UTC), epoch
+ * ms, or `<n>m|h|d` before `now`. A day that does not exist (`2025-02-30`) is refused, not rolled into March.
+ */
+export function parseTime(v: unknown, now: number, zone: string = DEFAULT_TIME_ZONE): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v !== 'string') return null;
   const rel = /^(\d+)([mhd])$/.exec(v);
   if (rel) return now - Number(rel[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'm' | 'h' | 'd'];
   if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v)) return null;
-  // A date alone is a day in Japan time, as in `hic project add` (the reviewers work in JST; the log is UTC).
-  const t = Date.parse(v.length === 10 ? `${v}T00:00:00+09:00` : v);
+  if (parseDay(v.slice(0, 10)) === null) return null;
+  if (v.length === 10) return dayStart(v, zone);
+  // Without an offset the time is a wall-clock time in the zone, never the host's own zone.
+  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(v)) return parseLocalDateTime(v, zone);
+  const t = Date.parse(v);
   return Number.isNaN(t) ? null : t;
 }
 

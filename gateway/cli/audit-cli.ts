@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseQuery, type AuditQuery } from '../audit-review/query.js';
 export { describeQuery } from '../audit-review/query.js';
+import { cliTimeZone } from '../core/local-time.js';
 import { stateDir, UsageError } from './command.js';
 import { openCliContext, type CliContext } from './context.js';
 
@@ -54,7 +55,8 @@ export const QUERY_USAGE = `conditions (all must hold):
   --project P           --session ID          --instance ID
   --terminal T          fingerprint or terminal id (repeatable: any of them)
   --address A           an address or a CIDR (10.1.0.0/16)
-  --since T --until T   ISO 8601 (2025-04-01T09:00+09:00), a day in Japan time (2025-04-01), or 30m / 24h / 7d ago
+  --since T --until T   ISO 8601 (2025-04-01T09:00+09:00), a day in the zone (2025-04-01;
+                        HIC_TIMEZONE, default Asia/Tokyo), or 30m / 24h / 7d ago
   --event E             login-success, login-failed, session-end, staff-action, alert, access, ... (repeatable)
   --kind access|security   --decision allow|deny   --reason R
   --field KEY=VALUE     any other top-level field, e.g. --field type=failed-login-burst (repeatable)`;
@@ -64,7 +66,7 @@ export function queryFrom(values: Record<string, unknown>, now: number, defaults
   const input: Record<string, unknown> = {};
   for (const key of Object.keys(queryOptions)) if (values[key] !== undefined) input[key] = values[key];
   try {
-    return { ...defaults, ...parseQuery(input, now) };
+    return { ...defaults, ...parseQuery(input, now, cliTimeZone()) };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

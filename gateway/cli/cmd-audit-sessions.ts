@@ -1,13 +1,15 @@
 import { formatDuration, sessionsTable } from '../audit-review/format.js';
 import { parseTime } from '../audit-review/query.js';
 import { sessionTimelines } from '../audit-review/sessions.js';
+import { cliTimeZone } from '../core/local-time.js';
 import { type Command, output, UsageError } from './command.js';
 import { auditDirOf, recordRead, withAuditContext } from './audit-cli.js';
 
 function time(flag: string, value: unknown, now: number): number | undefined {
   if (value === undefined) return undefined;
-  const t = parseTime(value, now);
-  if (t === null) throw new UsageError(`--${flag}: an ISO 8601 time, a day (Japan time) or 30m / 24h / 7d`);
+  const zone = cliTimeZone();
+  const t = parseTime(value, now, zone);
+  if (t === null) throw new UsageError(`--${flag}: an ISO 8601 time, a day that exists (YYYY-MM-DD, ${zone}) or 30m / 24h / 7d, not ${String(value)}`);
   return t;
 }
 

@@ -1,38 +1,55 @@
 import { join } from 'node:path';
 import { authorityExists, loadAuthority } from '../../ca/index.js';
 import { addProject, endProject, requireProject, suspendProject } from '../projects/project-service.js';
+import { DAY_FORMAT_HINT, dayEndExclusive, dayStart, formatLocalDay, lastDayOf } from '../core/local-time.js';
 import { type Command, output, UsageError } from './command.js';
+import { zoneOrUsage } from './zone.js';
 import { requireReason, withContext } from './cmd-user.js';
 
-function oneProject(positionals: string[]): string {
-  if (positionals.length !== 1) throw new UsageError('give exactly one project id');
+export function oneProject(positionals: string[]): string {
+  if (positionals.length !== 1) throw new UsageError('give exactly one project id (lower-case letters, digits and \'-\', e.g. study-001)');
   return positionals[0]!;
 }
 
-/** "2027-03-31" (a day, Japan time) or a full ISO time → ms. */
-function parseDate(flag: string, value: unknown, endOfDay: boolean): number | null {
+/**
+ * `--start` / `--end`: strictly `YYYY-MM-DD`, a day in the CLI's zone (HIC_TIMEZONE, default Asia/Tokyo). The
+ * start is that day's 00:00 local; the end day is inclusive (to 23:59:59.999 local), stored as the next local
+ * midnight. Anything else (2027/3/31, 01/04/2027, 2027-02-30, an ISO time) is refused with what is allowed.
+ */
+export const DATES_HELP = `  --start / --end: a day as YYYY-MM-DD in HIC_TIMEZONE (default Asia/Tokyo); the end day is included up to
+  23:59:59.999 local. Other forms (2027/3/31, 01/04/2027, an ISO time) are refused.`;
+
+export function parseDayOption(flag: 'start' | 'end', value: unknown, zone: string): number | null {
   if (value === undefined) return null;
   const text = String(value);
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}+09:00` : text;
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new UsageError(`--${flag}: not a date: ${text} (use YYYY-MM-DD or an ISO time)`);
-  return endOfDay && iso !== text ? ms + 1 : ms;
+  const ms = flag === 'end' ? dayEndExclusive(text, zone) : dayStart(text, zone);
+  if (ms === null) {
+    throw new UsageError(`--${flag}: "${text}" is not a day; use ${DAY_FORMAT_HINT} (a day that exists, in ${zone}${flag === 'end' ? '; the end day is included up to 23:59:59.999' : ''})`);
+  }
+  return ms;
 }
 
-function describe(p: Record<string, unknown>): string {
-  return Object.entries(p).map(([k, v]) => `${k.padEnd(12)} ${Array.isArray(v) ? v.join(', ') : String(v)}`).join('\n');
+export function describe(p: Record<string, unknown>): string {
+  return Object.entries(p).map(([k, v]) => `${k.padEnd(12)} ${Array.isArray(v) ? (v.length ? v.join(', ') : '-') : v === null || v === undefined ? '-' : String(v)}`).join('\n');
 }
 
-function view(p: import('../stores/types.js').Project): Record<string, unknown> {
+/** A project for people: the usage period as days in the zone (the last day inclusive), ISO times for scripts. */
+export function view(p: import('../stores/types.js').Project, zone: string): Record<string, unknown> {
   const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
-  return { id: p.id, name: p.name, status: p.status, profile: p.profile ?? null, upstream: p.upstream, networks: p.networks, pollingPaths: p.pollingPaths, startsAt: iso(p.startsAt), endsAt: iso(p.endsAt), endedAt: iso(p.endedAt), createdAt: iso(p.createdAt) };
+  return {
+    id: p.id, name: p.name, status: p.status, profile: p.profile ?? null, upstream: p.upstream, networks: p.networks, pollingPaths: p.pollingPaths,
+    firstDay: p.startsAt == null ? null : formatLocalDay(p.startsAt, zone),
+    lastDay: p.endsAt == null ? null : lastDayOf(p.endsAt, zone),
+    timeZone: zone,
+    startsAt: iso(p.startsAt), endsAt: iso(p.endsAt), endedAt: iso(p.endedAt), createdAt: iso(p.createdAt),
+  };
 }
 
 export const projectCommands: Command[] = [
   {
     name: 'project add',
     summary: 'Creates an approved study: its workspace upstream, approved networks and usage period.',
-    usage: 'usage: hic project add ID --upstream URL --network CIDR [--network CIDR ...] [--name NAME] [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--polling PATH ...] [--profile jupyter-notebook-6.4] [--json]',
+    usage: 'usage: hic project add ID --upstream URL --network CIDR [--network CIDR ...] [--name NAME] [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--polling PATH ...] [--profile jupyter-notebook-6.4] [--json]\n' + DATES_HELP,
     options: {
       upstream: { type: 'string' },
       network: { type: 'string', multiple: true },
@@ -48,8 +65,9 @@ export const projectCommands: Command[] = [
       if (typeof values.upstream !== 'string') throw new UsageError('--upstream is required');
       const networks = (values.network as string[] | undefined) ?? [];
       if (networks.length === 0) throw new UsageError('at least one --network CIDR is required (AC-1)');
-      const startsAt = parseDate('start', values.start, false);
-      const endsAt = parseDate('end', values.end, true);
+      const zone = zoneOrUsage();
+      const startsAt = parseDayOption('start', values.start, zone);
+      const endsAt = parseDayOption('end', values.end, zone);
       await withContext(async (ctx) => {
         const p = await addProject(ctx, {
           id, upstream: values.upstream as string, networks, startsAt, endsAt,
@@ -57,7 +75,7 @@ export const projectCommands: Command[] = [
           ...(typeof values.profile === 'string' ? { profile: values.profile } : {}),
           pollingPaths: (values.polling as string[] | undefined) ?? [],
         }, ctx.operator);
-        output(json, { ok: true, project: view(p) }, `created project ${id}\n${describe(view(p))}`);
+        output(json, { ok: true, project: view(p, zone) }, `created project ${id}\n${describe(view(p, zone))}`);
       });
     },
   },
@@ -70,7 +88,7 @@ export const projectCommands: Command[] = [
     async run({ positionals, json }) {
       const id = oneProject(positionals);
       await withContext(async (ctx) => {
-        const p = view(await requireProject(ctx, id));
+        const p = view(await requireProject(ctx, id), zoneOrUsage());
         const members = (await ctx.stores.accounts.list()).filter((a) => a.project === id).map((a) => ({ username: a.username, status: a.status, locked: a.lockedAt !== null }));
         const terminals = (await ctx.stores.terminals.list()).filter((t) => t.projects.includes(id)).map((t) => ({ id: t.id, status: t.status }));
         output(json, { ...p, members, terminals }, `${describe(p)}\nmembers      ${members.map((m) => `${m.username}(${m.status})`).join(', ')}\nterminals    ${terminals.map((t) => `${t.id}(${t.status})`).join(', ')}`);

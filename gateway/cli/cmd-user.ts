@@ -1,6 +1,8 @@
-import { createAccount } from '../admin/accounts.js';
+import { createAccount, USER_ID_PATTERN, USER_ID_RULE } from '../admin/accounts.js';
+import { zoneOrUsage } from './zone.js';
+import { formatAccount } from './user-format.js';
 import { ROLES, type Role } from '../stores/types.js';
-import { publicAccount, requireAccount } from '../users/deps.js';
+import { failureCounts, publicAccount, requireAccount } from '../users/deps.js';
 import { approveReset, startReset } from '../users/reset.js';
 import { resumeUser, suspendUser } from '../users/suspension.js';
 import { unlockUser } from '../users/unlock.js';
@@ -24,8 +26,10 @@ export function requireReason(values: Record<string, unknown>): string {
 }
 
 function oneUser(positionals: string[]): string {
-  if (positionals.length !== 1) throw new UsageError('give exactly one user id');
-  return positionals[0]!;
+  if (positionals.length !== 1) throw new UsageError(`give exactly one user id (${USER_ID_RULE})`);
+  const username = positionals[0]!;
+  if (!USER_ID_PATTERN.test(username)) throw new UsageError(`"${username}" is not a user id: use ${USER_ID_RULE}`);
+  return username;
 }
 
 const evidenceOptions = {
@@ -52,7 +56,7 @@ export const userCommands: Command[] = [
   {
     name: 'user add',
     summary: 'Creates an account with a generated initial password (shown once; changed at first login).',
-    usage: 'usage: hic user add USER --role ROLE[,ROLE] [--project P] [--name "Display Name"] [--json]\n  roles: ' + ROLES.join(', '),
+    usage: `usage: hic user add USER --role ROLE[,ROLE] [--project P] [--name "Display Name"] [--json]\n  USER: ${USER_ID_RULE}\n  roles: ${ROLES.join(', ')} (an analyst needs --project)`,
     options: { role: { type: 'string' }, project: { type: 'string' }, name: { type: 'string' } },
     allowPositionals: true,
     async run({ values, positionals, json }) {
@@ -75,22 +79,26 @@ export const userCommands: Command[] = [
   {
     name: 'user show',
     summary: 'Shows an account: status, lock, password age, authenticator, identity-check ledger.',
-    usage: 'usage: hic user show USER [--json]',
+    usage: 'usage: hic user show USER [--json]\n  a table: status, lock, failed attempts, password age, authenticator, identity-check ledger (times in\n  HIC_TIMEZONE, default Asia/Tokyo); --json for the same data as JSON',
     options: {},
     allowPositionals: true,
     async run({ positionals, json }) {
       const username = oneUser(positionals);
+      const zone = zoneOrUsage();
       await withContext(async (ctx) => {
-        const a = publicAccount(await requireAccount(ctx, username));
+        const account = await requireAccount(ctx, username);
+        const failures = await failureCounts(ctx, username);
         await ctx.audit.security({ event: 'staff-action', action: 'user.show', by: ctx.operator, user: username });
-        output(json, a, Object.entries(a).map(([k, v]) => `${k.padEnd(18)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n'));
+        output(json, { ...publicAccount(account), failures }, formatAccount(account, failures, zone, ctx.clock.now()));
       });
     },
   },
   {
     name: 'user unlock',
     summary: 'Lifts a lockout after a recorded identity check (helpdesk).',
-    usage: `usage: hic user unlock USER ${ledgerUsage} [--json]`,
+    usage: `usage: hic user unlock USER ${ledgerUsage} [--json]
+  exit 0: unlocked (the identity check is on the account's ledger and in the audit log)
+  exit 1: refused; an account that is not locked gives NOT_LOCKED: nothing is changed and no check is recorded`,
     options: evidenceOptions,
     allowPositionals: true,
     async run({ values, positionals, json }) {

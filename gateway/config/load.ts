@@ -60,6 +60,7 @@ export function validateConfig(raw: unknown, opts: { checkFiles?: boolean } = {}
     }
     const zone = cfg.alerts.businessHours.timezone;
     if (!isTimeZone(zone)) problems.push(`alerts.businessHours.timezone: unknown time zone "${zone}" (e.g. Asia/Tokyo)`);
+    if (!isTimeZone(cfg.pages.timezone)) problems.push(`pages.timezone: unknown time zone "${cfg.pages.timezone}" (e.g. Asia/Tokyo)`);
     const profiles = loadWorkspaceProfiles();
     cfg.projects.forEach((p, i) => {
       if (p.profile !== undefined && !profiles.has(p.profile)) problems.push(`projects.${i}.profile: unknown workspace profile "${p.profile}" (known: ${[...profiles.keys()].join(', ')})`);

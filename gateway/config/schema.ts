@@ -108,6 +108,21 @@ export const configSchema = {
         },
       },
     },
+    /** The gateway's own pages (issue 13). */
+    pages: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        /**
+         * How people who cannot log in reach the helpdesk, shown on the login page to everyone (so it reveals nothing
+         * about any account): e.g. "内線 1234 / helpdesk@example.jp (平日 9:00–17:00)". Plain text, no markup.
+         */
+        helpdeskContact: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^<>]*$' },
+        /** The zone days and times are shown and entered in on staff pages (an IANA name). */
+        timezone: { type: 'string', minLength: 1, pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$', default: 'Asia/Tokyo' },
+      },
+    },
     /** LOG-4: alerts on abnormal use; every alert is an audit event and is also sent to these sinks. */
     alerts: {
       type: 'object',

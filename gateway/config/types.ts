@@ -21,6 +21,8 @@ export interface GatewayConfig {
     siem?: { file?: string; syslog?: SyslogConfig; include: 'security' | 'all' };
   };
   alerts: AlertsConfig;
+  /** The gateway's own pages: the helpdesk contact on the login page, the zone of staff pages. */
+  pages: { helpdeskContact?: string; timezone: string };
   projects: ProjectConfig[];
 }
 

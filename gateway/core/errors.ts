@@ -12,6 +12,8 @@ export const errorCatalogue = {
   FORBIDDEN: { status: 403, message: 'Access is not permitted.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   CONFLICT: { status: 409, message: 'The resource already exists.' },
+  /** An unlock of an account that is not locked: nothing is done, and the caller is told so (issue 13). */
+  NOT_LOCKED: { status: 409, message: 'The account is not locked; nothing was changed.' },
   RATE_LIMITED: { status: 429, message: 'Too many attempts. Wait and try again.' },
   STORE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable.' },
   UPSTREAM_UNAVAILABLE: { status: 502, message: 'The workspace is not reachable.' },

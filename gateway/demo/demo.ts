@@ -13,9 +13,14 @@ import type { Stores } from '../stores/types.js';
 export interface DemoInfo {
   url: string;
   caCertPem: string;
-  analyst: { username: string; password: string; totpSecret: string; totpUri: string; project: string };
+  analyst: DemoAccount & { project: string };
   firstLogin: { username: string; password: string };
-  terminals: { id: string; site: string; p12: string; p12Password: string; certPem: string; keyPem: string }[];
+  terminals: DemoTerminal[];
+  /**
+   * Ready staff accounts (password + TOTP), one per staff role, each with the same fields as `analyst` (project:
+   * null), and a staff terminal (assigned to no project, on the staff network) with the fields of a `terminals` entry.
+   */
+  staff: { helpdesk: DemoAccount; security: DemoAccount; reviewer: DemoAccount; administrator: DemoAccount; terminal: DemoTerminal };
   auditDir: string;
   workspaceUrl: string;
   /** Which workspace the analyst's project shows: the built-in demo, or a real Jupyter (`--workspace jupyter`). */
@@ -24,6 +29,32 @@ export interface DemoInfo {
 }
 
 export type DemoWorkspaceKind = 'demo' | 'jupyter';
+
+export interface DemoAccount {
+  username: string;
+  password: string;
+  totpSecret: string;
+  totpUri: string;
+  project: string | null;
+}
+
+export interface DemoTerminal {
+  id: string;
+  site: string;
+  p12: string;
+  p12Password: string;
+  certPem: string;
+  keyPem: string;
+}
+
+/** The demo's staff: demo.json key → user id and role (issue 13: every staff page can be tried at once). */
+const DEMO_STAFF = [
+  ['helpdesk', 'helpdesk1', 'helpdesk'],
+  ['security', 'security1', 'security'],
+  ['reviewer', 'reviewer1', 'reviewer'],
+  ['administrator', 'admin1', 'admin'],
+] as const;
+const STAFF_TERMINAL = 'demo-staff-terminal';
 
 /** The workspace profile of each demo workspace kind. */
 export const DEMO_PROFILES: Record<DemoWorkspaceKind, string> = { demo: 'demo', jupyter: 'jupyter-notebook-6.4' };
@@ -104,6 +135,7 @@ export function demoConfig(
     tls,
     store: redisUrl ? { kind: 'redis', url: redisUrl, prefix: env.HIC_STORE_PREFIX ?? 'hic:' } : { kind: 'memory', allowMemory: true },
     session: {},
+    pages: { helpdeskContact: 'デモ用ヘルプデスク 内線 1234 / helpdesk@example.jp（平日 9:00–17:00）' },
     audit: { dir: join(home, 'audit') },
     projects: [
       {
@@ -133,36 +165,28 @@ export async function seedDemo(
 ): Promise<DemoInfo> {
   const termDir = join(home, 'terminals');
   mkdirSync(termDir, { recursive: true, mode: 0o700 });
-  const terminals: DemoInfo['terminals'] = [];
+  const terminals: DemoTerminal[] = [];
   // Every terminal certificate names where its CRL is (issue 11 item 6): the gateway that is serving right now,
   // whatever port it got, even when the CA was made for another one.
   const crlUrl = crlUrlFor(url) ?? authority.crlDistributionUrl;
   const issuer = crlUrl === undefined || crlUrl === authority.crlDistributionUrl ? authority : await loadAuthority(authority.dir, { crlDistributionUrl: crlUrl });
-  for (const id of TERMINAL_IDS) {
-    const files = { p12: join(termDir, `${id}.p12`), certPem: join(termDir, `${id}.cert.pem`), keyPem: join(termDir, `${id}.key.pem`), pw: join(termDir, `${id}.p12-password`) };
-    const previous = existsSync(files.certPem) && existsSync(files.pw) ? describeCertificate(readFileSync(files.certPem, 'utf8')) : null;
-    const reuse = previous !== null && previous.notAfter.getTime() > Date.now() + 86_400_000 && (crlUrl === undefined || previous.crlUrls.includes(crlUrl));
-    if (!reuse) {
-      const issued = await issuer.issueTerminalCertificate({ terminalId: id, site: 'demo-site', project: DEMO_PROJECT });
-      writeFileSync(files.certPem, issued.certPem);
-      writeSecret(files.keyPem, issued.keyPem);
-      writeSecret(files.p12, issued.p12);
-      writeSecret(files.pw, issued.p12Password);
-    }
-    const cert = describeCertificate(readFileSync(files.certPem, 'utf8'));
-    await registerTerminal(deps.stores, deps.clock, {
-      id, site: 'demo-site', projects: [DEMO_PROJECT], fingerprint: cert.fingerprint, serial: cert.serial, notAfter: cert.notAfter, requestedBy: 'demo',
-    });
-    terminals.push({ id, site: 'demo-site', p12: files.p12, p12Password: readFileSync(files.pw, 'utf8'), certPem: files.certPem, keyPem: files.keyPem });
-  }
+  for (const id of TERMINAL_IDS) terminals.push(await demoTerminal(termDir, issuer, deps, id, 'demo-site', [DEMO_PROJECT], crlUrl));
+  // A staff terminal serves no project (README: "A terminal with no project is a staff terminal").
+  const staffTerminal = await demoTerminal(termDir, issuer, deps, STAFF_TERMINAL, 'demo-staff-room', [], crlUrl);
   const analyst = await createAccount(deps, { username: 'analyst1', roles: ['analyst'], project: DEMO_PROJECT, initial: false, enrolTotp: true, replace: true });
   const firstLogin = await createAccount(deps, { username: 'analyst2', roles: ['analyst'], project: DEMO_PROJECT, initial: true, enrolTotp: false, replace: true });
+  const staffAccounts: Record<string, DemoAccount> = {};
+  for (const [key, username, role] of DEMO_STAFF) {
+    const made = await createAccount(deps, { username, roles: [role], project: null, initial: false, enrolTotp: true, replace: true });
+    staffAccounts[key] = { username, password: made.password, totpSecret: made.totpSecret!, totpUri: made.totpUri!, project: null };
+  }
   const info: DemoInfo = {
     url,
     caCertPem: resolve(config.tls.caFile),
     analyst: { username: 'analyst1', password: analyst.password, totpSecret: analyst.totpSecret!, totpUri: analyst.totpUri!, project: DEMO_PROJECT },
     firstLogin: { username: 'analyst2', password: firstLogin.password },
     terminals,
+    staff: { ...(staffAccounts as Record<(typeof DEMO_STAFF)[number][0], DemoAccount>), terminal: staffTerminal },
     auditDir: resolve(config.audit.dir),
     workspaceUrl: config.projects[0]!.upstream,
     workspace: config.projects[0]!.profile === DEMO_PROFILES.jupyter ? 'jupyter' : 'demo',
@@ -170,6 +194,35 @@ export async function seedDemo(
   };
   if (opts.writeInfo !== false) writeDemoInfo(home, info);
   return info;
+}
+
+/** A demo terminal's certificate files (reused while valid for another day) and its register entry. */
+/**
+ * Issues (or reuses) one demo terminal certificate and registers it. A certificate is reused only while it is valid
+ * for more than a day and names the CRL distribution point of the gateway serving now.
+ */
+async function demoTerminal(
+  termDir: string,
+  authority: Authority,
+  deps: { stores: Stores; clock: Clock },
+  id: string,
+  site: string,
+  projects: string[],
+  crlUrl: string | undefined,
+): Promise<DemoTerminal> {
+  const files = { p12: join(termDir, `${id}.p12`), certPem: join(termDir, `${id}.cert.pem`), keyPem: join(termDir, `${id}.key.pem`), pw: join(termDir, `${id}.p12-password`) };
+  const previous = existsSync(files.certPem) && existsSync(files.pw) ? describeCertificate(readFileSync(files.certPem, 'utf8')) : null;
+  const reuse = previous !== null && previous.notAfter.getTime() > Date.now() + 86_400_000 && (crlUrl === undefined || previous.crlUrls.includes(crlUrl));
+  if (!reuse) {
+    const issued = await authority.issueTerminalCertificate({ terminalId: id, site, ...(projects.length === 1 ? { project: projects[0]! } : {}) });
+    writeFileSync(files.certPem, issued.certPem);
+    writeSecret(files.keyPem, issued.keyPem);
+    writeSecret(files.p12, issued.p12);
+    writeSecret(files.pw, issued.p12Password);
+  }
+  const cert = describeCertificate(readFileSync(files.certPem, 'utf8'));
+  await registerTerminal(deps.stores, deps.clock, { id, site, projects, fingerprint: cert.fingerprint, serial: cert.serial, notAfter: cert.notAfter, requestedBy: 'demo' });
+  return { id, site, p12: files.p12, p12Password: readFileSync(files.pw, 'utf8'), certPem: files.certPem, keyPem: files.keyPem };
 }
 
 /** `<state dir>/demo.json`, mode 0600 (it holds the demo passwords). */
@@ -190,6 +243,9 @@ HIC gateway demo is running — ${info.url}   (store: ${info.store}, workspace: 
   TOTP secret (base32):      ${info.analyst.totpSecret}
   TOTP URI (add to an app):  ${info.analyst.totpUri}
   First-login analyst:       ${info.firstLogin.username} / ${info.firstLogin.password}
+  Staff terminal:            ${info.staff.terminal.p12}   (PKCS#12 password: ${info.staff.terminal.p12Password})
+${(['helpdesk', 'security', 'reviewer', 'administrator'] as const).map((k) => `  Staff ${k.padEnd(19)} ${info.staff[k].username} / ${info.staff[k].password}   TOTP secret: ${info.staff[k].totpSecret}`).join('\n')}
+  Staff pages:               ${info.url}/_hic/   (log in with the staff terminal's certificate)
   Audit log:                 ${info.auditDir}
   All of this as JSON:       ${join(resolve(home), 'demo.json')}
 

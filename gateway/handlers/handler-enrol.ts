@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { totpQrSvg } from '../accounts/totp-qr.js';
 import { csrfField, csrfToken, csrfValid } from '../http/csrf.js';
 import { currentSession } from '../http/current-session.js';
@@ -8,7 +8,10 @@ import { esc, notice, page } from '../pages/layout.js';
 import type { Runtime } from '../runtime.js';
 import { hostCookie, SESSION_COOKIE } from '../sessions/cookies.js';
 import { confirmEnrolment, offerEnrolment } from '../users/enrolment.js';
+import type { SessionRecord } from '../stores/types.js';
+import { idleMsLeft } from './handler-api-idle.js';
 import { html, langOf } from './page-helpers.js';
+import { startPageOf } from '../pages/portal-menu.js';
 
 const labels = {
   heading: { ja: '認証アプリの登録', en: 'Enrol your authenticator' },
@@ -17,6 +20,11 @@ const labels = {
     en: 'Scan the QR code with an authenticator app (Google Authenticator, Microsoft Authenticator, …) and enter the 6-digit code it shows.',
   },
   manual: { ja: '手入力用のキー', en: 'Key for manual entry' },
+  qrAlt: { ja: '認証アプリ登録用のQRコード', en: 'QR code for your authenticator app' },
+  same: {
+    ja: 'このページを再読み込みしても同じQRコードが表示されます（15分間有効）。読み取り済みの場合は、そのまま表示されているコードを入力してください。',
+    en: 'Reloading this page shows the same QR code (valid for 15 minutes). If you have already scanned it, just enter the code your app shows.',
+  },
   wrong: { ja: 'コードが正しくありません。もう一度お試しください。', en: 'The code is not correct. Please try again.' },
 };
 
@@ -28,44 +36,51 @@ const labels = {
 export function registerEnrol(app: FastifyInstance, api: FastifyInstance, rt: Runtime): void {
   const login = new LoginService(rt);
 
-  app.get('/_hic/enrol', async (req, reply) => {
-    const current = await currentSession(rt, req);
-    if (!current.session || current.session.restriction !== 'totp-enrolment') return reply.code(302).header('location', '/_hic/login').send();
+  /** The enrolment page: the user's one pending secret as QR code and text, with an optional message. */
+  const enrolPage = async (req: FastifyRequest, reply: FastifyReply, session: SessionRecord, status: number, message = '') => {
     const lang = langOf(req);
-    const offer = await offerEnrolment(rt, current.session.user, current.session.id);
+    const offer = await offerEnrolment(rt, session.user);
     const qr = Buffer.from(await totpQrSvg(offer.uri)).toString('base64');
     return html(
       reply,
-      200,
+      status,
       page(
         lang,
         labels.heading[lang],
-        `<h1>${labels.heading[lang]}</h1><p>${labels.help[lang]}</p>
-<p><img src="data:image/svg+xml;base64,${qr}" alt="otpauth QR" width="220" height="220"></p>
-<p>${labels.manual[lang]}: <code>${esc(offer.secret)}</code></p>
+        `<h1>${labels.heading[lang]}</h1>${message}<p>${labels.help[lang]}</p>
+<p><img src="data:image/svg+xml;base64,${qr}" alt="${labels.qrAlt[lang]}" width="220" height="220"></p>
+<p>${labels.manual[lang]}: <code id="totp-secret">${esc(offer.secret)}</code></p><p>${labels.same[lang]}</p>
 <form method="post" action="/_hic/enrol">${csrfField(csrfToken(req, reply))}
 <label for="code">${text.code[lang]}</label><input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required>
 <button type="submit">${text.verify[lang]}</button></form>`,
-        { path: '/_hic/enrol' },
+        { path: '/_hic/enrol', user: session.user, idleMs: idleMsLeft(rt, session) },
       ),
     );
+  };
+
+  app.get('/_hic/enrol', async (req, reply) => {
+    const current = await currentSession(rt, req);
+    if (!current.session || current.session.restriction !== 'totp-enrolment') return reply.code(302).header('location', '/_hic/login').send();
+    return enrolPage(req, reply, current.session, 200);
   });
 
   app.post<{ Body: { code?: string; _csrf?: string } }>('/_hic/enrol', async (req, reply) => {
     const current = await currentSession(rt, req);
     if (!current.session || current.session.restriction !== 'totp-enrolment') return reply.code(302).header('location', '/_hic/login').send();
     const lang = langOf(req);
-    if (!csrfValid(req) || !(await confirmEnrolment(rt, current.session.user, current.session.id, String(req.body?.code ?? '')))) {
-      return html(reply, 422, page(lang, labels.heading[lang], `<h1>${labels.heading[lang]}</h1>${notice('error', labels.wrong[lang])}<p><a href="/_hic/enrol">${labels.heading[lang]}</a></p>`));
+    if (!csrfValid(req)) return enrolPage(req, reply, current.session, 403, notice('error', text.csrf[lang]));
+    // A wrong code keeps the same QR code on screen: the user retries with the entry already in the phone.
+    if (!(await confirmEnrolment(rt, current.session.user, String(req.body?.code ?? '')))) {
+      return enrolPage(req, reply, current.session, 422, notice('error', labels.wrong[lang]));
     }
-    const { token } = await login.continueSession(current.session, current.session.user);
-    return reply.code(303).header('set-cookie', hostCookie(SESSION_COOKIE, token)).header('location', '/').send();
+    const { token, record } = await login.continueSession(current.session, current.session.user);
+    return reply.code(303).header('set-cookie', hostCookie(SESSION_COOKIE, token)).header('location', startPageOf(record.roles)).send();
   });
 
   api.post('/_hic/api/totp/enrolment', async (req, reply) => {
     const current = await currentSession(rt, req);
     if (!current.session || current.session.restriction !== 'totp-enrolment') return reply.code(409).send({ error: 'CONFLICT', message: 'No enrolment is pending for this session.' });
-    const offer = await offerEnrolment(rt, current.session.user, current.session.id);
+    const offer = await offerEnrolment(rt, current.session.user);
     return reply.header('cache-control', 'no-store').send(offer);
   });
 
@@ -75,7 +90,7 @@ export function registerEnrol(app: FastifyInstance, api: FastifyInstance, rt: Ru
     async (req, reply) => {
       const current = await currentSession(rt, req);
       if (!current.session || current.session.restriction !== 'totp-enrolment') return reply.code(409).send({ error: 'CONFLICT', message: 'No enrolment is pending for this session.' });
-      if (!(await confirmEnrolment(rt, current.session.user, current.session.id, req.body.code))) {
+      if (!(await confirmEnrolment(rt, current.session.user, req.body.code))) {
         return reply.code(422).send({ error: 'POLICY_VIOLATION', rule: 'totp-invalid', message: labels.wrong });
       }
       const { token, record } = await login.continueSession(current.session, current.session.user);

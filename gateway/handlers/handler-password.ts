@@ -7,6 +7,9 @@ import { esc, notice, page } from '../pages/layout.js';
 import type { Runtime } from '../runtime.js';
 import { hostCookie, SESSION_COOKIE } from '../sessions/cookies.js';
 import { changePassword } from '../users/password-change.js';
+import { passwordRulesList } from '../pages/password-rules-list.js';
+import { startPageOf } from '../pages/portal-menu.js';
+import { idleMsLeft } from './handler-api-idle.js';
 import { html, langOf, ruleError } from './page-helpers.js';
 
 const labels = {
@@ -32,7 +35,7 @@ type Form = { current?: string; next?: string; confirm?: string; _csrf?: string 
 export function registerPassword(app: FastifyInstance, api: FastifyInstance, rt: Runtime): void {
   const login = new LoginService(rt);
 
-  const form = (lang: 'ja' | 'en', csrf: string, forced: boolean, message = '') =>
+  const form = (lang: 'ja' | 'en', csrf: string, forced: boolean, message = '', user = '', idleMs?: number) =>
     page(
       lang,
       labels.heading[lang],
@@ -41,15 +44,16 @@ export function registerPassword(app: FastifyInstance, api: FastifyInstance, rt:
 <label for="current">${labels.current[lang]}</label><input type="password" id="current" name="current" autocomplete="current-password" required>
 <label for="next">${labels.next[lang]}</label><input type="password" id="next" name="next" autocomplete="new-password" required minlength="8">
 <label for="confirm">${labels.confirm[lang]}</label><input type="password" id="confirm" name="confirm" autocomplete="new-password" required minlength="8">
+${passwordRulesList(lang, { password: 'next', confirm: 'confirm', user })}
 <button type="submit">${text.next[lang]}</button></form>`,
-      { path: '/_hic/password' },
+      { path: '/_hic/password', user, scripts: ['password-rules.js'], ...(idleMs !== undefined ? { idleMs } : {}) },
     );
 
   app.get('/_hic/password', async (req, reply) => {
     const current = await currentSession(rt, req);
     if (!current.session) return reply.code(302).header('location', '/_hic/login').send();
     const lang = langOf(req);
-    return html(reply, 200, form(lang, csrfToken(req, reply), current.session.restriction === 'password-change'));
+    return html(reply, 200, form(lang, csrfToken(req, reply), current.session.restriction === 'password-change', '', current.session.user, idleMsLeft(rt, current.session)));
   });
 
   app.post<{ Body: Form }>('/_hic/password', async (req, reply) => {
@@ -58,14 +62,18 @@ export function registerPassword(app: FastifyInstance, api: FastifyInstance, rt:
     const session = current.session;
     const lang = langOf(req);
     const forced = session.restriction === 'password-change';
-    if (!csrfValid(req)) return html(reply, 403, form(lang, csrfToken(req, reply), forced, notice('error', text.csrf[lang])));
+    const again = (status: number, message: string) => html(reply, status, form(lang, csrfToken(req, reply), forced, notice('error', message), session.user, idleMsLeft(rt, session)));
+    if (!csrfValid(req)) return again(403, text.csrf[lang]);
     const { current: pw = '', next = '', confirm = '' } = req.body ?? {};
-    if (next !== confirm) return html(reply, 422, form(lang, csrfToken(req, reply), forced, notice('error', labels.mismatch[lang])));
+    if (next !== confirm) return again(422, labels.mismatch[lang]);
     const result = await changePassword(rt, session.user, String(pw), String(next));
-    if (!result.ok) return html(reply, 422, form(lang, csrfToken(req, reply), forced, notice('error', result.message[lang])));
-    if (!session.restriction) return html(reply, 200, page(lang, labels.heading[lang], `<h1>${labels.heading[lang]}</h1>${notice('info', labels.done[lang])}<p><a href="/">${esc('→ /')}</a></p>`));
+    if (!result.ok) return again(422, result.message[lang]);
+    if (!session.restriction) {
+      const home = startPageOf(session.roles);
+      return html(reply, 200, page(lang, labels.heading[lang], `<h1>${labels.heading[lang]}</h1>${notice('ok', labels.done[lang])}<p><a href="${esc(home)}">${esc(`→ ${home}`)}</a></p>`, { user: session.user, idleMs: idleMsLeft(rt, session) }));
+    }
     const { token, record } = await login.continueSession(session, session.user);
-    return reply.code(303).header('set-cookie', hostCookie(SESSION_COOKIE, token)).header('location', record.restriction === 'totp-enrolment' ? '/_hic/enrol' : '/').send();
+    return reply.code(303).header('set-cookie', hostCookie(SESSION_COOKIE, token)).header('location', record.restriction === 'totp-enrolment' ? '/_hic/enrol' : startPageOf(record.roles)).send();
   });
 
   api.post<{ Body: { current: string; next: string } }>(

@@ -1,102 +1,137 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { formatDuration } from '../audit-review/format.js';
-import { describeQuery, parseQuery, type QueryInput } from '../audit-review/query.js';
-import { searchToArray } from '../audit-review/search.js';
+import { Readable } from 'node:stream';
+import { describeQuery, parseQuery, type AuditQuery, type QueryInput } from '../audit-review/query.js';
 import type { AuditMatch } from '../audit-review/scan.js';
+import { searchAudit } from '../audit-review/search.js';
 import { expandTerminals } from '../audit-review/terminals.js';
-import { isHicError } from '../core/errors.js';
+import { HicError, isHicError } from '../core/errors.js';
 import { sendPage } from '../http/send-page.js';
-import { auditStaffAction, requireRole } from '../http/staff-auth.js';
-import { pickLang, type Lang } from '../pages/i18n.js';
-import { esc, notice, page } from '../pages/layout.js';
+import { auditStaffAction } from '../http/staff-auth.js';
+import { requireStaffPage } from '../http/staff-page.js';
+import type { Lang } from '../pages/i18n.js';
+import { esc, notice } from '../pages/layout.js';
+import { consoleForm, csvLine, CSV_HEADER, EVENTS, resultsTable, PAGE_SIZE, PATH, T, type ConsoleInput } from '../pages/security-views.js';
 import type { Runtime } from '../runtime.js';
 
-const PATH = '/_hic/security/';
-const LIMIT = 200;
+/** Deepest page served (newest first): a bounded ring of matches per request (MAX_PAGE × PAGE_SIZE lines). */
+const MAX_PAGE = 200;
+/** Without a `since`, the console looks at the last day: a search never reads the whole log by accident. */
+const DEFAULT_SINCE = '24h';
 
-/** The console's words, Japanese first (the security team is Japanese); English with ?lang=en. */
-const t = {
-  title: { ja: '監査ログの確認', en: 'Audit log review' },
-  search: { ja: '検索', en: 'Search' },
-  alerts: { ja: '直近24時間のアラート', en: 'Alerts, last 24 hours' },
-  refused: { ja: '直近24時間の拒否', en: 'Refusals, last 24 hours' },
-  none: { ja: '該当する記録はありません。', en: 'No matching records.' },
-  more: { ja: `先頭${LIMIT}件のみ表示しています。条件を絞るか \`hic audit search\` を使ってください。`, en: `Showing the first ${LIMIT} only: narrow the search or use \`hic audit search\`.` },
-  recorded: { ja: 'この閲覧は監査ログに記録されます。', en: 'This review is itself recorded in the audit log.' },
-  fields: {
-    user: { ja: 'ユーザーID', en: 'User' }, project: { ja: '研究課題', en: 'Project' }, terminal: { ja: '端末', en: 'Terminal' },
-    address: { ja: 'アドレス / CIDR', en: 'Address / CIDR' }, since: { ja: '開始（例 2025-04-01, 24h）', en: 'Since (e.g. 2025-04-01, 24h)' },
-    until: { ja: '終了', en: 'Until' }, event: { ja: 'イベント', en: 'Event' }, decision: { ja: '判定 (allow / deny)', en: 'Decision (allow / deny)' },
-  },
-} as const;
-type Field = keyof typeof t.fields;
-const FIELDS = Object.keys(t.fields) as Field[];
+type Q = { Querystring: Record<string, string> };
 
 /**
- * A small server-rendered console for the security team (LOG-4) at /_hic/security/: a search form (GET, so a
- * result can be bookmarked and nothing is changed), quick links for today's alerts and refusals, and the
- * results with the place of each line in the log. Security role only; each view is recorded like an API read.
- * No script, no inline style (the gateway's CSP); its stylesheet is served next to it.
+ * The security team's console (LOG-4) at /_hic/security/: a search form with lists (events, decisions, projects) and
+ * date-time fields in the configured zone; results newest first, PAGE_SIZE a page, times local with the ISO time in a
+ * tooltip, staff actions with actor and action, terminal id and fingerprint apart; a streamed CSV export of the same
+ * search. Invalid input is refused with a message naming the field. Security role only; every read is recorded
+ * before it happens (LOG-3).
  */
 export function registerSecurityConsole(app: FastifyInstance, rt: Runtime): void {
   app.get(`${PATH}console.css`, async (_req, reply) =>
-    reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'no-store').send(CSS),
+    reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'no-store').send(''),
   );
 
-  app.get<{ Querystring: Record<string, string> }>(PATH, async (req, reply) => {
-    const staff = await requireRole(rt, req, reply, ['security'], 'audit.console');
-    if (!staff) return reply;
-    const lang = pickLang(req.headers, req.query.lang);
-    const input = conditions(req);
-    let body = form(lang, input);
-    if (Object.keys(input).length > 0) {
+  app.get<Q>(PATH, async (req, reply) => {
+    // A browser without a session is sent to the login page and back here; scripts get JSON (http/staff-page.ts).
+    const ok = await requireStaffPage(rt, req, reply, ['security'], 'audit.console');
+    if (!ok) return reply;
+    const { staff, lang, render } = ok;
+    const input = formInput(req);
+    const projects = (await rt.stores.projects.list()).map((p) => p.id).sort();
+    let body = consoleForm(lang, input, projects);
+    if (hasConditions(input)) {
       try {
-        const query = parseQuery(input, rt.clock.now());
-        query.limit = LIMIT;
-        if (query.terminal) query.terminal = await expandTerminals(rt.stores.terminals, query.terminal);
-        await auditStaffAction(rt, staff, 'audit.console', { query: describeQuery(query) });
-        const { results, truncated } = await searchToArray(rt.config.audit.dir, query);
-        body += results.length === 0 ? notice('info', t.none[lang]) : table(results) + (truncated ? notice('info', t.more[lang]) : '');
+        const query = await toQuery(rt, input, lang);
+        const page = pageOf(input.page);
+        await auditStaffAction(rt, staff, 'audit.console', { query: describeQuery(query), page });
+        const { rows, total } = await newestPage(rt, query, page);
+        body += rows.length === 0 ? notice('info', T.none[lang]) : resultsTable(lang, rows, rt.config.pages.timezone) + pager(lang, input, page, total);
       } catch (err) {
         if (!isHicError(err)) throw err;
         body += notice('error', err.detail ?? err.message);
       }
     }
-    return sendPage(reply, 200, page(lang, t.title[lang], body, { user: staff.user, path: PATH }));
+    return sendPage(reply, 200, render(T.title[lang], body, { path: PATH }));
+  });
+
+  app.get<Q>(`${PATH}export.csv`, async (req, reply) => {
+    const ok = await requireStaffPage(rt, req, reply, ['security'], 'audit.export');
+    if (!ok) return reply;
+    const input = formInput(req);
+    let query: AuditQuery;
+    try {
+      query = await toQuery(rt, input, ok.lang);
+    } catch (err) {
+      if (!isHicError(err)) throw err;
+      return reply.code(400).header('cache-control', 'no-store').send({ error: 'BAD_REQUEST', message: err.detail ?? err.message });
+    }
+    await auditStaffAction(rt, ok.staff, 'audit.export', { query: describeQuery(query), format: 'csv' });
+    const zone = rt.config.pages.timezone;
+    // Streamed: rows leave as the log is read, in time order; nothing is collected in memory.
+    async function* lines() {
+      yield '\ufeff' + CSV_HEADER + '\r\n';
+      for await (const m of searchAudit(rt.config.audit.dir, { ...query, limit: 0 })) yield csvLine(m, zone) + '\r\n';
+    }
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="hic-audit.csv"')
+      .header('cache-control', 'no-store')
+      .send(Readable.from(lines()));
   });
 }
 
-/** The non-empty search fields of the query string. */
-function conditions(req: FastifyRequest<{ Querystring: Record<string, string> }>): QueryInput {
-  const out: QueryInput = {};
-  for (const f of FIELDS) {
-    const v = req.query[f];
-    if (typeof v === 'string' && v.trim() !== '') out[f] = v.trim();
+function formInput(req: FastifyRequest<Q>): ConsoleInput {
+  const out: ConsoleInput = {};
+  for (const key of ['user', 'project', 'terminal', 'address', 'since', 'until', 'event', 'decision', 'page'] as const) {
+    const v = req.query[key];
+    if (typeof v === 'string' && v.trim() !== '') out[key] = v.trim().slice(0, 256);
   }
   return out;
 }
 
-function form(lang: Lang, input: QueryInput): string {
-  const inputs = FIELDS.map((f) => `<label>${esc(t.fields[f][lang])}<input type="text" name="${f}" value="${esc(input[f] ?? '')}"></label>`).join('');
-  const quick = `<p class="quick"><a href="${PATH}?event=alert&amp;since=24h">${t.alerts[lang]}</a> · <a href="${PATH}?decision=deny&amp;since=24h">${t.refused[lang]}</a></p>`;
-  return `<link rel="stylesheet" href="${PATH}console.css"><h1>${t.title[lang]}</h1>${quick}
-<form method="get" action="${PATH}" class="search"><input type="hidden" name="lang" value="${lang}">${inputs}<button type="submit">${t.search[lang]}</button></form>
-<p class="small">${t.recorded[lang]}</p>`;
+function hasConditions(input: ConsoleInput): boolean {
+  return Object.keys(input).some((k) => k !== 'page');
 }
 
-function table(results: AuditMatch[]): string {
-  const cell = (v: unknown): string => `<td>${esc(v === undefined || v === null ? '-' : typeof v === 'object' ? JSON.stringify(v) : v)}</td>`;
-  const rows = results.map(({ file, line, entry: e }) => {
-    const what = e.kind === 'access' ? `${String(e['method'])} ${String(e['path'])} ${String(e['status'])}` : `${String(e['event'])}${e['type'] ? `:${String(e['type'])}` : ''}`;
-    const detail = e['summary'] ?? e['reason'] ?? (typeof e['durationMs'] === 'number' && e.kind === 'security' ? formatDuration(e['durationMs']) : '');
-    const cls = e['event'] === 'alert' ? ' class="alert"' : '';
-    return `<tr${cls}>${[e.time, what, e['user'] ?? e['by'], e['project'], e['terminalId'] ?? String(e['terminal'] ?? '').slice(0, 12), e['address'], detail, `${file}:${line}`].map(cell).join('')}</tr>`;
-  });
-  return `<table><thead><tr><th>time (UTC)</th><th>event</th><th>user</th><th>project</th><th>terminal</th><th>address</th><th>detail</th><th>where</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+async function toQuery(rt: Runtime, input: ConsoleInput, lang: Lang): Promise<AuditQuery> {
+  if (input.event !== undefined && !EVENTS.includes(input.event)) {
+    throw new HicError('BAD_REQUEST', lang === 'ja' ? `イベント「${input.event}」はありません。一覧から選んでください。` : `event: "${input.event}" is not an event; choose one from the list`);
+  }
+  const conditions: QueryInput = {};
+  for (const key of ['user', 'project', 'terminal', 'address', 'since', 'until', 'event', 'decision'] as const) if (input[key] !== undefined) conditions[key] = input[key];
+  if (conditions.since === undefined) conditions.since = DEFAULT_SINCE;
+  const query = parseQuery(conditions, rt.clock.now(), rt.config.pages.timezone);
+  if (query.terminal) query.terminal = await expandTerminals(rt.stores.terminals, query.terminal);
+  return query;
 }
 
-const CSS = `main{max-width:none;margin:1rem}
-form.search{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:0 1rem;align-items:end}
-table{border-collapse:collapse;width:100%;font-size:.85rem;margin-top:1rem}th,td{border-bottom:1px solid #dde;padding:.25rem .4rem;text-align:left;vertical-align:top;word-break:break-all}
-tr.alert{background:#fff4e0}.small{font-size:.8rem;color:#556}.quick a{margin-right:.3rem}
-`;
+function pageOf(raw: string | undefined): number {
+  const n = raw === undefined ? 1 : Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PAGE) throw new HicError('BAD_REQUEST', `page: a whole number from 1 to ${MAX_PAGE}`);
+  return n;
+}
+
+/** The newest `page`-th slice: a ring of the last page × PAGE_SIZE matches, then reversed. */
+async function newestPage(rt: Runtime, query: AuditQuery, page: number) {
+  const keep = page * PAGE_SIZE;
+  const ring: AuditMatch[] = [];
+  let total = 0;
+  for await (const m of searchAudit(rt.config.audit.dir, { ...query, limit: 0 })) {
+    total++;
+    ring.push(m);
+    if (ring.length > keep) ring.shift();
+  }
+  const newestFirst = ring.reverse();
+  return { rows: newestFirst.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total };
+}
+
+function pager(lang: Lang, input: ConsoleInput, page: number, total: number): string {
+  const pages = Math.min(MAX_PAGE, Math.ceil(total / PAGE_SIZE));
+  const link = (p: number, label: string) => {
+    const qs = new URLSearchParams({ ...input, page: String(p) } as Record<string, string>).toString();
+    return `<a href="${PATH}?${esc(qs)}" rel="${p > page ? 'next' : 'prev'}">${label}</a>`;
+  };
+  const exportQs = new URLSearchParams(Object.fromEntries(Object.entries(input).filter(([k]) => k !== 'page')) as Record<string, string>).toString();
+  return `<nav class="pager" aria-label="${lang === 'ja' ? 'ページ' : 'Pages'}">${page > 1 ? link(page - 1, T.newer[lang]) : ''}<span>${T.pageOf[lang](page, pages, total)}</span>${page < pages ? link(page + 1, T.older[lang]) : ''}<a href="${PATH}export.csv?${esc(exportQs)}" id="csv-export">${T.csv[lang]}</a></nav>`;
+}

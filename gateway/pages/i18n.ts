@@ -33,6 +33,20 @@ export const text = {
   unavailable: { ja: '一時的にご利用いただけません。しばらくしてから再度お試しください。', en: 'The service is temporarily unavailable. Please try again later.' },
   notFound: { ja: 'ページが見つかりません。', en: 'Page not found.' },
   switchLang: { ja: 'English', en: '日本語' },
+  userLabel: { ja: 'ユーザー', en: 'User' },
+  idleWarning: {
+    ja: '操作がないため、あと2分で自動的にログアウトします。作業を続ける場合は「続ける」を押してください。',
+    en: 'You will be logged out in 2 minutes because there has been no activity. Press "Continue" to stay logged in.',
+  },
+  idleContinue: { ja: '続ける', en: 'Continue' },
+  resetDone: { ja: 'パスワードを再設定しました。新しいパスワードでログインしてください。', en: 'Your password has been reset. Please log in with your new password.' },
+  cannotLogin: { ja: 'ログインできない場合', en: 'Cannot log in?' },
+  cannotLoginHelp: {
+    ja: 'パスワードを忘れた場合や、何度も失敗してログインできなくなった場合は、ヘルプデスクに連絡してください。本人確認の後、リセットコードをお伝えします。',
+    en: 'If you forgot your password or can no longer log in after failed attempts, contact the helpdesk. After checking your identity they give you a reset code.',
+  },
+  helpdeskContact: { ja: 'ヘルプデスク', en: 'Helpdesk' },
+  haveResetCode: { ja: 'リセットコードをお持ちの方：パスワードの再設定', en: 'Have a reset code? Reset your password' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 /** What a person is told about a refusal: plain words, no internals (the exact reason goes to the log). */

@@ -21,15 +21,10 @@ export interface NewProject {
 
 /** Validates and creates an approved study (AC-1 networks, AC-3 usage period); every instance reloads it. */
 export async function addProject(deps: UserDeps, input: NewProject, operator: string): Promise<Project> {
-  const problems: string[] = [];
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(input.id)) problems.push(`id: "${input.id}" must be lower-case letters, digits and '-'`);
-  if (!/^https?:\/\/[^/]+/.test(input.upstream)) problems.push(`upstream: "${input.upstream}" is not an http(s) URL`);
-  if (input.networks.length === 0) problems.push('networks: at least one approved network (CIDR) is required');
-  for (const n of input.networks) if (!parseCidr(n)) problems.push(`networks: "${n}" is not a CIDR`);
-  if (input.profile !== undefined && !loadWorkspaceProfiles().has(input.profile)) {
-    problems.push(`profile: unknown workspace profile "${input.profile}" (known: ${[...loadWorkspaceProfiles().keys()].join(', ')})`);
-  }
-  if (input.startsAt != null && input.endsAt != null && input.endsAt <= input.startsAt) problems.push('end: must be after start');
+  const problems = [
+    ...(/^[a-z0-9][a-z0-9-]{0,62}$/.test(input.id) ? [] : [`id: "${input.id}" must be 1-63 lower-case letters, digits and '-', starting with a letter or digit`]),
+    ...checkFields(input),
+  ];
   if (problems.length > 0) throw new HicError('BAD_REQUEST', problems.join('; '));
   const project: Project = {
     id: input.id,
@@ -47,6 +42,56 @@ export async function addProject(deps: UserDeps, input: NewProject, operator: st
   await deps.stores.events.publish({ type: 'project-changed', project: project.id });
   await deps.audit.security({ event: 'staff-action', action: 'project.add', by: operator, project: project.id, upstream: project.upstream, networks: project.networks, startsAt: project.startsAt, endsAt: project.endsAt });
   return project;
+}
+
+/** What may change on an approved study (issue 13: dates, networks, upstream, profile); null clears a date. */
+export interface ProjectChanges {
+  name?: string;
+  upstream?: string;
+  networks?: string[];
+  pollingPaths?: string[];
+  profile?: string;
+  startsAt?: number | null;
+  endsAt?: number | null;
+}
+
+/** Every problem with the fields of a project, each named by its field (the same rules for add and update). */
+function checkFields(p: { upstream: string; networks: string[]; profile?: string | undefined; startsAt?: number | null; endsAt?: number | null }): string[] {
+  const problems: string[] = [];
+  if (!/^https?:\/\/[^/]+/.test(p.upstream)) problems.push(`upstream: "${p.upstream}" is not an http(s) URL (e.g. http://10.1.0.11:8888)`);
+  if (p.networks.length === 0) problems.push('networks: at least one approved network (CIDR) is required');
+  for (const n of p.networks) if (!parseCidr(n)) problems.push(`networks: "${n}" is not a CIDR (e.g. 203.0.113.0/28)`);
+  // The profiles are policies/workspace-profile.ts's to validate; an unknown name is refused here.
+  if (p.profile !== undefined && !loadWorkspaceProfiles().has(p.profile)) {
+    problems.push(`profile: unknown workspace profile "${p.profile}" (known: ${[...loadWorkspaceProfiles().keys()].join(', ')})`);
+  }
+  if (p.startsAt != null && p.endsAt != null && p.endsAt <= p.startsAt) problems.push('end: must not be before start');
+  return problems;
+}
+
+/**
+ * Changes an approved study: every field is checked as on creation, an ended project stays ended (SES-4: its
+ * records are final), and every instance reloads it through the project-changed news. The audit event names the
+ * fields that changed with their old and new values.
+ */
+export async function updateProject(deps: UserDeps, id: string, changes: ProjectChanges, operator: string): Promise<Project> {
+  const current = await requireProject(deps, id);
+  if (current.status === 'ended') throw new HicError('CONFLICT', `project ${id} has ended; an ended project cannot be changed`);
+  const next: Project = { ...current };
+  const changed: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of ['name', 'upstream', 'networks', 'pollingPaths', 'profile', 'startsAt', 'endsAt'] as const) {
+    if (changes[key] === undefined) continue;
+    if (JSON.stringify(current[key] ?? null) === JSON.stringify(changes[key])) continue;
+    changed[key] = { from: current[key] ?? null, to: changes[key] };
+    (next as unknown as Record<string, unknown>)[key] = changes[key];
+  }
+  if (Object.keys(changed).length === 0) throw new HicError('BAD_REQUEST', 'nothing to change: give at least one new value (--start, --end, --network, --upstream, --profile, --name, --polling)');
+  const problems = checkFields(next);
+  if (problems.length > 0) throw new HicError('BAD_REQUEST', problems.join('; '));
+  await deps.stores.projects.put(next);
+  await deps.stores.events.publish({ type: 'project-changed', project: id });
+  await deps.audit.security({ event: 'staff-action', action: 'project.update', by: operator, project: id, changed });
+  return next;
 }
 
 export async function requireProject(deps: Pick<UserDeps, 'stores'>, id: string): Promise<Project> {

@@ -43,3 +43,9 @@ export function publicAccount(a: Account): Record<string, unknown> {
     createdAt: new Date(a.createdAt).toISOString(),
   };
 }
+
+/** The consecutive-failure counters the login service keeps per user (AUTH-4 locks at the 5th). */
+export async function failureCounts(deps: Pick<UserDeps, 'stores'>, username: string): Promise<{ password: number; totp: number }> {
+  const read = async (stage: string) => Number((await deps.stores.ephemeral.get(`fail:${stage}:${username}`)) ?? '0') || 0;
+  return { password: await read('password'), totp: await read('totp') };
+}

@@ -32,6 +32,8 @@ export interface TestGatewayOptions {
   publicOrigin?: string;
   /** The gateway's state dir: a CA in `<stateDir>/ca` lets the staff CA API issue and re-sign the CRL. */
   stateDir?: string;
+  /** The `pages` config section (helpdesk contact, zone). */
+  pages?: Record<string, unknown>;
 }
 
 export interface TestGateway {
@@ -74,6 +76,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     tls: { ...files, minVersion: 'TLSv1.2' },
     store: kind === 'redis' ? { kind: 'redis', url: REDIS_URL, prefix } : { kind: 'memory', allowMemory: true },
     session: {},
+    ...(opts.pages ? { pages: opts.pages } : {}),
     secrets: { totpKeyFile: join(opts.pki.dir, 'totp.key') },
     audit: { dir: join(dir, 'audit'), instanceId: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}` },
     projects: [

@@ -60,9 +60,9 @@ t.test('user unlock refuses to run without the ledger fields', async (t) => {
   const res = await hic('user', 'unlock', 'vera', '--verified-by', 'hd-sato');
   t.equal(res.code, 2);
   t.match(res.stderr, /--method, --document required/);
-  const ok = await hic('user', 'unlock', 'vera', '--verified-by', 'hd-sato', '--method', 'phone call-back', '--document', 'staff ID', '--json');
-  t.equal(ok.code, 0, ok.stderr);
-  t.same(JSON.parse(ok.stdout), { ok: true, user: 'vera', unlocked: true });
+  const notLocked = await hic('user', 'unlock', 'vera', '--verified-by', 'hd-sato', '--method', 'phone call-back', '--document', 'staff ID', '--json');
+  t.equal(notLocked.code, 1, 'vera is not locked: nothing to unlock (issue 13: honest answers)');
+  t.equal(JSON.parse(notLocked.stdout).error, 'NOT_LOCKED');
 });
 
 t.test('user suspend ends the sessions on every instance within a second; resume is separate', async (t) => {

@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isHicError } from '../core/errors.js';
+import { csrfToken, csrfValid } from '../http/csrf.js';
+import { sendPage } from '../http/send-page.js';
+import { requireStaffPage, type StaffPage } from '../http/staff-page.js';
+import { text } from '../pages/i18n.js';
+import { esc, notice } from '../pages/layout.js';
+import { actionForms, DOCUMENT_VALUES, ledgerTable, METHOD_VALUES, resetCodeBox, stateList, W, HELPDESK_PATH } from '../pages/helpdesk-views.js';
+import type { Runtime } from '../runtime.js';
+import { failureCounts, requireAccount } from '../users/deps.js';
+import { startReset } from '../users/reset.js';
+import { unlockUser } from '../users/unlock.js';
+
+type Params = { Params: { username: string } };
+type Evidence = { method?: string; document?: string; reference?: string; lostAuthenticator?: string; _csrf?: string };
+
+/**
+ * One account on the helpdesk screen (issue 13 item 2): its state, its ledger, and the two actions the helpdesk
+ * may take after an identity check — unlock (AUTH-4) and start a reset (AUTH-5). The verifier recorded is the
+ * logged-in helpdesk user. Every view and action is audited by the services or here (LOG-6).
+ */
+export function registerHelpdeskAccount(app: FastifyInstance, rt: Runtime): void {
+  const show = async (reply: FastifyReply, ok: StaffPage, username: string, csrf: string, status = 200, message = '') => {
+    const { staff, lang, render } = ok;
+    const account = await requireAccount(rt, username);
+    const zone = rt.config.pages.timezone;
+    const sessions = (await Promise.all((await rt.stores.sessions.listByUser(username)).map((id) => rt.stores.sessions.get(id)))).filter((s) => s !== null);
+    const facts = { account, failures: await failureCounts(rt, username), sessions, project: account.project ? await rt.stores.projects.get(account.project) : null, policy: rt.policy, now: rt.clock.now(), zone };
+    const body = `<p><a href="${HELPDESK_PATH}">← ${W.find[lang]}</a></p><h1>${esc(account.username)}</h1>${message}${stateList(lang, facts)}${actionForms(lang, account, csrf, staff.user)}${ledgerTable(lang, account, zone)}`;
+    return sendPage(reply, status, render(`${W.title[lang]}: ${account.username}`, body));
+  };
+
+  app.get<Params>(`${HELPDESK_PATH}users/:username`, async (req, reply) => {
+    const ok = await requireStaffPage(rt, req, reply, ['helpdesk'], 'user.show');
+    if (!ok) return reply;
+    await rt.audit.security({ event: 'staff-action', action: 'user.show', by: ok.staff.user, user: req.params.username, via: 'helpdesk-page' });
+    return show(reply, ok, req.params.username, csrfToken(req, reply));
+  });
+
+  /** The identity check as the form sent it; the verifier is the helpdesk user, the lists are closed. */
+  const evidenceOf = (body: Evidence | undefined, verifier: string) => {
+    const method = String(body?.method ?? '');
+    const document = String(body?.document ?? '');
+    if (!METHOD_VALUES.includes(method) || !DOCUMENT_VALUES.includes(document)) return null;
+    const reference = String(body?.reference ?? '').trim().slice(0, 200);
+    return { verifiedBy: verifier, method, document, ...(reference ? { reference } : {}) };
+  };
+
+  app.post<Params & { Body: Evidence }>(`${HELPDESK_PATH}users/:username/unlock`, async (req, reply) => {
+    const ok = await requireStaffPage(rt, req, reply, ['helpdesk'], 'user.unlock');
+    if (!ok) return reply;
+    const { lang, staff } = ok;
+    const csrf = csrfToken(req, reply);
+    if (!csrfValid(req)) return show(reply, ok, req.params.username, csrf, 403, notice('error', text.csrf[lang]));
+    const evidence = evidenceOf(req.body, staff.user);
+    if (!evidence) return show(reply, ok, req.params.username, csrf, 422, notice('error', lang === 'ja' ? '確認方法と確認書類を選んでください（本人確認の記録が先です）。' : 'Choose the method and the document (the identity check is recorded first).'));
+    try {
+      await unlockUser(rt, req.params.username, evidence, staff.user);
+    } catch (err) {
+      if (isHicError(err) && err.code === 'NOT_LOCKED') return show(reply, ok, req.params.username, csrf, 409, notice('info', W.notLocked[lang]));
+      throw err;
+    }
+    return show(reply, ok, req.params.username, csrf, 200, notice('ok', W.unlocked[lang]));
+  });
+
+  app.post<Params & { Body: Evidence }>(`${HELPDESK_PATH}users/:username/reset`, async (req, reply) => {
+    const ok = await requireStaffPage(rt, req, reply, ['helpdesk'], 'user.reset');
+    if (!ok) return reply;
+    const { lang, staff } = ok;
+    const csrf = csrfToken(req, reply);
+    if (!csrfValid(req)) return show(reply, ok, req.params.username, csrf, 403, notice('error', text.csrf[lang]));
+    const evidence = evidenceOf(req.body, staff.user);
+    if (!evidence) return show(reply, ok, req.params.username, csrf, 422, notice('error', lang === 'ja' ? '確認方法と確認書類を選んでください（本人確認の記録が先です）。' : 'Choose the method and the document (the identity check is recorded first).'));
+    try {
+      const started = await startReset(rt, req.params.username, evidence, staff.user, { lostAuthenticator: req.body?.lostAuthenticator === '1' });
+      return show(reply, ok, req.params.username, csrf, 201, resetCodeBox(lang, started.code, Date.parse(started.expiresAt), started.needsApproval, rt.config.pages.timezone));
+    } catch (err) {
+      if (isHicError(err) && err.code === 'BAD_REQUEST') {
+        const msg = lang === 'ja' ? '認証アプリが未登録です。「認証アプリを紛失している」を選んでください（管理者の承認が必要です）。' : err.detail ?? err.message;
+        return show(reply, ok, req.params.username, csrf, 422, notice('error', msg));
+      }
+      throw err;
+    }
+  });
+}
+
+

@@ -1,0 +1,132 @@
+/**
+ * `npm run screenshots`: regenerates docs/screenshots/ — one picture per gateway page, in Japanese — from a fresh
+ * `hic start --demo` (memory store, a temporary state dir, a free port) driven by Debian's Chromium with the demo's
+ * terminal certificates. Needs a CJK font (fonts-noto-cjk; `.ci/run` installs it) or Japanese renders as boxes.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { currentTotp } from '../gateway/accounts/totp.js';
+import type { DemoInfo, DemoTerminal } from '../gateway/demo/demo.js';
+
+const OUT = resolve('docs/screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+
+async function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function startDemo(): Promise<{ info: DemoInfo; stop(): void }> {
+  const home = mkdtempSync(join(tmpdir(), 'hic-shots-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/bin/hic.js', 'start', '--demo'], { env: { ...process.env, HIC_HOME: home, HIC_PORT: String(port), REDIS_URL: '' }, stdio: 'ignore' });
+  const file = join(home, 'demo.json');
+  for (let i = 0; i < 600 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!existsSync(file)) throw new Error('the demo did not start within a minute');
+  return { info: JSON.parse(readFileSync(file, 'utf8')) as DemoInfo, stop: () => child.kill('SIGTERM') };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is needed (apt-get install chromium fonts-noto-cjk)`);
+  mkdirSync(OUT, { recursive: true });
+  const demo = await startDemo();
+  const { info } = demo;
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const shots: string[] = [];
+  const shot = async (page: Page, name: string) => {
+    await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+    shots.push(name);
+  };
+  const contextFor = (t: DemoTerminal | null) =>
+    browser.newContext({
+      ignoreHTTPSErrors: true,
+      locale: 'ja-JP',
+      viewport: { width: 1100, height: 760 },
+      ...(t ? { clientCertificates: [{ origin: info.url, certPath: t.certPem, keyPath: t.keyPem }] } : {}),
+    });
+  const login = async (page: Page, username: string, password: string, totpSecret: string | null, next = '') => {
+    await page.goto(`${info.url}/_hic/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+    await page.fill('#username', username);
+    await page.fill('#password', password);
+    await page.click('button[type=submit]');
+    if (totpSecret) {
+      await page.waitForURL(/\/_hic\/login\/totp$/);
+      await page.fill('#code', currentTotp(totpSecret, Date.now()));
+      await page.click('button[type=submit]');
+    }
+  };
+  try {
+    const none = await (await contextFor(null)).newPage();
+    await none.goto(`${info.url}/`);
+    await shot(none, '01-no-certificate-403');
+
+    const analyst = await (await contextFor(info.terminals[0]!)).newPage();
+    await analyst.goto(`${info.url}/_hic/login`);
+    await shot(analyst, '02-login');
+    await analyst.fill('#username', info.analyst.username);
+    await analyst.fill('#password', 'not-the-password');
+    await analyst.click('button[type=submit]');
+    await shot(analyst, '03-login-failed-with-hint');
+    await analyst.goto(`${info.url}/_hic/reset`);
+    await analyst.fill('#username', info.analyst.username);
+    await analyst.fill('#next', 'Kx9#mQ2');
+    await analyst.fill('#confirm', 'Kx9#mQ2');
+    await shot(analyst, '04-reset-live-rules');
+
+    const first = await (await contextFor(info.terminals[1]!)).newPage();
+    await login(first, info.firstLogin.username, info.firstLogin.password, null);
+    await first.waitForURL(/\/_hic\/password$/);
+    await first.fill('#current', info.firstLogin.password);
+    await first.fill('#next', 'Zt8!wQ3#mV6p');
+    await first.fill('#confirm', 'Zt8!wQ3#mV6p');
+    await shot(first, '05-first-login-password');
+    await first.click('button[type=submit]');
+    await first.waitForURL(/\/_hic\/enrol$/);
+    await shot(first, '06-enrol-authenticator');
+
+    await login(analyst, info.analyst.username, info.analyst.password, info.analyst.totpSecret);
+    await analyst.waitForURL(`${info.url}/`);
+    await analyst.goto(`${info.url}/_hic/logout`);
+    await shot(analyst, '07-logout');
+
+    const staffTerminal = info.staff.terminal;
+    const hd = await (await contextFor(staffTerminal)).newPage();
+    await login(hd, info.staff.helpdesk.username, info.staff.helpdesk.password, info.staff.helpdesk.totpSecret);
+    await hd.waitForURL(/\/_hic\/helpdesk\/$/);
+    await hd.goto(`${info.url}/_hic/helpdesk/?q=analyst`);
+    await shot(hd, '08-helpdesk-find');
+    await hd.goto(`${info.url}/_hic/helpdesk/users/${info.analyst.username}`);
+    await shot(hd, '09-helpdesk-account');
+
+    const sec = await (await contextFor(staffTerminal)).newPage();
+    await login(sec, info.staff.security.username, info.staff.security.password, info.staff.security.totpSecret);
+    await sec.waitForURL(/\/_hic\/security\/$/);
+    await sec.goto(`${info.url}/_hic/security/?since=24h`);
+    await shot(sec, '10-security-console');
+
+    const admin = await (await contextFor(staffTerminal)).newPage();
+    await login(admin, info.staff.administrator.username, info.staff.administrator.password, info.staff.administrator.totpSecret);
+    await admin.waitForURL(/\/_hic\/$/);
+    await shot(admin, '11-portal');
+  } finally {
+    await browser.close();
+    demo.stop();
+  }
+  process.stdout.write(`${shots.length} screenshots in ${OUT}: ${shots.join(', ')}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`screenshots: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});
