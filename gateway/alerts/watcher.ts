@@ -4,6 +4,7 @@ import type { Stores } from '../stores/types.js';
 import type { Alert } from './alert.js';
 import { BusinessHours } from './business-hours.js';
 import { networkOf } from './network-key.js';
+import { EphemeralKeys } from '../stores/ephemeral-keys.js';
 
 /** What the watcher needs: the alert rules, the clock, the shared store (so rules hold across instances). */
 export interface WatcherDeps {
@@ -14,8 +15,6 @@ export interface WatcherDeps {
   onError?: (err: unknown) => void;
 }
 
-/** How long a user's networks and terminals stay "known": a little over the guideline's yearly review cycle. */
-const KNOWN_MS = 400 * 24 * 3600 * 1000;
 /** Sessions already alerted for use outside hours, per instance; cleared when this large (bounded memory). */
 const MAX_TRACKED_SESSIONS = 10_000;
 /** Access-record reasons of a refused download/upload (DATA-1); the request-path stage that refuses uses one. */
@@ -96,7 +95,7 @@ export class AlertWatcher {
     const { count, windowSeconds } = this.deps.config.failedLoginBurst;
     const windowMs = windowSeconds * 1000;
     const bucket = Math.floor(this.deps.clock.now() / windowMs);
-    const n = await this.deps.stores.ephemeral.increment(`alert:burst:user:${user}:${bucket}`, windowMs);
+    const n = await this.deps.stores.ephemeral.increment(EphemeralKeys.alertBurst.key(user, bucket), windowMs);
     if (n === count) {
       this.raise({ type: 'failed-login-burst', summary: `${count} failed logins for ${user} within ${windowSeconds} s`, ...who(e), scope: 'user', count, windowSeconds });
     }
@@ -108,9 +107,9 @@ export class AlertWatcher {
     const address = typeof e['address'] === 'string' ? e['address'] : '';
     const terminal = String(e['terminalId'] ?? e['terminal'] ?? '');
     // SET NX marks: true only the first time. A user's very first login sets the baseline and raises nothing.
-    const firstEver = await ephemeral.claim(`alert:seen:${user}:any`, KNOWN_MS);
-    const newNetwork = address !== '' && (await ephemeral.claim(`alert:seen:${user}:net:${networkOf(address)}`, KNOWN_MS));
-    const newTerminal = terminal !== '' && (await ephemeral.claim(`alert:seen:${user}:term:${terminal}`, KNOWN_MS));
+    const firstEver = await ephemeral.claim(EphemeralKeys.alertSeen.key(user, 'any'), EphemeralKeys.alertSeen.ttlMs);
+    const newNetwork = address !== '' && (await ephemeral.claim(EphemeralKeys.alertSeen.key(user, `net:${networkOf(address)}`), EphemeralKeys.alertSeen.ttlMs));
+    const newTerminal = terminal !== '' && (await ephemeral.claim(EphemeralKeys.alertSeen.key(user, `term:${terminal}`), EphemeralKeys.alertSeen.ttlMs));
     if (!firstEver && newNetwork) this.raise({ type: 'new-network', summary: `${user} logged in from ${networkOf(address)} for the first time`, ...who(e), network: networkOf(address) });
     if (!firstEver && newTerminal) this.raise({ type: 'new-terminal', summary: `${user} logged in from terminal ${terminal} for the first time`, ...who(e) });
     const live = await sessions.listByUser(user);

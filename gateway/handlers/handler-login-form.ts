@@ -10,6 +10,7 @@ import { startPageOf } from '../pages/portal-menu.js';
 import type { Runtime } from '../runtime.js';
 import { clearCookie, hostCookie, LANG_COOKIE, LOGIN_COOKIE, readCookie, SESSION_COOKIE } from '../sessions/cookies.js';
 import { loginOrigin } from './origin.js';
+import { EphemeralKeys } from '../stores/ephemeral-keys.js';
 
 /** A password step that succeeded, waiting for the TOTP step on the same terminal. */
 interface PendingLogin {
@@ -17,7 +18,7 @@ interface PendingLogin {
   fingerprint: string;
   next: string;
 }
-const PENDING_MS = 5 * 60_000;
+const PENDING_MS = EphemeralKeys.loginPending.ttlMs;
 
 type Query = { next?: string; lang?: string; idle?: string; out?: string; reset?: string };
 type Form = { username?: string; password?: string; code?: string; _csrf?: string; next?: string };
@@ -96,7 +97,7 @@ export function registerLoginForm(app: FastifyInstance, rt: Runtime): void {
     }
     const pendingId = randomBytes(24).toString('base64url');
     const pending: PendingLogin = { username: outcome.account.username, fingerprint: origin.fingerprint, next };
-    await rt.stores.ephemeral.put(`login:${pendingId}`, JSON.stringify(pending), PENDING_MS);
+    await rt.stores.ephemeral.put(EphemeralKeys.loginPending.key(pendingId), JSON.stringify(pending), EphemeralKeys.loginPending.ttlMs);
     return reply
       .code(303)
       .header('set-cookie', hostCookie(LOGIN_COOKIE, pendingId, { maxAgeSeconds: PENDING_MS / 1000 }))
@@ -114,7 +115,7 @@ export function registerLoginForm(app: FastifyInstance, rt: Runtime): void {
     const lang = langOf(req, reply);
     if (!csrfValid(req)) return html(reply, 403, totpForm(lang, csrfToken(req, reply), notice('error', text.csrf[lang])));
     const pendingId = readCookie(req.headers.cookie, LOGIN_COOKIE);
-    const raw = pendingId ? await rt.stores.ephemeral.get(`login:${pendingId}`) : null;
+    const raw = pendingId ? await rt.stores.ephemeral.get(EphemeralKeys.loginPending.key(pendingId)) : null;
     const pending = raw ? (JSON.parse(raw) as PendingLogin) : null;
     const origin = loginOrigin(req);
     if (!pending || pending.fingerprint !== origin.fingerprint) {
@@ -123,7 +124,7 @@ export function registerLoginForm(app: FastifyInstance, rt: Runtime): void {
     const account = await rt.stores.accounts.get(pending.username);
     const ok = account !== null && (await login.checkTotp(account, String(req.body?.code ?? ''), origin));
     if (!ok) return html(reply, 401, totpForm(lang, csrfToken(req, reply), notice('error', text.loginFailed[lang])));
-    await rt.stores.ephemeral.delete(`login:${pendingId}`);
+    await rt.stores.ephemeral.delete(EphemeralKeys.loginPending.key(pendingId!));
     const { token, record } = await login.startSession(account, origin, 'form');
     return reply
       .code(303)

@@ -5,6 +5,7 @@ import { verifyTotp } from '../accounts/totp.js';
 import type { Runtime } from '../runtime.js';
 import { LoginThrottle, TERMINAL_ALERT_AT, WINDOW_MS, type Ticket } from './login-throttle.js';
 import type { Account, SessionRecord, Terminal } from '../stores/types.js';
+import { EphemeralKeys } from '../stores/ephemeral-keys.js';
 
 /** Where a login attempt comes from; every audit event of the login names it. */
 export interface LoginOrigin {
@@ -23,11 +24,8 @@ export type PasswordOutcome =
 
 /** Failed logins from one address (every terminal behind it) in a window that raise one alert; nothing is refused by address. */
 const ADDRESS_ALERT_AT = 20;
-const ADDRESS_WINDOW_MS = 10 * 60_000;
+const ADDRESS_WINDOW_MS = EphemeralKeys.addressFailures.ttlMs;
 
-/** A year: failures stay counted until a success or the helpdesk (AUTH-4: no automatic unlock). */
-const FAILURE_WINDOW_MS = 365 * 24 * 3600 * 1000;
-const TOTP_REPLAY_MS = 3 * 30_000;
 
 /**
  * Password + TOTP login (AUTH-1, AUTH-4). Every failure returns the same `{ ok: false }`; the reason goes only
@@ -72,7 +70,7 @@ export class LoginService {
     }
     await this.throttle.succeeded(ticket);
     if (ticket.passed) await this.throttle.usePass(account.username);
-    await rt.stores.ephemeral.delete(`fail:password:${account.username}`);
+    await rt.stores.ephemeral.delete(EphemeralKeys.failures.key('password', account.username));
     if (account.passwordMeta.initial) {
       // The issued password works once (AUTH-2): from now on only the forced change can follow.
       account.passwordMeta = { ...account.passwordMeta, initialUsedAt: rt.clock.now() };
@@ -99,11 +97,11 @@ export class LoginService {
       await this.countFailure(current, 'totp', base);
       return false;
     }
-    if (!(await rt.stores.ephemeral.claim(`totp-used:${current.username}:${verdict.timeStep}`, TOTP_REPLAY_MS))) {
+    if (!(await rt.stores.ephemeral.claim(EphemeralKeys.totpUsed.key(current.username, verdict.timeStep), EphemeralKeys.totpUsed.ttlMs))) {
       await rt.audit.security({ event: 'login-failed', stage: 'totp', reason: 'totp-replayed', ...base });
       return false;
     }
-    await rt.stores.ephemeral.delete(`fail:totp:${current.username}`);
+    await rt.stores.ephemeral.delete(EphemeralKeys.failures.key('totp', current.username));
     return true;
   }
 
@@ -183,7 +181,7 @@ export class LoginService {
   private async countOriginFailure(origin: LoginOrigin, ticket: Ticket | null): Promise<void> {
     if (ticket?.passed) return; // the helpdesk's pass: the account's own lockout counts these
     const fromTerminal = ticket ? await this.throttle.failed(ticket) : await this.throttle.failedLater(origin);
-    const fromAddress = await this.rt.stores.ephemeral.increment(`fail:address:${origin.address}`, ADDRESS_WINDOW_MS);
+    const fromAddress = await this.rt.stores.ephemeral.increment(EphemeralKeys.addressFailures.key(origin.address), EphemeralKeys.addressFailures.ttlMs);
     const common = { terminalId: origin.terminal.id, terminal: origin.fingerprint, address: origin.address };
     if (fromTerminal >= TERMINAL_ALERT_AT && (await this.throttle.firstAlert(origin))) {
       await raiseAlert(this.rt, {
@@ -223,7 +221,7 @@ export class LoginService {
   private async countFailure(account: Account, stage: 'password' | 'totp', base: Record<string, unknown>): Promise<void> {
     const { rt } = this;
     const limit = stage === 'password' ? rt.policy.lockout.maxPasswordFailures : rt.policy.lockout.maxTotpFailures;
-    const count = await rt.stores.ephemeral.increment(`fail:${stage}:${account.username}`, FAILURE_WINDOW_MS);
+    const count = await rt.stores.ephemeral.increment(EphemeralKeys.failures.key(stage, account.username), EphemeralKeys.failures.ttlMs);
     // Attempts that raced past the limit are recorded as such, not as further counted failures.
     await rt.audit.security({ event: 'login-failed', stage, reason: count > limit ? 'account-locked' : `wrong-${stage}`, failures: count, ...base });
     // Exactly one attempt sees count === limit, however many race: that one locks.

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { EphemeralStore } from '../stores/types.js';
+import { EphemeralKeys } from '../stores/ephemeral-keys.js';
 
 /**
  * Slows down whoever fails logins, not the site they sit in (issue 11 item 5, AUTH-4 abuse).
@@ -23,11 +24,11 @@ export const HARD_LIMIT = 20;
 /** One `failed-login-burst` alert per window when a terminal reaches this many failures (it is being slowed). */
 export const TERMINAL_ALERT_AT = 10;
 /** Failures are counted in a window that starts with the first one. */
-export const WINDOW_MS = 10 * 60_000;
+export const WINDOW_MS = EphemeralKeys.throttleFailures.ttlMs;
 /** A claimed turn that never reported back (a crashed request) frees itself after this long. */
-const TURN_MS = 30_000;
+const TURN_MS = EphemeralKeys.throttleTurn.ttlMs;
 /** How long the helpdesk's pass for one user lasts (the user is expected to log in right after the call). */
-const PASS_MS = 24 * 3600_000;
+const PASS_MS = EphemeralKeys.throttlePass.ttlMs;
 
 /** The terminal certificate and address of a login attempt. */
 export interface ThrottleOrigin {
@@ -63,7 +64,7 @@ export class LoginThrottle {
   async admit(origin: ThrottleOrigin, username: string): Promise<Admission> {
     if (USERNAME.test(username) && (await this.store.get(passKey(username)))) return { ok: true, ticket: { key: null, turn: false, passed: true } };
     const key = originKey(origin);
-    const count = `throttle:fail:${key}`;
+    const count = EphemeralKeys.throttleFailures.key(key);
     const place = await this.store.increment(count, WINDOW_MS);
     const failuresBefore = place - 1;
     if (failuresBefore < FREE_FAILURES) return { ok: true, ticket: { key, turn: false, passed: false } };
@@ -72,44 +73,44 @@ export class LoginThrottle {
       return { ok: false, retryAfterMs, reason };
     };
     if (failuresBefore >= HARD_LIMIT) return refuse(WINDOW_MS, 'login-refused');
-    const wait = Number((await this.store.get(`throttle:next:${key}`)) ?? '0') - this.clock.now();
+    const wait = Number((await this.store.get(EphemeralKeys.throttleNext.key(key))) ?? '0') - this.clock.now();
     if (wait > 0) return refuse(wait, 'login-throttled');
-    if (!(await this.store.claim(`throttle:turn:${key}`, TURN_MS))) return refuse(delayAfter(failuresBefore), 'login-throttled');
+    if (!(await this.store.claim(EphemeralKeys.throttleTurn.key(key), TURN_MS))) return refuse(delayAfter(failuresBefore), 'login-throttled');
     return { ok: true, ticket: { key, turn: true, passed: false } };
   }
 
   /** The attempt failed: its reserved place stays counted and the next attempt must wait; returns the count. */
   async failed(ticket: Ticket): Promise<number> {
     if (ticket.key === null) return 0;
-    const failures = await this.store.increment(`throttle:fail:${ticket.key}`, WINDOW_MS, 0);
+    const failures = await this.store.increment(EphemeralKeys.throttleFailures.key(ticket.key), WINDOW_MS, 0);
     await this.slowDown(ticket.key, failures);
-    if (ticket.turn) await this.store.delete(`throttle:turn:${ticket.key}`);
+    if (ticket.turn) await this.store.delete(EphemeralKeys.throttleTurn.key(ticket.key));
     return failures;
   }
 
   /** A failure after an attempt that was admitted and settled (a wrong TOTP code after the right password). */
   async failedLater(origin: ThrottleOrigin): Promise<number> {
     const key = originKey(origin);
-    const failures = await this.store.increment(`throttle:fail:${key}`, WINDOW_MS);
+    const failures = await this.store.increment(EphemeralKeys.throttleFailures.key(key), WINDOW_MS);
     await this.slowDown(key, failures);
     return failures;
   }
 
   /** True for exactly one caller per terminal and window: the one that raises the terminal's burst alert. */
   async firstAlert(origin: ThrottleOrigin): Promise<boolean> {
-    return this.store.claim(`throttle:alerted:${originKey(origin)}`, WINDOW_MS);
+    return this.store.claim(EphemeralKeys.throttleAlerted.key(originKey(origin)), WINDOW_MS);
   }
 
   private async slowDown(key: string, failures: number): Promise<void> {
     const delay = delayAfter(failures);
-    if (delay > 0) await this.store.put(`throttle:next:${key}`, String(this.clock.now() + delay), WINDOW_MS);
+    if (delay > 0) await this.store.put(EphemeralKeys.throttleNext.key(key), String(this.clock.now() + delay), WINDOW_MS);
   }
 
   /** The attempt did not fail (right password): its place is given back, so successful logins never slow anyone. */
   async succeeded(ticket: Ticket): Promise<void> {
     if (ticket.key === null) return;
-    await this.store.increment(`throttle:fail:${ticket.key}`, WINDOW_MS, -1);
-    if (ticket.turn) await this.store.delete(`throttle:turn:${ticket.key}`);
+    await this.store.increment(EphemeralKeys.throttleFailures.key(ticket.key), WINDOW_MS, -1);
+    if (ticket.turn) await this.store.delete(EphemeralKeys.throttleTurn.key(ticket.key));
   }
 
   /** The helpdesk's unlock: this user may log in at once from any terminal, however slowed it is. */
@@ -131,5 +132,5 @@ function originKey(origin: ThrottleOrigin): string {
 }
 
 function passKey(username: string): string {
-  return `throttle:pass:${username}`;
+  return EphemeralKeys.throttlePass.key(username);
 }

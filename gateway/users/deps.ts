@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.js';
 import { HicError } from '../core/errors.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import type { Account, Stores } from '../stores/types.js';
+import { EphemeralKeys } from '../stores/ephemeral-keys.js';
 
 /** What the account services need; both the gateway runtime and the CLI context provide it. */
 export interface UserDeps {
@@ -46,6 +47,6 @@ export function publicAccount(a: Account): Record<string, unknown> {
 
 /** The consecutive-failure counters the login service keeps per user (AUTH-4 locks at the 5th). */
 export async function failureCounts(deps: Pick<UserDeps, 'stores'>, username: string): Promise<{ password: number; totp: number }> {
-  const read = async (stage: string) => Number((await deps.stores.ephemeral.get(`fail:${stage}:${username}`)) ?? '0') || 0;
+  const read = async (stage: 'password' | 'totp') => Number((await deps.stores.ephemeral.get(EphemeralKeys.failures.key(stage, username))) ?? '0') || 0;
   return { password: await read('password'), totp: await read('totp') };
 }

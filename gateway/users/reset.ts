@@ -6,6 +6,7 @@ import type { UserDeps } from './deps.js';
 import { requireAccount } from './deps.js';
 import { recordIdentityCheck, requireEvidence, type IdentityEvidence } from './identity-check.js';
 import { setOwnPassword } from './password-change.js';
+import { EphemeralKeys } from '../stores/ephemeral-keys.js';
 
 /**
  * Helpdesk-started password reset (AUTH-5). The helpdesk records the identity check and receives a one-time code
@@ -23,7 +24,7 @@ interface ResetTicket {
   attempts: number;
 }
 
-const TICKET_MS = 24 * 3600_000;
+const TICKET_MS = EphemeralKeys.resetTicket.ttlMs;
 const MAX_CODE_ATTEMPTS = 5;
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -63,14 +64,14 @@ export async function startReset(
   const code = newCode();
   const now = deps.clock.now();
   const ticket: ResetTicket = { codeHash: hashCode(code), mode, createdBy: operator, createdAt: now, approvedBy: null, checkId: check.id, attempts: 0 };
-  await deps.stores.ephemeral.put(`reset:${username}`, JSON.stringify(ticket), TICKET_MS);
+  await deps.stores.ephemeral.put(EphemeralKeys.resetTicket.key(username), JSON.stringify(ticket), EphemeralKeys.resetTicket.ttlMs);
   await deps.audit.security({ event: 'staff-action', action: 'user.reset.start', by: operator, user: username, mode, checkId: check.id });
   return { code, mode, needsApproval: mode === 'lost-authenticator', expiresAt: new Date(now + TICKET_MS).toISOString() };
 }
 
 /** The administrator's second approval for a lost-authenticator reset; never by the operator who started it. */
 export async function approveReset(deps: UserDeps, username: string, approver: string): Promise<void> {
-  const raw = await deps.stores.ephemeral.get(`reset:${username}`);
+  const raw = await deps.stores.ephemeral.get(EphemeralKeys.resetTicket.key(username));
   if (!raw) throw new HicError('NOT_FOUND', `no pending reset for ${username}`);
   const ticket = JSON.parse(raw) as ResetTicket;
   if (ticket.mode !== 'lost-authenticator') throw new HicError('BAD_REQUEST', 'this reset needs no approval (the user completes it with their own TOTP)');
@@ -79,7 +80,7 @@ export async function approveReset(deps: UserDeps, username: string, approver: s
     throw new HicError('FORBIDDEN', 'the reset must be approved by someone other than the helpdesk operator who started it');
   }
   ticket.approvedBy = approver;
-  await deps.stores.ephemeral.put(`reset:${username}`, JSON.stringify(ticket), Math.max(1, ticket.createdAt + TICKET_MS - deps.clock.now()));
+  await deps.stores.ephemeral.put(EphemeralKeys.resetTicket.key(username), JSON.stringify(ticket), Math.max(1, ticket.createdAt + EphemeralKeys.resetTicket.ttlMs - deps.clock.now()));
   await deps.audit.security({ event: 'staff-action', action: 'user.reset.approve', by: approver, user: username, checkId: ticket.checkId });
 }
 
@@ -106,7 +107,7 @@ export async function completeReset(deps: UserDeps, username: string, code: stri
   let proven = false;
   if (codeOk && ticket.mode === 'password' && account.totpSecretSealed) {
     const verdict = verifyTotp({ secret: deps.secretBox.open(account.totpSecretSealed, username), token: totp, now: deps.clock.now() });
-    proven = verdict.valid && (await deps.stores.ephemeral.claim(`totp-used:${username}:${verdict.timeStep}`, 90_000));
+    proven = verdict.valid && (await deps.stores.ephemeral.claim(EphemeralKeys.totpUsed.key(username, verdict.timeStep), EphemeralKeys.totpUsed.ttlMs));
   } else if (codeOk && ticket.mode === 'lost-authenticator') {
     proven = ticket.approvedBy !== null;
   }
@@ -128,8 +129,8 @@ export async function completeReset(deps: UserDeps, username: string, code: stri
   }
   await deps.stores.accounts.put(updated);
   await deps.stores.ephemeral.delete(key);
-  await deps.stores.ephemeral.delete(`fail:password:${username}`);
-  await deps.stores.ephemeral.delete(`fail:totp:${username}`);
+  await deps.stores.ephemeral.delete(EphemeralKeys.failures.key('password', username));
+  await deps.stores.ephemeral.delete(EphemeralKeys.failures.key('totp', username));
   await deps.sessions.endAllForUser(username, 'password-reset', username);
   await deps.audit.security({ event: 'password-reset-completed', user: username, mode: ticket.mode, checkId: ticket.checkId, reenrol });
   return { ok: true, reenrol };

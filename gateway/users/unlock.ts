@@ -3,6 +3,7 @@ import { HicError } from '../core/errors.js';
 import type { UserDeps } from './deps.js';
 import { requireAccount } from './deps.js';
 import { recordIdentityCheck, requireEvidence, type IdentityEvidence } from './identity-check.js';
+import { EphemeralKeys } from '../stores/ephemeral-keys.js';
 
 /**
  * Lifts a lockout (AUTH-4) and the terminal throttle for this user: only the helpdesk, only after a recorded identity
@@ -20,8 +21,8 @@ export async function unlockUser(deps: UserDeps, username: string, evidence: Par
   const check = await recordIdentityCheck(deps, account, proof, 'unlock', operator);
   account.lockedAt = null;
   await deps.stores.accounts.put(account);
-  await deps.stores.ephemeral.delete(`fail:password:${username}`);
-  await deps.stores.ephemeral.delete(`fail:totp:${username}`);
+  await deps.stores.ephemeral.delete(EphemeralKeys.failures.key('password', username));
+  await deps.stores.ephemeral.delete(EphemeralKeys.failures.key('totp', username));
   // The terminal the user tried from may still be slowed down (by them or by someone else there): after the
   // identity check the user gets through at once (issue 11 item 5); the alert that was raised stays in the log.
   await new LoginThrottle(deps.stores.ephemeral, deps.clock).grantPass(username);
