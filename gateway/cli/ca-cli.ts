@@ -1,13 +1,12 @@
 /**
  * What every `hic ca …` command works with: the CLI context (shared store, audit log), the CA in `<home>/ca`
- * and a session manager that can end sessions on every instance (it publishes over the same pub/sub as the
+ * and a session ender that can end sessions on every instance (it publishes over the same pub/sub as the
  * gateways). Failures of staff actions are audited too (LOG-6).
  */
 import { join } from 'node:path';
 import { authorityExists, loadAuthority, type Authority } from '../../ca/index.js';
-import { configSchema } from '../config/schema.js';
 import { HicError, isHicError } from '../core/errors.js';
-import { SessionManager } from '../sessions/session-manager.js';
+import { SessionEnder } from '../sessions/session-ender.js';
 import type { LedgerDeps } from '../terminals/index.js';
 import { openCliContext, type CliContext } from './context.js';
 
@@ -22,10 +21,6 @@ export interface CaCli {
   attempt<T>(action: string, details: Record<string, unknown>, run: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
-
-const sessionDefaults = Object.fromEntries(
-  Object.entries(configSchema.properties.session.properties).map(([key, spec]) => [key, spec.default]),
-) as unknown as ConstructorParameters<typeof SessionManager>[3];
 
 /** The CA directory of the state dir. */
 export function caDirOf(home: string): string {
@@ -46,8 +41,7 @@ export async function openCaCli(opts: { store: boolean; ca: boolean }): Promise<
   try {
     const caDir = caDirOf(ctx.home);
     const authority = await loadCa(caDir, ctx, opts.ca);
-    // Only `end` is used here; the settings matter for serving sessions, which the CLI never does.
-    const sessions = new SessionManager(ctx.stores, ctx.clock, ctx.audit, sessionDefaults);
+    const sessions = new SessionEnder(ctx.stores, ctx.clock, ctx.audit);
     const audit = (action: string, details: Record<string, unknown>) => ctx.audit.security({ event: 'staff-action', action, by: ctx.operator, ...details });
     return {
       ctx,
@@ -63,7 +57,6 @@ export async function openCaCli(opts: { store: boolean; ca: boolean }): Promise<
         }
       },
       async close() {
-        sessions.close();
         await ctx.close();
       },
     };

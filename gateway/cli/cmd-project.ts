@@ -49,9 +49,13 @@ export const projectCommands: Command[] = [
   {
     name: 'project add',
     summary: 'Creates an approved study: its workspace upstream, approved networks and usage period.',
-    usage: 'usage: hic project add ID --upstream URL --network CIDR [--network CIDR ...] [--name NAME] [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--polling PATH ...] [--profile jupyter-notebook-6.4] [--json]\n' + DATES_HELP,
+    usage: 'usage: hic project add ID --upstream URL --network CIDR [--network CIDR ...] [--name NAME] [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--polling PATH ...] [--profile jupyter-notebook-6.4] [--credential-file FILE] [--workspace-terminals] [--json]\n' +
+      '  --credential-file FILE   the workspace credential the gateway presents (one line, mode 0600; required by profiles that name one)\n' +
+      '  --workspace-terminals    allow shells in the workspace (refused by default)\n' + DATES_HELP,
     options: {
       upstream: { type: 'string' },
+      'credential-file': { type: 'string' },
+      'workspace-terminals': { type: 'boolean' },
       network: { type: 'string', multiple: true },
       name: { type: 'string' },
       start: { type: 'string' },
@@ -73,6 +77,8 @@ export const projectCommands: Command[] = [
           id, upstream: values.upstream as string, networks, startsAt, endsAt,
           ...(typeof values.name === 'string' ? { name: values.name } : {}),
           ...(typeof values.profile === 'string' ? { profile: values.profile } : {}),
+          ...(typeof values['credential-file'] === 'string' ? { credentialFile: values['credential-file'] } : {}),
+          ...(values['workspace-terminals'] === true ? { workspaceTerminals: true } : {}),
           pollingPaths: (values.polling as string[] | undefined) ?? [],
         }, ctx.operator);
         output(json, { ok: true, project: view(p, zone) }, `created project ${id}\n${describe(view(p, zone))}`);

@@ -10,7 +10,7 @@ import { HicError } from '../core/errors.js';
 import { createMemoryStores } from '../stores/memory/index.js';
 import { createRedisStores } from '../stores/redis/index.js';
 import { loadDefaultPolicy, type HicPolicy } from '../../policies/policy.js';
-import { SessionManager } from '../sessions/session-manager.js';
+import { SessionEnder } from '../sessions/session-ender.js';
 import type { Stores } from '../stores/types.js';
 import { stateDir } from './command.js';
 
@@ -24,7 +24,7 @@ export interface CliContext {
   hashCost: HashCost;
   policy: HicPolicy;
   /** Ends sessions on every gateway instance (through the store's pub/sub). */
-  sessions: SessionManager;
+  sessions: SessionEnder;
   /** The operator running the command, for the audit record (HIC_OPERATOR, else the OS user). */
   operator: string;
   close(): Promise<void>;
@@ -57,7 +57,7 @@ export async function openCliContext(opts: { needsStore?: boolean } = {}): Promi
     close: () => log.close(),
   };
   const policy = loadDefaultPolicy();
-  const sessions = new SessionManager(stores, clock, audit, { ...policy.session, touchIntervalSeconds: 5, cacheSeconds: 0 });
+  const sessions = new SessionEnder(stores, clock, audit);
   return {
     home,
     stores,
@@ -69,7 +69,6 @@ export async function openCliContext(opts: { needsStore?: boolean } = {}): Promi
     hashCost: DEFAULT_COST,
     operator: process.env.HIC_OPERATOR ?? process.env.USER ?? 'operator',
     close: async () => {
-      sessions.close();
       await log.close();
       await stores.close();
     },

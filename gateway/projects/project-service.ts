@@ -1,5 +1,6 @@
 import type { Authority } from '../../ca/index.js';
 import { HicError } from '../core/errors.js';
+import { compileProject } from '../runtime.js';
 import { loadWorkspaceProfiles } from '../../policies/workspace-profile.js';
 import { revokeTerminal } from '../terminals/revoke.js';
 import { parseCidr } from '../net/cidr.js';
@@ -15,6 +16,9 @@ export interface NewProject {
   pollingPaths?: string[];
   /** DATA-1 workspace profile (policies/workspace-profiles/). */
   profile?: string;
+  /** The workspace credential file (mode 0600); required by profiles that name a credential. */
+  credentialFile?: string;
+  workspaceTerminals?: boolean;
   startsAt?: number | null;
   endsAt?: number | null;
 }
@@ -33,11 +37,20 @@ export async function addProject(deps: UserDeps, input: NewProject, operator: st
     networks: input.networks,
     pollingPaths: input.pollingPaths ?? [],
     ...(input.profile !== undefined ? { profile: input.profile } : {}),
+    ...(input.credentialFile !== undefined ? { credentialFile: input.credentialFile } : {}),
+    ...(input.workspaceTerminals === true ? { workspaceTerminals: true } : {}),
     startsAt: input.startsAt ?? null,
     endsAt: input.endsAt ?? null,
     status: 'active',
     createdAt: deps.clock.now(),
   };
+  // What every instance will compile: a profile that needs a credential without one, or an unreadable credential
+  // file, is refused here rather than on every gateway.
+  try {
+    compileProject(project);
+  } catch (err) {
+    throw new HicError('BAD_REQUEST', err instanceof HicError ? (err.detail ?? err.message) : String(err));
+  }
   if (!(await deps.stores.projects.create(project))) throw new HicError('CONFLICT', `project ${input.id} already exists`);
   await deps.stores.events.publish({ type: 'project-changed', project: project.id });
   await deps.audit.security({ event: 'staff-action', action: 'project.add', by: operator, project: project.id, upstream: project.upstream, networks: project.networks, startsAt: project.startsAt, endsAt: project.endsAt });

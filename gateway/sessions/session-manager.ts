@@ -5,6 +5,7 @@ import type { Pending } from '../core/pending.js';
 import type { GatewayEvent, SessionRecord, Stores } from '../stores/types.js';
 import type { Socket } from 'node:net';
 import { SocketGroups } from './connection-registry.js';
+import { SessionEnder, sessionEndEvent } from './session-ender.js';
 import { isWellFormedToken, newSessionToken, sessionIdOf } from './tokens.js';
 
 interface CacheEntry {
@@ -40,6 +41,7 @@ export class SessionManager {
   private readonly socketSessions = new Map<string, SessionRecord>();
   private readonly socketSweeper: NodeJS.Timeout;
   private sweepingSockets = false;
+  private readonly ender: SessionEnder;
 
   constructor(
     private readonly stores: Stores,
@@ -51,6 +53,10 @@ export class SessionManager {
     this.lifetimeMs = settings.absoluteLifetimeSeconds * 1000;
     this.touchMs = settings.touchIntervalSeconds * 1000;
     this.cacheMs = settings.cacheSeconds * 1000;
+    this.ender = new SessionEnder(stores, clock, audit, (id) => {
+      this.forget(id);
+      this.socketsBySession.destroy(id);
+    });
     this.sweeper = setInterval(() => this.sweep(), 30_000);
     this.sweeper.unref();
     // An open WebSocket makes no requests, so nothing else would notice its session expire (SES-1).
@@ -209,32 +215,19 @@ export class SessionManager {
     return { token, record };
   }
 
-  /** Ends one session everywhere: store, caches of every instance, its open WebSockets. */
-  async end(id: string, reason: string, by?: string): Promise<SessionRecord | null> {
-    const record = await this.stores.sessions.delete(id);
-    this.forget(id);
-    this.socketsBySession.destroy(id);
-    await this.stores.events.publish({ type: 'session-ended', session: id, reason });
-    if (record) await this.audit.security(sessionEndEvent(record, reason, this.clock.now(), by));
-    return record;
+  /** Ends one session everywhere (gateway/sessions/session-ender.ts), evicting it here at once. */
+  end(id: string, reason: string, by?: string): Promise<SessionRecord | null> {
+    return this.ender.end(id, reason, by);
   }
 
   /** Ends every session of a user on every instance (SES-3 suspension). */
-  async endAllForUser(user: string, reason: string, by?: string): Promise<number> {
-    const ids = await this.stores.sessions.listByUser(user);
-    for (const id of ids) await this.end(id, reason, by);
-    await this.stores.events.publish({ type: 'user-suspended', user, reason });
-    return ids.length;
+  endAllForUser(user: string, reason: string, by?: string): Promise<number> {
+    return this.ender.endAllForUser(user, reason, by);
   }
 
-  /**
-   * Ends every session made with one terminal certificate, on every instance (revocation or renewal: HIC GL
-   * 第5-4-ii-②). The caller publishes 'terminal-revoked' first, so open connections are already being cut.
-   */
-  async endAllForTerminal(fingerprint: string, reason: string, by?: string): Promise<number> {
-    const ids = await this.stores.sessions.listByTerminal(fingerprint);
-    for (const id of ids) await this.end(id, reason, by);
-    return ids.length;
+  /** Ends every session made with one terminal certificate, on every instance. */
+  endAllForTerminal(fingerprint: string, reason: string, by?: string): Promise<number> {
+    return this.ender.endAllForTerminal(fingerprint, reason, by);
   }
 
   /** Reacts to news from any instance. */
@@ -299,19 +292,3 @@ export class SessionManager {
   }
 }
 
-/** The `session-end` security event (LOG-1: login time, how long the session lasted, why it ended). */
-function sessionEndEvent(record: SessionRecord, reason: string, now: number, by?: string): { event: string } & Record<string, unknown> {
-  return {
-    event: 'session-end',
-    reason,
-    by,
-    user: record.user,
-    session: record.id,
-    project: record.project,
-    terminal: record.terminal,
-    terminalId: record.terminalId,
-    address: record.address,
-    loginAt: new Date(record.createdAt).toISOString(),
-    durationMs: now - record.createdAt,
-  };
-}

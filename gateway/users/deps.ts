@@ -4,7 +4,7 @@ import type { SecretBox } from '../accounts/secret-box.js';
 import type { AuditPort } from '../core/audit-port.js';
 import type { Clock } from '../core/clock.js';
 import { HicError } from '../core/errors.js';
-import type { SessionManager } from '../sessions/session-manager.js';
+import type { SessionEnder } from '../sessions/session-ender.js';
 import type { Account, Stores } from '../stores/types.js';
 import { EphemeralKeys } from '../stores/ephemeral-keys.js';
 
@@ -16,7 +16,7 @@ export interface UserDeps {
   secretBox: SecretBox;
   hashCost: HashCost;
   policy: HicPolicy;
-  sessions: Pick<SessionManager, 'endAllForUser' | 'endAllForTerminal'>;
+  sessions: Pick<SessionEnder, 'endAllForUser' | 'endAllForTerminal'>;
 }
 
 export async function requireAccount(deps: Pick<UserDeps, 'stores'>, username: string): Promise<Account> {
