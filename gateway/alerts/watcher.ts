@@ -19,8 +19,6 @@ export interface WatcherDeps {
 const MAX_TRACKED_SESSIONS = 10_000;
 /** Access-record reasons of a refused download/upload (DATA-1); the request-path stage that refuses uses one. */
 export const BLOCKED_TRANSFER_REASONS: ReadonlySet<string> = new Set(['download-blocked', 'upload-blocked', 'transfer-blocked']);
-/** Security events of a refused download/upload, for code that records one instead of calling raiseAlert. */
-const BLOCKED_TRANSFER_EVENTS: ReadonlySet<string> = new Set(['transfer-blocked', 'download-blocked', 'upload-blocked']);
 
 type Fields = Record<string, unknown>;
 
@@ -77,10 +75,6 @@ export class AlertWatcher {
         return this.raise({ type: 'session-cookie-replayed', summary: `session of ${String(e['user'])} presented by another terminal`, ...who(e) });
       case 'staff-action-refused':
         return this.raise({ type: 'staff-action-refused', summary: `${String(e['by'])} tried ${String(e['action'])} without the role`, ...who(e), user: typeof e['by'] === 'string' ? e['by'] : null, action: e['action'] });
-      default:
-        if (BLOCKED_TRANSFER_EVENTS.has(e.event)) {
-          return this.raise({ type: 'blocked-transfer', summary: `${e.event} for ${String(e['user'])}`, ...who(e), path: e['path'], direction: e['direction'] });
-        }
     }
   }
 
