@@ -214,7 +214,12 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     if (event.type === 'project-changed') void reloadProjects(rt, event.project);
     if (event.type === 'resync') {
       rt.verdictGeneration += 1;
-      void reloadProjects(rt);
+      // The store may have come back empty (a Redis restarted without persistence): the config file's projects are
+      // put back first, as at start, so they never vanish from the table (one source of truth).
+      void syncConfigProjects(rt, rt.config.projects, projectFromConfig)
+        .then((applied) => describeChanges(applied).forEach((line) => process.stderr.write(`${line}\n`)))
+        .catch(() => {})
+        .then(() => reloadProjects(rt));
     }
   });
   return rt;

@@ -80,8 +80,10 @@ export class GatewayMetrics {
   }
 
   /** Prometheus text exposition format 0.0.4. */
-  text(): Promise<string> {
-    return this.registry.metrics();
+  async text(): Promise<string> {
+    // prom-client 15 writes a not-a-number value as "Nan" (the event loop lag before its first sample); the format
+    // spells it "NaN", and strict parsers refuse anything else.
+    return (await this.registry.metrics()).replace(/ Nan$/gm, ' NaN');
   }
 
   get contentType(): string {
