@@ -13,7 +13,7 @@ export const projectUpdateCommand: Command = {
   name: 'project update',
   summary: 'Changes a project: usage period, approved networks, workspace upstream, workspace profile, name.',
   usage: `usage: hic project update ID [--start YYYY-MM-DD | --clear-start] [--end YYYY-MM-DD | --clear-end]
-                         [--network CIDR ...] [--upstream URL] [--profile NAME] [--name NAME] [--polling PATH ...] [--json]
+                         [--network CIDR ...] [--upstream URL] [--profile NAME] [--credential-file FILE] [--workspace-terminals on|off] [--name NAME] [--polling PATH ...] [--json]
   --network and --polling replace the whole list (give every network that stays approved).
   --clear-start / --clear-end: no first / last day.
   --profile: a workspace profile of policies/workspace-profiles/ (e.g. jupyter-notebook-6.4); unknown names are refused.
@@ -26,6 +26,8 @@ ${DATES_HELP}`,
     network: { type: 'string', multiple: true },
     upstream: { type: 'string' },
     profile: { type: 'string' },
+    'credential-file': { type: 'string' },
+    'workspace-terminals': { type: 'string' },
     name: { type: 'string' },
     polling: { type: 'string', multiple: true },
   },
@@ -43,7 +45,11 @@ ${DATES_HELP}`,
     if (values.network !== undefined) changes.networks = values.network as string[];
     if (values.polling !== undefined) changes.pollingPaths = values.polling as string[];
     for (const key of ['upstream', 'profile', 'name'] as const) if (typeof values[key] === 'string') changes[key] = values[key] as string;
-    if (Object.keys(changes).length === 0) throw new UsageError('nothing to change: give at least one of --start, --end, --clear-start, --clear-end, --network, --upstream, --profile, --name, --polling');
+    if (typeof values['credential-file'] === 'string') changes.credentialFile = values['credential-file'];
+    const terminals = values['workspace-terminals'];
+    if (terminals !== undefined && terminals !== 'on' && terminals !== 'off') throw new UsageError('--workspace-terminals takes on or off');
+    if (terminals !== undefined) changes.workspaceTerminals = terminals === 'on';
+    if (Object.keys(changes).length === 0) throw new UsageError('nothing to change: give at least one of --start, --end, --clear-start, --clear-end, --network, --upstream, --profile, --credential-file, --workspace-terminals, --name, --polling');
     await withContext(async (ctx) => {
       const p = await updateProject(ctx, id, changes, ctx.operator);
       output(json, { ok: true, project: view(p, zone) }, `updated project ${id}\n${describe(view(p, zone))}`);

@@ -64,6 +64,8 @@ export interface ProjectChanges {
   networks?: string[];
   pollingPaths?: string[];
   profile?: string;
+  credentialFile?: string;
+  workspaceTerminals?: boolean;
   startsAt?: number | null;
   endsAt?: number | null;
 }
@@ -92,7 +94,7 @@ export async function updateProject(deps: UserDeps, id: string, changes: Project
   if (current.status === 'ended') throw new HicError('CONFLICT', `project ${id} has ended; an ended project cannot be changed`);
   const next: Project = { ...current };
   const changed: Record<string, { from: unknown; to: unknown }> = {};
-  for (const key of ['name', 'upstream', 'networks', 'pollingPaths', 'profile', 'startsAt', 'endsAt'] as const) {
+  for (const key of ['name', 'upstream', 'networks', 'pollingPaths', 'profile', 'credentialFile', 'workspaceTerminals', 'startsAt', 'endsAt'] as const) {
     if (changes[key] === undefined) continue;
     if (JSON.stringify(current[key] ?? null) === JSON.stringify(changes[key])) continue;
     changed[key] = { from: current[key] ?? null, to: changes[key] };
@@ -101,6 +103,13 @@ export async function updateProject(deps: UserDeps, id: string, changes: Project
   if (Object.keys(changed).length === 0) throw new HicError('BAD_REQUEST', 'nothing to change: give at least one new value (--start, --end, --network, --upstream, --profile, --name, --polling)');
   const problems = checkFields(next);
   if (problems.length > 0) throw new HicError('BAD_REQUEST', problems.join('; '));
+  // What every instance will compile (a profile that needs a credential, a readable credential file): refused here,
+  // or every gateway would keep its last good state and alert.
+  try {
+    compileProject(next);
+  } catch (err) {
+    throw new HicError('BAD_REQUEST', err instanceof HicError ? (err.detail ?? err.message) : String(err));
+  }
   await deps.stores.projects.put(next);
   await deps.stores.events.publish({ type: 'project-changed', project: id });
   await deps.audit.security({ event: 'staff-action', action: 'project.update', by: operator, project: id, changed });

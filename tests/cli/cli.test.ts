@@ -124,8 +124,11 @@ t.test('project update: dates, networks, upstream, profile; every instance sees 
 
   const unknown = await hic(['project', 'update', 'upd', '--profile', 'rstudio-9']);
   t.equal(unknown.code, 1);
-  t.match(unknown.stderr, 'profile: unknown workspace profile "rstudio-9" (known: demo, jupyter-notebook-6.4)');
+  t.match(unknown.stderr, 'profile: unknown workspace profile "rstudio-9" (known: demo, generic, jupyter-notebook-6.4)');
   t.equal((await stores.projects.get('upd'))!.profile, undefined, 'nothing changed');
+  const noCredential = await hic(['project', 'update', 'upd', '--profile', 'jupyter-notebook-6.4']);
+  t.equal(noCredential.code, 1, 'a profile that needs a credential is refused without one');
+  t.match(noCredential.stderr, /needs a credential file/);
   const nothing = await hic(['project', 'update', 'upd']);
   t.equal(nothing.code, 2);
   t.match(nothing.stderr, /nothing to change: give at least one of --start, --end/);
@@ -135,7 +138,7 @@ t.test('project update: dates, networks, upstream, profile; every instance sees 
   // Yesterday in Japan time as the last day: the project is outside its usage period at once, on the gateway too.
   const yesterday = new Date(Date.now() + 9 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
   const res = await hic(['project', 'update', 'upd', '--end', yesterday, '--network', '127.0.0.0/8', '--network', '10.9.0.0/16',
-    '--upstream', 'http://127.0.0.1:9', '--profile', 'jupyter-notebook-6.4', '--json']);
+    '--upstream', 'http://127.0.0.1:9', '--profile', 'jupyter-notebook-6.4', '--credential-file', join(gw.dir, 'workspace.token'), '--json']);
   t.equal(res.code, 0, res.stderr);
   const stored = (await stores.projects.get('upd'))!;
   t.same(stored.networks, ['127.0.0.0/8', '10.9.0.0/16']);

@@ -33,7 +33,8 @@ function raw(request: string): Promise<string> {
 }
 
 t.test('unknown-gateway-paths: a 404 of the gateway, never a 500, never forwarded', async (t) => {
-  for (const [method, path] of [['GET', '/_hic/nope'], ['GET', '/_hic'], ['GET', '/_hic/api/session/'], ['OPTIONS', '/_hic/api/session'], ['DELETE', '/_hic/login']]) {
+  // (`/_hic` itself is the staff portal.)
+  for (const [method, path] of [['GET', '/_hic/nope'], ['GET', '/_hic/api/session/'], ['OPTIONS', '/_hic/api/session'], ['DELETE', '/_hic/login'], ['GET', '/_hic/static/nope.js']]) {
     const page = await client.fetch(path, { method, headers: { accept: 'text/html' } });
     t.equal(page.status, 404, `${method} ${path}`);
     t.match(page.body, /ページが見つかりません/, 'a page, Japanese first');
