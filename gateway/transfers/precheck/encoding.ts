@@ -1,0 +1,70 @@
+import iconv from 'iconv-lite';
+import { Transform, type TransformCallback } from 'node:stream';
+
+export type TableEncoding = 'utf-8' | 'utf-8-bom' | 'cp932';
+
+/** How much of the file decides the encoding. */
+export const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * Decides the encoding from the first bytes: a UTF-8 BOM; else valid UTF-8; else Shift_JIS/CP932 (what Japanese
+ * Excel writes) when it decodes without a replacement character; else null (undecidable: the analyst is told).
+ * NUL bytes mean a binary file or UTF-16, neither of which is a CSV we accept.
+ */
+export function sniffEncoding(sample: Buffer): TableEncoding | null {
+  if (sample.length >= 3 && sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8-bom';
+  if (sample.includes(0)) return null;
+  try {
+    // stream: true — a character cut at the end of the sample is not an error.
+    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
+    return 'utf-8';
+  } catch {
+    // not UTF-8: try CP932 below
+  }
+  const text = iconv.decode(sample, 'cp932');
+  return text.includes('\ufffd') ? null : 'cp932';
+}
+
+/** Thrown when a byte later in the file does not fit the encoding decided from the start. */
+export class EncodingError extends Error {
+  override name = 'EncodingError';
+}
+
+/** Bytes → text in the decided encoding, failing (not replacing) on a byte that does not belong to it. */
+export function decoder(encoding: TableEncoding): Transform {
+  if (encoding === 'cp932') {
+    const dec = iconv.getDecoder('cp932');
+    return new Transform({
+      readableObjectMode: true,
+      transform(chunk: Buffer, _enc, done: TransformCallback) {
+        const text = dec.write(chunk);
+        if (text.includes('\ufffd')) return done(new EncodingError('a byte sequence is not valid Shift_JIS/CP932'));
+        done(null, text);
+      },
+      flush(done: TransformCallback) {
+        const rest = dec.end() ?? '';
+        if (rest.includes('\ufffd')) return done(new EncodingError('the file ends inside a Shift_JIS/CP932 character'));
+        done(null, rest || undefined);
+      },
+    });
+  }
+  const dec = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  return new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _enc, done: TransformCallback) {
+      try {
+        done(null, dec.decode(chunk, { stream: true }));
+      } catch {
+        done(new EncodingError('a byte sequence is not valid UTF-8'));
+      }
+    },
+    flush(done: TransformCallback) {
+      try {
+        const rest = dec.decode();
+        done(null, rest || undefined);
+      } catch {
+        done(new EncodingError('the file ends inside a UTF-8 character'));
+      }
+    },
+  });
+}
