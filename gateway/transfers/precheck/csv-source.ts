@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { decoder, EncodingError, SNIFF_BYTES, sniffEncoding, type TableEncoding } from './encoding.js';
 import type { FindingList } from './findings.js';
@@ -37,18 +38,21 @@ export async function checkCsv(path: string, delimiter: ',' | '\t', findings: Fi
   }
   const checker = new TableChecker(findings, undefined, opts.columns, opts.populations);
   let row = 0;
-  const parser = parse({ delimiter, bom: true, relax_column_count: true, max_record_size: MAX_RECORD_BYTES, skip_empty_lines: false });
-  const consume = async (records: AsyncIterable<string[]>) => {
-    for await (const record of records) {
+  // Rows are checked inside the parser's own record hook and dropped (null): no object per row crosses a stream.
+  const parser = parse({
+    delimiter, bom: true, relax_column_count: true, max_record_size: MAX_RECORD_BYTES, skip_empty_lines: false,
+    on_record: (record: string[]) => {
       row += 1;
       if (record.length > MAX_COLUMNS) throw new RangeError(`row ${row} has more than ${MAX_COLUMNS} columns`);
       const cells = record.map((text) => ({ text }));
       if (row === 1) checker.header(cells);
       else checker.row(row, cells);
-    }
-  };
+      return null;
+    },
+  });
+  const drain = new Writable({ objectMode: true, write: (_r, _e, done) => done() });
   try {
-    await pipeline(createReadStream(path, { highWaterMark: 256 * 1024 }), decoder(encoding), parser, consume);
+    await pipeline(createReadStream(path, { highWaterMark: 256 * 1024 }), decoder(encoding), parser, drain);
   } catch (err) {
     const atRow = row + 1;
     if (err instanceof EncodingError) {

@@ -30,38 +30,40 @@ export class EncodingError extends Error {
   override name = 'EncodingError';
 }
 
-/** Bytes → text in the decided encoding, failing (not replacing) on a byte that does not belong to it. */
+/**
+ * Bytes → UTF-8 bytes for the parser, failing (not replacing) on a byte that does not belong to the encoding.
+ * UTF-8 input is only validated and passed on as it came (no second copy).
+ */
 export function decoder(encoding: TableEncoding): Transform {
   if (encoding === 'cp932') {
     const dec = iconv.getDecoder('cp932');
     return new Transform({
-      readableObjectMode: true,
       transform(chunk: Buffer, _enc, done: TransformCallback) {
         const text = dec.write(chunk);
         if (text.includes('\ufffd')) return done(new EncodingError('a byte sequence is not valid Shift_JIS/CP932'));
-        done(null, text);
+        done(null, Buffer.from(text, 'utf8'));
       },
       flush(done: TransformCallback) {
         const rest = dec.end() ?? '';
         if (rest.includes('\ufffd')) return done(new EncodingError('the file ends inside a Shift_JIS/CP932 character'));
-        done(null, rest || undefined);
+        done(null, rest ? Buffer.from(rest, 'utf8') : undefined);
       },
     });
   }
   const dec = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   return new Transform({
-    readableObjectMode: true,
     transform(chunk: Buffer, _enc, done: TransformCallback) {
       try {
-        done(null, dec.decode(chunk, { stream: true }));
+        dec.decode(chunk, { stream: true });
+        done(null, chunk);
       } catch {
         done(new EncodingError('a byte sequence is not valid UTF-8'));
       }
     },
     flush(done: TransformCallback) {
       try {
-        const rest = dec.decode();
-        done(null, rest || undefined);
+        dec.decode();
+        done();
       } catch {
         done(new EncodingError('the file ends inside a UTF-8 character'));
       }

@@ -5,13 +5,17 @@
 
 /** NFKC folds full-width digits and signs (Japanese Excel output) into ASCII. */
 export function normalise(text: string): string {
-  return text.normalize('NFKC').trim();
+  // Most cells are plain ASCII: NFKC would leave them unchanged, and it is the costliest step per cell.
+  return ASCII.test(text) ? text.trim() : text.normalize('NFKC').trim();
 }
+const ASCII = /^[\x00-\x7f]*$/;
 
+const DIGITS = /^\d{1,15}$/;
 const NUMBER = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
 
 /** The number a cell shows, or null when it is not a plain number. */
 export function parseCount(text: string): number | null {
+  if (DIGITS.test(text)) return Number(text);
   const t = normalise(text);
   if (!NUMBER.test(t)) return null;
   const n = Number(t.replace(/,/g, ''));
