@@ -70,10 +70,14 @@ export function validateConfig(raw: unknown, opts: { checkFiles?: boolean } = {}
       if (seen.has(p.id)) problems.push(`projects.${i}.id: duplicate project id "${p.id}"`);
       seen.add(p.id);
     });
+    const clamd = cfg.transfers.clamd;
+    if (clamd && !clamd.socket && !clamd.host) problems.push('transfers.clamd: needs socket (a unix socket path) or host');
     if (opts.checkFiles !== false) {
       for (const key of ['certFile', 'keyFile', 'caFile'] as const) {
         if (!existsSync(cfg.tls[key])) problems.push(`tls.${key}: file not found: ${cfg.tls[key]}`);
       }
+      const areas = cfg.transfers.areaPopulationFile;
+      if (areas !== undefined && !existsSync(areas)) problems.push(`transfers.areaPopulationFile: file not found: ${areas}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -169,6 +169,41 @@ export const configSchema = {
         },
       },
     },
+    /** DATA-2 / DATA-3: reviewed export and import requests (HIC GL 第6; 匿名診療等関連情報 GL 第7-2). */
+    transfers: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        /** Quarantine outside every workspace (default <stateDir>/quarantine); files named by SHA-256, mode 0600. */
+        quarantineDir: { type: 'string', minLength: 1 },
+        /** Largest file taken out or brought in. */
+        maxBytes: { type: 'integer', minimum: 1, maximum: 1073741824, default: 52428800 },
+        /** An approved export may be downloaded this many times … */
+        maxDownloads: { type: 'integer', minimum: 1, maximum: 100, default: 3 },
+        /** … within this many days of the approval. */
+        validityDays: { type: 'integer', minimum: 1, maximum: 365, default: 7 },
+        /** Quarantine copies are deleted this many days after the decision; hashes stay in the audit log. */
+        retentionDays: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
+        /** Extensions (without the dot) of further kinds an export may be, beyond tables, text and images. */
+        allowExtensions: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9]{1,16}$' }, default: [] },
+        /** XLSX zip-bomb bound: the largest total unpacked size. */
+        maxUnpackedBytes: { type: 'integer', minimum: 1048576, default: 536870912 },
+        /** CSV "area,population": secondary medical areas (name or code) and their population (第7-2(1)i). */
+        areaPopulationFile: { type: 'string', minLength: 1 },
+        /** ClamAV clamd (INSTREAM): a unix socket, or host and port. Unset: imports wait for a scanner. */
+        clamd: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            socket: { type: 'string', minLength: 1 },
+            host: { type: 'string', minLength: 1 },
+            port: { type: 'integer', minimum: 1, maximum: 65535, default: 3310 },
+            timeoutMs: { type: 'integer', minimum: 100, maximum: 600000, default: 30000 },
+          },
+        },
+      },
+    },
     projects: {
       type: 'array',
       minItems: 1,

@@ -23,6 +23,7 @@ export interface GatewayConfig {
   alerts: AlertsConfig;
   /** The gateway's own pages: the helpdesk contact on the login page, the zone of staff pages. */
   pages: { helpdeskContact?: string; timezone: string };
+  transfers: TransfersConfig;
   projects: ProjectConfig[];
 }
 
@@ -57,4 +58,17 @@ export interface AlertsConfig {
   failedLoginBurst: { count: number; windowSeconds: number };
   /** Bytes one session moves (both ways) within a window before an alert: the sign of copying out through the screen. */
   sessionVolume: { bytes: number; windowSeconds: number };
+}
+
+/** DATA-2 / DATA-3: reviewed export and import requests. */
+export interface TransfersConfig {
+  quarantineDir?: string;
+  maxBytes: number;
+  maxDownloads: number;
+  validityDays: number;
+  retentionDays: number;
+  allowExtensions: string[];
+  maxUnpackedBytes: number;
+  areaPopulationFile?: string;
+  clamd?: { socket?: string; host?: string; port: number; timeoutMs: number };
 }

@@ -19,6 +19,10 @@ export const errorCatalogue = {
   UPSTREAM_UNAVAILABLE: { status: 502, message: 'The workspace is not reachable.' },
   CA_ERROR: { status: 400, message: 'The certificate operation failed.' },
   POLICY_VIOLATION: { status: 422, message: 'The value does not satisfy the policy.' },
+  FILE_TOO_LARGE: { status: 413, message: 'The file is larger than the limit for transfers.' },
+  FILE_KIND_REFUSED: { status: 422, message: 'This kind of file cannot be transferred.' },
+  DOWNLOAD_REFUSED: { status: 403, message: 'This export cannot be downloaded.' },
+  WORKSPACE_ERROR: { status: 502, message: 'The workspace did not give the file.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

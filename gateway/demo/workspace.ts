@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { type ContentsStore, demoContents, handleContents } from './contents-api.js';
 
 /**
  * A small stand-in for a project workspace: HTML at `/`, a WebSocket echo at `/echo`, a polling endpoint
- * (`/api/status`), a sized body (`/bytes?kb=N[&pauseMs=M]`, for load and shutdown tests) and `/headers` showing what the gateway sent.
+ * (`/api/status`), a Jupyter-like contents API (`/api/contents/…`, demo/contents-api.ts), a sized body
+ * (`/bytes?kb=N[&pauseMs=M]`, for load and shutdown tests) and `/headers` showing what the gateway sent.
  */
 export interface DemoWorkspace {
   url: string;
+  /** The files of the contents API (`a.csv` …), for tests to look at what an import placed. */
+  files: ContentsStore;
   server: Server;
   close(): Promise<void>;
 }
@@ -29,6 +33,7 @@ function home(req: IncomingMessage): string {
 export async function startDemoWorkspace(port = 0, host = '127.0.0.1', opts: { token?: string } = {}): Promise<DemoWorkspace> {
   const expected = opts.token === undefined ? null : `token ${opts.token}`;
   const authorised = (req: IncomingMessage) => expected === null || req.headers.authorization === expected;
+  const files = demoContents();
   const server = createServer((req, res) => {
     if (!authorised(req)) {
       res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"token required"}');
@@ -40,9 +45,8 @@ export async function startDemoWorkspace(port = 0, host = '127.0.0.1', opts: { t
     } else if (url.pathname.startsWith('/files/')) {
       // Like Jupyter's /files/: raw file bytes (the demo profile refuses this route).
       res.writeHead(200, { 'content-type': 'text/csv', 'content-disposition': 'attachment' }).end('patient_id,count\n1,3\n');
-    } else if (url.pathname.startsWith('/api/contents/') && req.method === 'PUT') {
-      let n = 0;
-      req.on('data', (c: Buffer) => (n += c.length)).on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ saved: n })));
+    } else if (handleContents(req, res, files)) {
+      // the contents API (demo/contents-api.ts): reviewed exports read from it, approved imports write to it
     } else if (url.pathname === '/favicon.ico') {
       res.writeHead(204).end();
     } else if (url.pathname === '/api/status') {
@@ -88,6 +92,7 @@ export async function startDemoWorkspace(port = 0, host = '127.0.0.1', opts: { t
   const { port: bound } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${bound}`,
+    files,
     server,
     close: async () => {
       for (const c of wss.clients) c.terminate();

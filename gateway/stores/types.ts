@@ -248,6 +248,67 @@ export interface AuditCheckpointStore {
   all(): Promise<Map<string, string[]>>;
 }
 
+/** A reviewed export (持ち出し) or import (持ち込み) request (SPEC DATA-2, DATA-3). */
+export interface TransferRequest {
+  id: string;
+  direction: 'export' | 'import';
+  project: string;
+  /** The analyst who asked (a reviewer may never decide on their own request). */
+  user: string;
+  /** File name shown to people (the last path segment). */
+  name: string;
+  /** Workspace path: where an export came from, where an import goes. */
+  path: string;
+  purpose: string;
+  size: number;
+  /** SHA-256 of the bytes in quarantine (the file's name there). */
+  sha256: string;
+  /**
+   * scan-pending: an import waiting for the virus scanner (never passes unscanned); pending: waiting for a reviewer;
+   * infected: kept as evidence, never placed; placed: an approved import written into the workspace.
+   */
+  status: 'scan-pending' | 'pending' | 'approved' | 'rejected' | 'infected' | 'placed' | 'place-failed';
+  createdAt: number;
+  /** The pre-check's result (exports), JSON as computed (gateway/transfers/precheck/). */
+  precheck?: unknown;
+  /** Column kinds the analyst stated, by header. */
+  columns?: Record<string, string>;
+  /** Virus scan (imports). */
+  scan?: { status: 'clean' | 'infected' | 'pending'; signature?: string; at?: number; engine?: string; error?: string };
+  decision?: { outcome: 'approved' | 'rejected'; by: string; at: number; comment: string };
+  /** Download limits (exports), fixed when the request is made. */
+  maxDownloads: number;
+  validityMs: number;
+  /** Set on approval: decision time + validityMs. */
+  validUntil: number | null;
+  /** Downloads so far (the store counts them atomically; see TransferStore.takeDownload). */
+  downloads: number;
+  /** Imports: the hash written into the workspace and the hash read back from it. */
+  placement?: { at: number; writtenSha256: string; readBackSha256: string | null; error?: string };
+  /** When the quarantine copy was deleted (retention); the hash stays here and in the audit log. */
+  quarantineDeletedAt?: number;
+  /** Bumped by every `replace`. */
+  revision: number;
+}
+
+/** Why a download was not counted. */
+export type DownloadRefusal = 'not-found' | 'not-approved' | 'expired' | 'limit-reached';
+
+export interface TransferStore {
+  /** Creates only when the id is free. */
+  create(request: TransferRequest): Promise<boolean>;
+  get(id: string): Promise<TransferRequest | null>;
+  /** Every request, oldest first (small sets: requests are made by people). */
+  list(): Promise<TransferRequest[]>;
+  /** Compare-and-set on the revision (two reviewers deciding at once: one wins). */
+  replace(request: TransferRequest, expectedRevision: number): Promise<boolean>;
+  /**
+   * Counts one download atomically, only while the request is approved, `now` is before `validUntil` and fewer
+   * than `maxDownloads` were counted: across every instance, the limit is never exceeded.
+   */
+  takeDownload(id: string, now: number): Promise<{ ok: true; count: number } | { ok: false; reason: DownloadRefusal }>;
+}
+
 export interface Stores {
   sessions: SessionStore;
   accounts: AccountStore;
@@ -256,6 +317,7 @@ export interface Stores {
   ephemeral: EphemeralStore;
   events: EventBus;
   crls: CrlStore;
+  transfers: TransferStore;
   /** Audit checkpoints published off the audit host (LOG-3); absent in stores that cannot hold them. */
   auditCheckpoints?: AuditCheckpointStore;
   /**

@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import type { SessionRecord, Stores, Terminal } from '../../gateway/stores/types.js';
+import type { SessionRecord, Stores, Terminal, TransferRequest } from '../../gateway/stores/types.js';
 
 function session(id: string, user = 'u1', terminal = 'fp1'): SessionRecord {
   return { id, user, project: 'alpha', roles: ['analyst'], terminal, terminalId: 't1', address: '127.0.0.1', createdAt: 1, lastActiveAt: 1, expiresAt: 10_000_000_000_000 };
@@ -7,6 +7,14 @@ function session(id: string, user = 'u1', terminal = 'fp1'): SessionRecord {
 
 function terminal(id: string, fingerprint: string): Terminal {
   return { id, site: 's', projects: ['alpha'], fingerprint, serial: 'ab', notAfter: 2, status: 'active', requestedBy: 'admin', registeredAt: 1 };
+}
+
+function transfer(id: string, createdAt = 1): TransferRequest {
+  return {
+    id, direction: 'export', project: 'alpha', user: 'u1', name: 'a.csv', path: 'out/a.csv', purpose: 'paper', size: 10,
+    sha256: 'ab'.repeat(32), status: 'pending', createdAt, precheck: { findings: [], sheets: [] }, maxDownloads: 2, validityMs: 1_000,
+    validUntil: null, downloads: 0, revision: 0,
+  };
 }
 
 /**
@@ -156,5 +164,31 @@ export function storeConformance(t: Test, open: () => Promise<Stores>): void {
     t.same([...all.keys()], ['gw-a', 'gw-b']);
     t.same(all.get('gw-a'), ['jws-3', 'jws-4', 'jws-5'], 'only the newest 3 are kept');
     t.equal(typeof (await s.serverTime!()), 'number');
+  });
+
+  t.test('transfers: create once, compare-and-set decisions, downloads counted atomically within the limits', async (t) => {
+    const s = await open();
+    t.teardown(() => s.close());
+    t.equal(await s.transfers.create(transfer('e1', 5)), true);
+    t.equal(await s.transfers.create(transfer('e1', 6)), false, 'a taken id is refused');
+    await s.transfers.create(transfer('e0', 2));
+    t.same((await s.transfers.list()).map((r) => r.id), ['e0', 'e1'], 'oldest first');
+    const stored = (await s.transfers.get('e1'))!;
+    t.same(stored.precheck, { findings: [], sheets: [] }, 'empty arrays survive the round trip');
+    t.same(await s.transfers.takeDownload('e1', 10), { ok: false, reason: 'not-approved' });
+    t.same(await s.transfers.takeDownload('nope', 10), { ok: false, reason: 'not-found' });
+    const approved = { ...stored, status: 'approved' as const, validUntil: 1_000 };
+    const race = await Promise.all([s.transfers.replace(approved, 0), s.transfers.replace({ ...stored, status: 'rejected' }, 0)]);
+    t.same(race, [true, false], 'two decisions on one revision: the first wins');
+    t.equal((await s.transfers.get('e1'))!.revision, 1);
+    const takes = await Promise.all(Array.from({ length: 6 }, () => s.transfers.takeDownload('e1', 999)));
+    t.same(takes.filter((x) => x.ok).map((x) => (x as { count: number }).count).sort(), [1, 2], 'exactly maxDownloads downloads counted under concurrency');
+    t.same(takes.filter((x) => !x.ok).map((x) => (x as { reason: string }).reason), ['limit-reached', 'limit-reached', 'limit-reached', 'limit-reached']);
+    t.equal((await s.transfers.get('e1'))!.downloads, 2);
+    t.equal(await s.transfers.replace({ ...approved, purpose: 'stale writer' }, 1), true);
+    t.equal((await s.transfers.get('e1'))!.downloads, 2, 'a later write keeps the store\'s count');
+    await s.transfers.create({ ...transfer('e2'), status: 'approved', validUntil: 100 });
+    t.same(await s.transfers.takeDownload('e2', 100), { ok: false, reason: 'expired' }, 'at validUntil it has expired');
+    t.same(await s.transfers.takeDownload('e2', 99), { ok: true, count: 1 });
   });
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../core/clock.js';
 import { MemoryAuditCheckpoints } from './audit-checkpoints.js';
+import { MemoryTransfers } from './transfers.js';
 import type {
   Account, CrlStore, EphemeralStore, EventBus, GatewayEvent, Project, SessionRecord, SessionStore, StoredCrl, Stores,
   Terminal, TerminalStore,
@@ -189,6 +190,7 @@ export function createMemoryStores(clock: Clock): Stores {
     ephemeral: new MemoryEphemeral(clock),
     events: new MemoryEvents(),
     crls: new MemoryCrls(),
+    transfers: new MemoryTransfers(),
     auditCheckpoints: new MemoryAuditCheckpoints(),
     serverTime: async () => clock.now(),
     healthy: () => true,

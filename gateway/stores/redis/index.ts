@@ -8,6 +8,7 @@ import { RedisEvents } from './events.js';
 import { RedisProjects } from './projects.js';
 import { RedisSessions } from './sessions.js';
 import { RedisTerminals } from './terminals.js';
+import { RedisTransfers } from './transfers.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -46,6 +47,7 @@ export async function createRedisStores(opts: RedisStoreOptions): Promise<Stores
     ephemeral: new RedisEphemeral(redis, opts.prefix),
     events,
     crls: new RedisCrls(redis, opts.prefix),
+    transfers: new RedisTransfers(redis, opts.prefix),
     auditCheckpoints: new RedisAuditCheckpoints(redis, opts.prefix),
     // LOG-5: the reference clock every instance compares itself with (one TIME round trip, off the hot path).
     serverTime: async () => {

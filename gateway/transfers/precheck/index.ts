@@ -6,6 +6,7 @@ import { checkXlsx } from './xlsx-source.js';
 
 export type * from './types.js';
 export { guessColumnKind } from './columns.js';
+export { COLUMN_KINDS } from './types.js';
 
 const DEFAULT_MAX_FINDINGS = 1_000;
 
