@@ -17,6 +17,8 @@ import { publicOrigins } from '../net/public-origin.js';
 import { openStores } from '../stores/index.js';
 import type { Stores } from '../stores/types.js';
 import { openGatewayAudit } from './audit.js';
+import { transferContext } from '../transfers/context.js';
+import { startTransferMaintenance } from '../transfers/maintenance.js';
 
 export interface StartOptions {
   config: GatewayConfig;
@@ -79,6 +81,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   // Before listening, so that no connection escapes it (shutdown must see every one).
   const tracker = new ConnectionTracker(app.server as unknown as import('node:https').Server);
   await app.listen({ host: config.server.host, port: config.server.port });
+  const stopTransfers = startTransferMaintenance(() => transferContext(rt));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   // Before the first request can arrive (this runs in the same turn as listen's callback).
@@ -88,7 +91,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     rt,
     url: gatewayUrl(config.server.host, port),
     port,
-    close: (timeoutMs = config.server.shutdownTimeoutSeconds * 1000) =>
-      shutdownGateway({ app, rt, tracker, closeStores: opts.stores ? null : () => stores.close() }, timeoutMs),
+    close: (timeoutMs = config.server.shutdownTimeoutSeconds * 1000) => {
+      stopTransfers();
+      return shutdownGateway({ app, rt, tracker, closeStores: opts.stores ? null : () => stores.close() }, timeoutMs);
+    },
   };
 }

@@ -34,6 +34,8 @@ export interface TestGatewayOptions {
   stateDir?: string;
   /** The `pages` config section (helpdesk contact, zone). */
   pages?: Record<string, unknown>;
+  /** The `transfers` config section (issue 12: quarantine, limits, clamd). */
+  transfers?: Record<string, unknown>;
 }
 
 export interface TestGateway {
@@ -78,6 +80,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     session: {},
     ...(opts.pages ? { pages: opts.pages } : {}),
     secrets: { totpKeyFile: join(opts.pki.dir, 'totp.key') },
+    ...(opts.transfers ? { transfers: opts.transfers } : {}),
     audit: { dir: join(dir, 'audit'), instanceId: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}` },
     projects: [
       {
