@@ -16,6 +16,9 @@ import { HEALTH_PATH, isOpsRequest, registerHealth } from './handlers/handler-he
 import { registerStaffApi } from './handlers/staff-api.js';
 import { registerStaffPages } from './handlers/staff-pages.js';
 import { accessRecord, requestBytes } from './audit/access-record.js';
+import { registerExportPages } from './handlers/handler-exports-pages.js';
+import { registerImportPage } from './handlers/handler-imports-page.js';
+import { registerReviewPages } from './handlers/handler-review-pages.js';
 import { sendDenial } from './http/deny-response.js';
 import type { Refused } from './http/refusal.js';
 import { deny } from './request-path/decision.js';
@@ -148,6 +151,9 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
       registerEnrol(pages, api, rt);
       registerReset(pages, api, rt);
       registerStaffPages(pages, rt);
+      registerExportPages(pages, rt);
+      registerImportPage(pages, rt);
+      registerReviewPages(pages, rt);
     });
   });
   await app.register(async (proxy) => registerHttpProxy(proxy, rt));

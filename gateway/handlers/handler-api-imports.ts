@@ -1,4 +1,6 @@
 import multipart from '@fastify/multipart';
+import { timingSafeEqual } from 'node:crypto';
+import { CSRF_COOKIE, readCookie } from '../sessions/cookies.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HicError } from '../core/errors.js';
 import { requireAnalyst, requireViewer } from '../http/transfer-auth.js';
@@ -18,6 +20,14 @@ function crossSite(req: FastifyRequest): boolean {
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
   const origin = req.headers.origin;
   return origin !== undefined && origin !== `https://${req.headers.host}`;
+}
+
+function tokenMatches(req: FastifyRequest, sent: string): boolean {
+  const cookie = readCookie(req.headers.cookie, CSRF_COOKIE);
+  if (!cookie) return false;
+  const a = Buffer.from(cookie);
+  const b = Buffer.from(sent);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Reads the multipart form: one file (`file`) and the text fields; the file is bounded by the transfer limit. */
@@ -55,7 +65,11 @@ export function registerImportsApi(api: FastifyInstance, rt: Runtime): void {
       const purpose = (form.fields.purpose ?? '').trim();
       const target = (form.fields.target ?? '').trim();
       if (!purpose || !target) throw new HicError('BAD_REQUEST', 'The fields purpose and target are required.');
+      // The import page's form sends the page's CSRF token (double submit); it gets a page, a script gets JSON.
+      const fromForm = form.fields._csrf !== undefined;
+      if (fromForm && !tokenMatches(req, form.fields._csrf!)) throw new HicError('CSRF_FAILED');
       const r = await requestImport(tc(), session, { name: form.name, bytes: form.bytes, purpose, target });
+      if (fromForm) return reply.code(303).header('location', `/_hic/imports/${r.id}`).send();
       return reply.code(201).header('cache-control', 'no-store').send(publicTransfer(r));
     });
   });

@@ -1,14 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorCatalogue } from '../core/errors.js';
-import { checkPolicy } from '../request-path/policy.js';
 import type { Runtime } from '../runtime.js';
 import type { SessionRecord } from '../stores/types.js';
 import { currentSession } from './current-session.js';
 
 /**
  * The analyst's side of a transfer (request, download): a live session made on this terminal, and the same
- * policy as the workspace itself — the session's project usable, this terminal assigned to it, this address in
- * its approved networks (request-path/policy.ts). A refusal is answered and, for a session, audited.
+ * conditions as for the workspace itself (AC-1, AC-3, AC-4) — the session's project usable, this terminal assigned
+ * to it, this address in its approved networks. A refusal is answered and, for a session, audited.
  */
 export async function requireAnalyst(rt: Runtime, req: FastifyRequest, reply: FastifyReply, action: string): Promise<SessionRecord | null> {
   const current = await currentSession(rt, req);
@@ -18,13 +17,24 @@ export async function requireAnalyst(rt: Runtime, req: FastifyRequest, reply: Fa
     return null;
   }
   const session = current.session;
-  const decision = session.roles.includes('analyst') ? checkPolicy(req.hic, rt) : { allow: false as const, reason: 'role' };
-  if (!decision.allow) {
-    await rt.audit.security({ event: 'staff-action-refused', action, by: session.user, roles: session.roles, reason: decision.reason, session: session.id, terminal: session.terminal, address: req.hic.address });
-    reply.code(403).send({ error: 'FORBIDDEN', message: errorCatalogue.FORBIDDEN.message, reason: decision.reason });
+  const reason = refusal(rt, req, session);
+  if (reason !== null) {
+    await rt.audit.security({ event: 'staff-action-refused', action, by: session.user, roles: session.roles, reason, session: session.id, terminal: session.terminal, address: req.hic.address });
+    reply.code(403).send({ error: 'FORBIDDEN', message: errorCatalogue.FORBIDDEN.message, reason });
     return null;
   }
   return session;
+}
+
+function refusal(rt: Runtime, req: FastifyRequest, session: SessionRecord): string | null {
+  if (session.restriction) return 'password-change-required';
+  if (!session.roles.includes('analyst')) return 'role';
+  const project = rt.projects.get(session.project);
+  if (!project) return 'project-unknown';
+  if (!project.usableAt(rt.clock.now())) return 'project-inactive';
+  if (!req.hic.terminal?.projects.includes(project.id)) return 'terminal-not-assigned';
+  if (!project.networks.has(req.hic.address)) return 'network-not-approved';
+  return null;
 }
 
 /** Reading requests: an analyst (their own, checked by the caller) or a reviewer; nobody else (helpdesk sees none). */

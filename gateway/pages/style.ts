@@ -27,6 +27,10 @@ ul.rules{list-style:none;padding:0}ul.rules li::before{content:"・"}ul.rules li
 #idle-warning{position:fixed;bottom:1rem;right:1rem;max-width:24rem;background:#fff7e0;border:2px solid #c98a00;padding:1rem;border-radius:6px;box-shadow:0 2px 8px #0003}
 .pager{display:flex;gap:1rem;margin:.6rem 0}.chart{margin:.6rem 0}.chart text{font-size:10px;fill:#333}
 [hidden]{display:none!important}
+main:has(table.preview),main:has(table.findings){max-width:72rem}table.preview,table.findings{width:auto}table.preview th,table.preview td,table.findings td{border:1px solid #ccd}
+.scroll{overflow:auto;max-height:32rem}td.flagged{background:#fde8e8;outline:2px solid #c0392b;font-weight:bold}
+.status{padding:.1rem .5rem;border-radius:3px;background:#eef}.status-approved,.status-placed{background:#e3f6e8}.status-rejected,.status-infected,.status-place-failed{background:#fde8e8}
+ul.files{list-style:none;padding:0}ul.files li{padding:.2rem 0}pre.text{max-height:32rem;overflow:auto;white-space:pre-wrap}img.preview{max-width:100%;border:1px solid #ccd}.actions{display:flex;gap:1rem}
 `;
 
 /** The CSP source that allows exactly the inlined stylesheet. */

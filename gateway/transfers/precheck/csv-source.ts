@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { decoder, EncodingError, SNIFF_BYTES, sniffEncoding, type TableEncoding } from './encoding.js';
 import type { FindingList } from './findings.js';
 import { TableChecker } from './table-checker.js';
-import type { PrecheckOptions, SheetSummary } from './types.js';
+import { type PrecheckOptions, type SheetSummary, type SinkFactory, StopReading } from './types.js';
 
 /** One record may not exceed this (a runaway quote would otherwise buffer the whole file). */
 const MAX_RECORD_BYTES = 1024 * 1024;
@@ -22,7 +22,7 @@ export interface CsvOutcome {
  * Streams a CSV/TSV through the decoder and csv-parse into the checker: one record in memory at a time, with
  * backpressure from the parser down to the file. Problems (encoding, quoting) end the check with a finding.
  */
-export async function checkCsv(path: string, delimiter: ',' | '\t', findings: FindingList, opts: PrecheckOptions): Promise<CsvOutcome> {
+export async function checkCsv(path: string, delimiter: ',' | '\t', findings: FindingList, opts: PrecheckOptions, sinkOf?: SinkFactory): Promise<CsvOutcome> {
   const fh = await open(path, 'r');
   const sample = Buffer.alloc(SNIFF_BYTES);
   let read: number;
@@ -36,7 +36,7 @@ export async function checkCsv(path: string, delimiter: ',' | '\t', findings: Fi
     findings.add({ rule: 'encoding-undecidable', row: 1, column: '', value: '', detail: 'neither UTF-8 nor Shift_JIS/CP932' });
     return { problem: 'The file is neither UTF-8 nor Shift_JIS (CP932) text.' };
   }
-  const checker = new TableChecker(findings, undefined, opts.columns, opts.populations);
+  const checker = sinkOf ? sinkOf(undefined) : new TableChecker(findings, undefined, opts.columns, opts.populations);
   let row = 0;
   // Rows are checked inside the parser's own record hook and dropped (null): no object per row crosses a stream.
   const parser = parse({
@@ -54,6 +54,7 @@ export async function checkCsv(path: string, delimiter: ',' | '\t', findings: Fi
   try {
     await pipeline(createReadStream(path, { highWaterMark: 256 * 1024 }), decoder(encoding), parser, drain);
   } catch (err) {
+    if (err instanceof StopReading) return { encoding, sheet: checker.finish() };
     const atRow = row + 1;
     if (err instanceof EncodingError) {
       findings.add({ rule: 'encoding-undecidable', row: atRow, column: '', value: '', detail: err.message });

@@ -120,3 +120,18 @@ export interface PrecheckOptions {
   /** Findings kept (the rest are counted). */
   maxFindings?: number;
 }
+
+/** Where a source hands its rows: the checker, or a preview collecting the first rows. */
+export interface RowSink {
+  header(cells: Cell[], row?: number): void;
+  row(row: number, cells: Cell[]): void;
+  finish(): SheetSummary;
+}
+
+/** A sink per table (per sheet for XLSX). */
+export type SinkFactory = (sheet: string | undefined) => RowSink;
+
+/** Thrown by a sink that has seen enough (a preview): the source stops reading this table quietly. */
+export class StopReading extends Error {
+  override name = 'StopReading';
+}

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FindingList } from './findings.js';
 import { TableChecker } from './table-checker.js';
-import type { Cell, PrecheckOptions, SheetSummary } from './types.js';
+import { type Cell, type PrecheckOptions, type RowSink, type SheetSummary, type SinkFactory, StopReading } from './types.js';
 import { columnIndex } from './values.js';
 import { streamXml } from './xml-stream.js';
 import { ZipArchive, ZipBombError } from './zip-reader.js';
@@ -85,7 +85,7 @@ async function sharedStrings(zip: ZipArchive): Promise<string[]> {
 }
 
 /** Streams one worksheet's XML into the checker: one row of cells in memory at a time. */
-async function checkSheet(zip: ZipArchive, ref: SheetRef, strings: string[], checker: TableChecker): Promise<void> {
+async function checkSheet(zip: ZipArchive, ref: SheetRef, strings: string[], checker: RowSink): Promise<void> {
   let rowNumber = 0;
   let cells: Cell[] = [];
   let cell: { col: number; type: string; formula: boolean; text: string } | null = null;
@@ -143,7 +143,7 @@ async function checkSheet(zip: ZipArchive, ref: SheetRef, strings: string[], che
  * Checks every sheet of an XLSX. The zip's directory is judged first (zip-bomb bounds) and nothing is unpacked
  * when it fails; then the shared strings, then each sheet streamed.
  */
-export async function checkXlsx(path: string, findings: FindingList, opts: PrecheckOptions): Promise<XlsxOutcome> {
+export async function checkXlsx(path: string, findings: FindingList, opts: PrecheckOptions, sinkOf?: SinkFactory): Promise<XlsxOutcome> {
   const sheets: SheetSummary[] = [];
   let zip: ZipArchive;
   try {
@@ -157,9 +157,11 @@ export async function checkXlsx(path: string, findings: FindingList, opts: Prech
     const strings = await sharedStrings(zip);
     for (const ref of refs) {
       current = ref.name;
-      const checker = new TableChecker(findings, ref.name, opts.columns, opts.populations);
+      const checker = sinkOf ? sinkOf(ref.name) : new TableChecker(findings, ref.name, opts.columns, opts.populations);
       try {
         await checkSheet(zip, ref, strings, checker);
+      } catch (err) {
+        if (!(err instanceof StopReading)) throw err;
       } finally {
         sheets.push(checker.finish());
       }

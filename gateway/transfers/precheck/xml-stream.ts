@@ -22,12 +22,13 @@ export async function streamXml(source: Readable, handlers: XmlHandlers): Promis
   parser.on('text', (t) => handlers.text(t));
   parser.on('cdata', (t) => handlers.text(t));
   const decoder = new TextDecoder('utf-8');
-  for await (const chunk of source) {
-    parser.write(decoder.decode(chunk as Buffer, { stream: true }));
-    if (failure) {
-      source.destroy();
-      throw failure;
+  try {
+    for await (const chunk of source) {
+      parser.write(decoder.decode(chunk as Buffer, { stream: true }));
+      if (failure) throw failure;
     }
+  } finally {
+    source.destroy();
   }
   parser.write(decoder.decode());
   parser.close();
