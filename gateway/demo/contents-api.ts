@@ -88,6 +88,7 @@ export function handleContents(req: IncomingMessage, res: ServerResponse, files:
       } catch {
         return send(res, 400, { message: 'invalid JSON' });
       }
+      if (model.type === 'directory') return send(res, 201, { name: path.split('/').pop(), path, type: 'directory', content: null, format: null });
       const existed = files.has(path);
       const bytes = model.type === 'file' && model.format === 'base64' && typeof model.content === 'string'
         ? Buffer.from(model.content, 'base64')

@@ -103,6 +103,7 @@ export async function writeWorkspaceFile(target: WorkspaceTarget, path: string, 
   const url = contentsUrl(target.upstream, path);
   if (!url) throw new HicError('BAD_REQUEST', 'That path is outside the workspace.');
   const name = path.split('/').pop()!;
+  await ensureDirectories(target, path);
   let res;
   try {
     res = await request(url, {
@@ -122,4 +123,23 @@ export async function writeWorkspaceFile(target: WorkspaceTarget, path: string, 
     writtenSha256: createHash('sha256').update(bytes).digest('hex'),
     readBackSha256: createHash('sha256').update(back.bytes).digest('hex'),
   };
+}
+
+/** Jupyter does not make parent folders for a PUT: each missing one is created (`PUT {type: "directory"}`). */
+async function ensureDirectories(target: WorkspaceTarget, path: string): Promise<void> {
+  const segments = path.replace(/^\/+/, '').split('/').slice(0, -1);
+  for (let i = 1; i <= segments.length; i++) {
+    const url = contentsUrl(target.upstream, segments.slice(0, i).join('/'))!;
+    try {
+      const probe = await request(`${url}?content=0`, { method: 'GET', headers: headers(target), headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+      await probe.body.dump();
+      if (probe.statusCode === 200) continue;
+      const made = await request(url, { method: 'PUT', headers: headers(target, true), body: JSON.stringify({ type: 'directory' }), headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+      await made.body.dump();
+      if (made.statusCode !== 200 && made.statusCode !== 201) throw new HicError('WORKSPACE_ERROR', `The workspace refused to make the folder (${made.statusCode}).`);
+    } catch (err) {
+      if (err instanceof HicError) throw err;
+      throw new HicError('WORKSPACE_ERROR', 'The workspace is not reachable.', { cause: err });
+    }
+  }
 }
