@@ -1,11 +1,10 @@
 import { HicError } from '../core/errors.js';
 import type { TransferRequest } from '../stores/types.js';
-import { cliTransferContext, type TransferContext } from '../transfers/context.js';
-import { decideTransfer, type Outcome } from '../transfers/decisions.js';
-import { purgeQuarantine } from '../transfers/retention.js';
+import type { TransferContext } from '../transfers/context.js';
+import type { Outcome } from '../transfers/decisions.js';
 import { publicTransfer } from '../transfers/views.js';
 import { type Command, output, UsageError } from './command.js';
-import { openCliContext, type CliContext } from './context.js';
+import type { CliContext } from './context.js';
 
 const STATUSES = ['scan-pending', 'pending', 'approved', 'rejected', 'infected', 'placed', 'place-failed'];
 
@@ -14,6 +13,9 @@ const STATUSES = ['scan-pending', 'pending', 'approved', 'rejected', 'infected',
  * (AC-5): anyone else is refused and the refusal audited.
  */
 async function asReviewer<T>(action: string, fn: (tc: TransferContext, ctx: CliContext) => Promise<T>): Promise<T> {
+  // Loaded here, not at start-up: every `hic` command shares one module graph, and the transfer services pull in
+  // the HTTP client and the parsers that other commands never need.
+  const [{ openCliContext }, { cliTransferContext }] = await Promise.all([import('./context.js'), import('../transfers/context.js')]);
   const ctx = await openCliContext();
   try {
     const account = await ctx.stores.accounts.get(ctx.operator);
@@ -57,6 +59,7 @@ function decision(verb: 'approve' | 'reject', outcome: Outcome): Command {
       const comment = typeof values.comment === 'string' ? values.comment.trim() : '';
       if (!comment) throw new UsageError('--comment is required (the reason for the decision is part of the record)');
       await asReviewer(`transfer.${verb}`, async (tc, ctx) => {
+        const { decideTransfer } = await import('../transfers/decisions.js');
         const r = await decideTransfer(tc, id, ctx.operator, outcome, comment);
         output(json, { ok: true, request: publicTransfer(r) }, `${r.id} ${r.status} by ${ctx.operator}${r.placement ? ` (written ${r.placement.writtenSha256}, read back ${r.placement.readBackSha256 ?? 'failed'})` : ''}`);
       });
@@ -109,6 +112,7 @@ export const transferCommands: Command[] = [
       const days = values['retention-days'] === undefined ? undefined : Number(values['retention-days']);
       if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new UsageError('--retention-days must be a whole number of days, at least 1');
       await asReviewer('transfer.purge', async (tc) => {
+        const { purgeQuarantine } = await import('../transfers/retention.js');
         const purged = await purgeQuarantine(days ? { ...tc, settings: { ...tc.settings, retentionDays: days } } : tc);
         output(json, { ok: true, purged }, purged.length === 0 ? 'nothing to purge' : `purged ${purged.join(', ')}`);
       });

@@ -7,7 +7,7 @@ import { transferContext } from '../transfers/context.js';
 import { decideTransfer } from '../transfers/decisions.js';
 import { downloadExport, requestExport } from '../transfers/exports.js';
 import { TRANSFER_ID } from '../transfers/ids.js';
-import { COLUMN_KINDS, type ColumnKind } from '../transfers/precheck/index.js';
+import { COLUMN_KINDS, type ColumnKind } from '../transfers/precheck/types.js';
 import { canSee, publicTransfer } from '../transfers/views.js';
 import { listDirectory } from '../transfers/workspace-client.js';
 

@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import { timingSafeEqual } from 'node:crypto';
 import { CSRF_COOKIE, readCookie } from '../sessions/cookies.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -55,6 +54,8 @@ async function readForm(req: FastifyRequest): Promise<{ name: string; bytes: Buf
 export function registerImportsApi(api: FastifyInstance, rt: Runtime): void {
   const tc = () => transferContext(rt);
   api.register(async (scope) => {
+    // Loaded when the server is built, not when the module is: every `hic` command imports the handler modules.
+    const { default: multipart } = await import('@fastify/multipart');
     await scope.register(multipart, { limits: { fileSize: rt.config.transfers.maxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 12 }, throwFileSizeLimit: true });
     scope.post('/_hic/api/imports', async (req, reply) => {
       if (crossSite(req)) throw new HicError('FORBIDDEN', 'Cross-site request refused.');

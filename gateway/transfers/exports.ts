@@ -4,7 +4,7 @@ import type { TransferRequest } from '../stores/types.js';
 import type { TransferContext } from './context.js';
 import { transferEvent } from './events.js';
 import { newTransferId } from './ids.js';
-import { type ColumnKind, precheckFile } from './precheck/index.js';
+import type { ColumnKind } from './precheck/types.js';
 import { releaseIfUnused } from './retention.js';
 import { readWorkspaceFile } from './workspace-client.js';
 
@@ -24,6 +24,8 @@ export async function requestExport(tc: TransferContext, who: { user: string; pr
   if (!target) throw new HicError('FORBIDDEN', 'The session has no project workspace.');
   const file = await readWorkspaceFile(target, input.path, tc.settings.maxBytes);
   const stored = await tc.quarantine.put(file.bytes);
+  // The parsers load on first use (the CLI shares this module graph and never needs them).
+  const { precheckFile } = await import('./precheck/index.js');
   const precheck = await precheckFile(stored.path, file.name, {
     ...(input.columns ? { columns: input.columns } : {}),
     populations: tc.populations,

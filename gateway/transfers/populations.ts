@@ -1,29 +1,31 @@
-import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { HicError } from '../core/errors.js';
 import { normalise } from './precheck/values.js';
 
 /**
  * The operator's reference table of secondary medical areas (二次医療圏) and their population, for the tiers of
- * 匿名診療等関連情報 GL 第7-2(1)i: a CSV whose first column is the area's name or code and whose second is the
- * population ("area,population" header optional). Both name and code may be listed, one per line.
+ * 匿名診療等関連情報 GL 第7-2(1)i: one area per line, "name-or-code,population" (a header line and a UTF-8 BOM are
+ * allowed; quotes around a field are removed; thousands separators allowed). Both name and code may be listed.
  */
 export function loadPopulations(file: string | undefined): ReadonlyMap<string, number> {
   const map = new Map<string, number>();
   if (!file) return map;
-  let rows: string[][];
+  let text: string;
   try {
-    rows = parse(readFileSync(file), { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (err) {
     throw new HicError('CONFIG_INVALID', `transfers.areaPopulationFile: cannot read ${file}: ${(err as Error).message}`);
   }
-  rows.forEach((row, i) => {
-    const population = Number(normalise(row[1] ?? '').replace(/,/g, ''));
-    if (!Number.isFinite(population)) {
+  const unquote = (s: string) => normalise(s).replace(/^"(.*)"$/, '$1');
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const comma = line.lastIndexOf(',');
+    const population = Number(unquote(comma === -1 ? '' : line.slice(comma + 1)).replace(/,/g, ''));
+    if (comma === -1 || !Number.isFinite(population) || unquote(line.slice(comma + 1)) === '') {
       if (i === 0) return; // a header line
-      throw new HicError('CONFIG_INVALID', `transfers.areaPopulationFile: line ${i + 1}: "${row[1] ?? ''}" is not a population`);
+      throw new HicError('CONFIG_INVALID', `transfers.areaPopulationFile: line ${i + 1} is not "area,population"`);
     }
-    map.set(normalise(row[0] ?? ''), population);
+    map.set(unquote(line.slice(0, comma)), population);
   });
   return map;
 }

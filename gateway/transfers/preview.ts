@@ -1,10 +1,6 @@
-import iconv from 'iconv-lite';
 import { open } from 'node:fs/promises';
-import { checkCsv } from './precheck/csv-source.js';
-import { sniffEncoding } from './precheck/encoding.js';
 import { FindingList } from './precheck/findings.js';
 import { type Cell, type RowSink, type SheetSummary, StopReading } from './precheck/types.js';
-import { checkXlsx } from './precheck/xlsx-source.js';
 
 export interface SheetPreview {
   name?: string;
@@ -45,6 +41,8 @@ export async function previewTable(path: string, format: string, maxRows = 50): 
     return s;
   };
   const ignored = new FindingList(10);
+  // Parsers load on first use (see exports.ts).
+  const [{ checkCsv }, { checkXlsx }] = await Promise.all([import('./precheck/csv-source.js'), import('./precheck/xlsx-source.js')]);
   if (format === 'xlsx') await checkXlsx(path, ignored, {}, sinkOf);
   else await checkCsv(path, format === 'tsv' ? '\t' : ',', ignored, {}, sinkOf);
   return sinks.map((s) => ({ ...(s.name !== undefined ? { name: s.name } : {}), rows: s.rows, more: s.more }));
@@ -57,8 +55,8 @@ export async function previewText(path: string, maxBytes = 256 * 1024): Promise<
     const buf = Buffer.alloc(maxBytes + 1);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     const bytes = buf.subarray(0, Math.min(bytesRead, maxBytes));
-    const encoding = sniffEncoding(bytes);
-    const text = encoding === 'cp932' ? iconv.decode(bytes, 'cp932') : bytes.toString('utf8');
+    const { decodeText } = await import('./precheck/encoding.js');
+    const text = decodeText(bytes);
     return { text, truncated: bytesRead > maxBytes };
   } finally {
     await fh.close();

@@ -9,6 +9,8 @@ import { makePki } from '../helpers/pki.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 
 /** `hic transfer list|show|approve|reject` from a shell, on the gateway's Redis; the operator must be a reviewer. */
+// Each `hic` run is a fresh Node process (seconds on a loaded 2-core machine): more than the suite's default 120 s.
+t.setTimeout(400_000);
 const run = promisify(execFile);
 const home = mkdtempSync(join(tmpdir(), 'hic-transfer-cli-'));
 const prefix = testPrefix('transfer-cli');

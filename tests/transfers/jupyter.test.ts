@@ -12,6 +12,8 @@ import { makePki } from '../helpers/pki.js';
  * Issue 12 on a real Jupyter Notebook 6.4 (Debian) with its token held by the gateway: the gateway reads the
  * export and writes the import through Jupyter's contents API with the project's credential; clamd scans imports.
  */
+// Each `hic` run is a fresh Node process (seconds on a loaded 2-core machine): more than the suite's default 120 s.
+t.setTimeout(400_000);
 if (!existsSync(JUPYTER_BIN) || !existsSync(CLAMD)) {
   t.skip(`${JUPYTER_BIN} or ${CLAMD} is not installed`, () => {});
 } else {

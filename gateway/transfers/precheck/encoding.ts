@@ -25,6 +25,11 @@ export function sniffEncoding(sample: Buffer): TableEncoding | null {
   return text.includes('\ufffd') ? null : 'cp932';
 }
 
+/** Text for people to read (previews): CP932 when that is what the bytes are, else UTF-8 (replacing bad bytes). */
+export function decodeText(bytes: Buffer): string {
+  return sniffEncoding(bytes) === 'cp932' ? iconv.decode(bytes, 'cp932') : bytes.toString('utf8');
+}
+
 /** Thrown when a byte later in the file does not fit the encoding decided from the start. */
 export class EncodingError extends Error {
   override name = 'EncodingError';
