@@ -23,7 +23,9 @@ const boss = await gw.addUser('boss', ['admin', 'helpdesk', 'security'], null);
 const rt = gw.gw.rt;
 
 /** The form handlers (pages scope) and the JSON API endpoints that change state. */
-const FORMS = ['/_hic/login', '/_hic/login/totp', '/_hic/logout', '/_hic/password', '/_hic/enrol', '/_hic/reset', '/_hic/helpdesk/users/:username/unlock', '/_hic/helpdesk/users/:username/reset'];
+const FORMS = ['/_hic/login', '/_hic/login/totp', '/_hic/logout', '/_hic/password', '/_hic/enrol', '/_hic/reset', '/_hic/helpdesk/users/:username/unlock', '/_hic/helpdesk/users/:username/reset',
+  // Issue 12 (reviewed transfers): CSRF-tested in tests/browser/transfers.test.ts and below.
+  '/_hic/exports/new', '/_hic/review/:id'];
 const JSON_ENDPOINTS = [
   'DELETE /_hic/api/session', 'POST /_hic/api/session', 'POST /_hic/api/session/activity', 'POST /_hic/api/password', 'POST /_hic/api/reset',
   'POST /_hic/api/totp/enrolment', 'POST /_hic/api/totp/enrolment/confirm',
@@ -32,7 +34,10 @@ const JSON_ENDPOINTS = [
   'POST /_hic/api/projects', 'POST /_hic/api/projects/:id/end', 'POST /_hic/api/projects/:id/suspend',
   'POST /_hic/api/ca/terminals', 'POST /_hic/api/ca/terminals/:id/renew', 'POST /_hic/api/ca/revocations', 'POST /_hic/api/ca/crl',
   'POST /_hic/api/audit/search', 'POST /_hic/api/audit/sessions',
+  'POST /_hic/api/exports', 'POST /_hic/api/imports/rescan', 'POST /_hic/api/transfers/:id/approve', 'POST /_hic/api/transfers/:id/reject',
 ];
+/** The one multipart endpoint (issue 12's contract: an import is a file upload); cross-site is refused below. */
+const MULTIPART_ENDPOINTS = ['POST /_hic/api/imports'];
 
 /** `METHOD /path` for every route Fastify knows, read from its route tree. */
 function routeTable(): string[] {
@@ -60,7 +65,7 @@ async function formSession(cert = pc, user = 'alice', creds = alice): Promise<Te
 t.test('the lists below cover every state-changing gateway route', async (t) => {
   const changing = routeTable().filter((r) => /^(POST|PUT|PATCH|DELETE) \/_hic\//.test(r));
   t.same(changing.filter((r) => !r.startsWith('POST /_hic/api/') && !r.startsWith('DELETE /_hic/api/')).map((r) => r.slice(5)).sort(), [...FORMS].sort(), 'forms');
-  t.same(changing.filter((r) => r.includes(' /_hic/api/')).sort(), [...JSON_ENDPOINTS].sort(), 'JSON endpoints');
+  t.same(changing.filter((r) => r.includes(' /_hic/api/')).sort(), [...JSON_ENDPOINTS, ...MULTIPART_ENDPOINTS].sort(), 'JSON endpoints');
 });
 
 t.test('CSRF, JSON endpoints: every content type a cross-site form can send is refused with 415 before any handler', async (t) => {
@@ -85,6 +90,17 @@ t.test('CSRF, JSON endpoints: every content type a cross-site form can send is r
   t.equal((await c.fetch('/_hic/api/session')).status, 200, 'the session was not ended by the forged DELETE');
   t.equal((await rt.stores.accounts.get('alice'))!.status, 'active', 'alice was not suspended');
   t.notOk((await gw.auditLines()).some((l) => l.event === 'staff-action' && l.by === 'boss'), 'no staff action ran');
+});
+
+t.test('CSRF, the multipart import endpoint: a cross-site form is refused and creates nothing', async (t) => {
+  const c = await formSession();
+  const body = '--XyZ\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nx\r\n--XyZ\r\nContent-Disposition: form-data; name="target"\r\n\r\nx.csv\r\n--XyZ\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n\r\na,b\r\n--XyZ--\r\n';
+  const crossSite: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }];
+  for (const headers of crossSite) {
+    const r = await c.fetch('/_hic/api/imports', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=XyZ', connection: 'close', ...headers }, body });
+    t.equal(r.status, 403, `refused: ${JSON.stringify(headers)}`);
+  }
+  t.same(await rt.stores.transfers.list(), [], 'no import request was made');
 });
 
 t.test('CSRF, forms: no token, a wrong token, or a cross-site fetch with the right token is refused and changes nothing', async (t) => {
