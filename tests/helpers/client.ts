@@ -1,3 +1,4 @@
+import { connect as tlsConnect } from 'node:tls';
 import { Agent, request } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket from 'ws';
@@ -86,5 +87,20 @@ export function wsOutcome(ws: WebSocket): Promise<{ status: number; ws: WebSocke
       res.resume();
     });
     ws.once('error', () => resolve({ status: 0, ws }));
+  });
+}
+
+/**
+ * Sends raw bytes over a real TLS connection (no URL parser in between: backslashes, absolute-form targets and
+ * odd request lines reach the gateway as written) and resolves with the whole answer.
+ */
+export function rawTls(url: string, ca: string, identity: ClientIdentity, request: string): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port: Number(port), ca, ...(identity.cert ? { cert: identity.cert, key: identity.key } : {}), servername: 'localhost' }, () => socket.end(request));
+    let out = '';
+    socket.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    socket.on('end', () => resolve(out));
+    socket.on('error', reject);
   });
 }

@@ -1,9 +1,8 @@
 import t from 'tap';
-import { connect } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { makePki } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { wsOutcome } from '../helpers/client.js';
+import { rawTls, wsOutcome } from '../helpers/client.js';
 import { refusalResponse } from '../../gateway/http/refusal.js';
 import { deny } from '../../gateway/request-path/decision.js';
 
@@ -21,16 +20,7 @@ const creds = await gw.addUser('mio');
 const client = gw.client(cert);
 t.equal(await gw.login(client, 'mio', creds), 201);
 
-function raw(request: string): Promise<string> {
-  const { port } = new URL(gw.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: Number(port), ca: pki.caBundle, cert: cert.cert, key: cert.key, servername: 'localhost' }, () => socket.end(request));
-    let out = '';
-    socket.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    socket.on('end', () => resolve(out));
-    socket.on('error', reject);
-  });
-}
+const raw = (request: string) => rawTls(gw.url, pki.caBundle, cert, request);
 
 t.test('unknown-gateway-paths: a 404 of the gateway, never a 500, never forwarded', async (t) => {
   // (`/_hic` itself is the staff portal.)

@@ -1,9 +1,8 @@
 import t from 'tap';
-import { connect } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { makePki } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { wsOutcome } from '../helpers/client.js';
+import { rawTls, wsOutcome } from '../helpers/client.js';
 import { BrowserLike, closedWithin, execute, opened, startTestJupyter } from '../helpers/jupyter.js';
 
 /**
@@ -22,17 +21,7 @@ const client = gw.client(cert);
 t.equal(await gw.login(client, 'ren', creds), 201);
 const browser = new BrowserLike(client, gw.url);
 
-/** Sends raw bytes over a real TLS connection with the terminal certificate; resolves with the whole answer. */
-function raw(request: string): Promise<string> {
-  const { port } = new URL(gw.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: Number(port), ca: pki.caBundle, cert: cert.cert, key: cert.key, servername: 'localhost' }, () => socket.end(request));
-    let out = '';
-    socket.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    socket.on('end', () => resolve(out));
-    socket.on('error', reject);
-  });
-}
+const raw = (request: string) => rawTls(gw.url, pki.caBundle, cert, request);
 const cookie = () => client.cookieHeader();
 
 t.test('an upgrade of any other method is refused, and never relays the route body', async (t) => {
