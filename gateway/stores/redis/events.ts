@@ -18,10 +18,15 @@ export class RedisEvents implements EventBus {
     });
     await this.subscriber.subscribe(this.channel);
     // ioredis re-subscribes after a reconnect; messages sent meanwhile are lost, so caches must be dropped.
-    // The first 'ready' happened before start(), so every one heard here is a reconnect.
-    this.subscriber.on('ready', () => {
+    // The first 'ready' happened before start(), so every one heard here is a reconnect. The news goes out once
+    // both connections are back: handlers reload from the store through the publisher's connection, and with no
+    // offline queue a reload that ran while only the subscriber was back would fail and stay failed.
+    const onReconnect = () => {
+      if (this.publisher.status !== 'ready' || this.subscriber.status !== 'ready') return;
       for (const handler of this.handlers) handler({ type: 'resync' });
-    });
+    };
+    this.subscriber.on('ready', onReconnect);
+    this.publisher.on('ready', onReconnect);
   }
   async publish(event: GatewayEvent): Promise<void> {
     await this.publisher.publish(this.channel, JSON.stringify(event));
