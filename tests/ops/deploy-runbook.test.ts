@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
+import { parse as parseYaml } from 'yaml';
+import { validateConfig } from '../../gateway/config/load.js';
+import { compileProject } from '../../gateway/runtime.js';
 import { JUPYTER_BIN, jupyterArgs, writeSampleNotebookDir } from '../../gateway/workspace/jupyter.js';
 import { freePort, until } from '../lifecycle/helpers.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
@@ -48,6 +51,19 @@ const byName = new Map(blocks.map((b) => [b.name, b]));
 t.test('the runbook has the steps the test follows, in this order, each once', async (t) => {
   t.same(blocks.map((b) => b.name), ORDER);
   t.notMatch(DOC, /\]\((?:https?:)?\/\//, 'no link leaves the repository');
+});
+
+t.test('found: docs/examples/gateway.yaml (the compose file\'s config) named a credential-needing profile without credentialFile, so the gateway refused to start', async (t) => {
+  const config = validateConfig(parseYaml(readFileSync(join(ROOT, 'docs/examples/gateway.yaml'), 'utf8')), { checkFiles: false });
+  const dir = mkdtempSync(join(tmpdir(), 'hic-example-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  for (const p of config.projects) {
+    // The file itself is made at deployment: a stand-in with the mode the gateway demands.
+    const credentialFile = p.credentialFile === undefined ? undefined : join(dir, `${p.id}.token`);
+    if (credentialFile) writeFileSync(credentialFile, 'x'.repeat(48) + '\n', { mode: 0o600 });
+    const project = { ...p, ...(credentialFile ? { credentialFile } : {}), status: 'active', startsAt: null, endsAt: null, createdAt: 0 };
+    t.doesNotThrow(() => compileProject(project as Parameters<typeof compileProject>[0]), `project ${p.id} compiles`);
+  }
 });
 
 const work = mkdtempSync(join(tmpdir(), 'hic-deploy-'));
