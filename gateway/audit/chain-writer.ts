@@ -68,11 +68,14 @@ export class ChainWriter {
       let prev = this.prev;
       // Each line is encoded once, into the batch buffer, and hashed there: no array, join or second UTF-8
       // encoding per line (every proxied request writes one; docs/performance.md). Same bytes as before.
+      // The day of a line is the first ten characters of its time: a line of the target's day is told by a prefix
+      // comparison, without building its file name (a string per line); only another day computes it.
+      const day = target.slice(0, 10);
       let used = 0;
       let i = start;
       for (; i < lines.length; i++) {
         const line = lines[i] as PendingLine;
-        if (i > start && dayFileOf(line.time) > target) break;
+        if (i > start && !line.time.startsWith(day) && dayFileOf(line.time) > target) break;
         seq += 1;
         const text = composeLine(seq, prev, line.time, this.instanceJson, line.kind, line.body);
         this.reserve(used, text.length * 3 + 1); // a UTF-16 unit never takes more than 3 UTF-8 bytes
