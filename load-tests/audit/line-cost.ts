@@ -5,6 +5,12 @@
  *
  *   node dist/load-tests/audit/line-cost.js [--lines 100000] [--rounds 7] [--batch 512]
  *
+ * For instruction counts, which no other load on the machine changes: `--only writer` runs today's writer once
+ * over `--lines` lines and nothing else; run it under `valgrind --tool=callgrind` at two line counts and divide the
+ * difference of the totals by the difference of the counts (start-up and JIT warm-up cancel out):
+ *
+ *   valgrind --tool=callgrind --callgrind-out-file=/dev/null node dist/load-tests/audit/line-cost.js --only writer --lines 20000
+ *
  * Variants:
  * - `encodeBody`: the record's JSON.stringify, done when a request logs it;
  * - `ChainWriter.append`: what the batch write does per line today (envelope, UTF-8 into the batch buffer, SHA-256
@@ -27,6 +33,7 @@ const { values } = parseArgs({
     lines: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '7' },
     batch: { type: 'string', default: '512' },
+    only: { type: 'string' },
   },
 });
 const LINES = Number(values.lines);
@@ -122,6 +129,14 @@ function sameBytes(hashing: 'line' | 'batch' | 'none'): () => void {
     }
     closeSync(fd);
   };
+}
+
+if (values.only !== undefined) {
+  if (values.only !== 'writer') throw new Error('--only takes: writer');
+  chainWriter();
+  await Promise.all(writers.map((w) => w.close()));
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
 }
 
 const sample = Buffer.from(composeLine(1, '0'.repeat(64), TIME, '"gw-bench"', 'access', pending[0]!.body));
