@@ -169,6 +169,8 @@ t.test('the test sets exactly the variables the runbook\'s settings block sets, 
   t.match(body, /^hic\(\) \{/m);
 });
 
+let gateway: { child: ChildProcess; log: () => string } | null = null;
+
 t.test('following docs/deploy.md step by step', { timeout: 600_000 }, async (t) => {
   for (const name of ORDER) {
     if (name === 'workspace-service') {
@@ -191,6 +193,7 @@ t.test('following docs/deploy.md step by step', { timeout: 600_000 }, async (t) 
       t.ok(existsSync(exe as string), `the unit's node exists (${exe})`);
       await until(async () => svc.child.exitCode !== null || (await runBlock('ready')).code === 0, 180_000, 'gateway ready');
       t.equal(svc.child.exitCode, null, `the gateway runs:\n${svc.log()}`);
+      gateway = svc;
       continue;
     }
     if (NOT_RUN.has(name)) continue;
@@ -199,6 +202,25 @@ t.test('following docs/deploy.md step by step', { timeout: 600_000 }, async (t) 
     if (r.code !== 0) return;
     checkOutput(t, name, r.stdout);
   }
+});
+
+t.test('systemctl stop: SIGTERM to the main process only (KillMode=mixed) stops the gateway within TimeoutStopSec, audit clean', { timeout: 120_000 }, async (t) => {
+  const unit = unitFile('hic-gateway.service');
+  t.same(unit.get('KillMode'), ['mixed']);
+  const stopSec = Number((unit.get('TimeoutStopSec') ?? ['0'])[0]);
+  t.ok(stopSec > 20, 'longer than server.shutdownTimeoutSeconds (20 s)');
+  const child = gateway?.child;
+  if (!child) {
+    t.fail('the gateway was not started');
+    return;
+  }
+  const started = Date.now();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), stopSec * 1000))]);
+  t.equal(code, 0, `exit 0 within ${stopSec} s (${Date.now() - started} ms)\n${gateway?.log() ?? ''}`);
+  const verify = await runBlock('check-audit');
+  t.equal(verify.code, 0, `hic audit verify after the stop\n${verify.stdout}\n${verify.stderr}`);
 });
 
 /** What each step's output must show, beyond its exit code. */
