@@ -76,7 +76,6 @@ const settings: Record<string, string> = {
   PUBLIC_HOST: 'gateway.example.jp',
   PUBLIC_PORT: String(gwPort),
   PUBLIC_ORIGIN: `https://gateway.example.jp:${gwPort}`,
-  GATEWAY_IP: '127.0.0.1',
   SITE_NETWORK: '127.0.0.0/8',
   STAFF_NETWORK: '192.168.10.0/24',
   WORKSPACE_DIR: join(work, 'srv-study-001'),
