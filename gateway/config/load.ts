@@ -60,6 +60,9 @@ export function validateConfig(raw: unknown, opts: { checkFiles?: boolean } = {}
     }
     const zone = cfg.alerts.businessHours.timezone;
     if (!isTimeZone(zone)) problems.push(`alerts.businessHours.timezone: unknown time zone "${zone}" (e.g. Asia/Tokyo)`);
+    if (cfg.server.headersTimeoutSeconds > cfg.server.requestTimeoutSeconds) {
+      problems.push(`server.headersTimeoutSeconds: must not exceed server.requestTimeoutSeconds (${cfg.server.requestTimeoutSeconds})`);
+    }
     if (!isTimeZone(cfg.pages.timezone)) problems.push(`pages.timezone: unknown time zone "${cfg.pages.timezone}" (e.g. Asia/Tokyo)`);
     const profiles = loadWorkspaceProfiles();
     cfg.projects.forEach((p, i) => {

@@ -34,6 +34,20 @@ export const configSchema = {
          * (compose `stop_grace_period`, Kubernetes `terminationGracePeriodSeconds`: 30 s).
          */
         shutdownTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 20 },
+        /**
+         * Slow clients (slowloris): a connection has this long to finish its TLS handshake and then to send its
+         * request head; past it the gateway answers 408 and closes. Node's own default (60 s handshake 120 s) lets a
+         * few hundred idle sockets hold the server.
+         */
+        headersTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 300, default: 20 },
+        /** The whole request, body included, must arrive within this (a body sent a byte at a time is cut: 408). */
+        requestTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 300 },
+        /**
+         * The largest request body forwarded to a workspace (bodies stream, they are never buffered). A declared
+         * length over it is refused before anything is forwarded; a chunked body is cut when it passes it. Jupyter
+         * saves and uploads in chunks of at most 8 MiB (about 11 MiB of JSON).
+         */
+        maxRequestBodyBytes: { type: 'integer', minimum: 1024, default: 67108864 },
       },
     },
     tls: {

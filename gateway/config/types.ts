@@ -2,7 +2,17 @@
 export interface GatewayConfig {
   mode: 'production' | 'demo' | 'test';
   stateDir?: string;
-  server: { host: string; port: number; trustedProxies: string[]; staffNetworks: string[]; publicOrigin?: string; shutdownTimeoutSeconds: number };
+  server: {
+    host: string;
+    port: number;
+    trustedProxies: string[];
+    staffNetworks: string[];
+    publicOrigin?: string;
+    shutdownTimeoutSeconds: number;
+    headersTimeoutSeconds: number;
+    requestTimeoutSeconds: number;
+    maxRequestBodyBytes: number;
+  };
   tls: { certFile: string; keyFile: string; caFile: string; minVersion: 'TLSv1.2' | 'TLSv1.3' };
   store: { kind: 'memory' | 'redis'; url?: string; prefix: string; allowMemory: boolean };
   session: {
