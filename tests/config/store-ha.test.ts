@@ -104,3 +104,19 @@ t.test('the sample configurations are valid', async (t) => {
     t.doesNotThrow(() => validateConfig(raw, { checkFiles: false }), name);
   }
 });
+
+t.test('compose.sentinel.yaml agrees with its sample config (no docker engine here to run `docker compose config`)', async (t) => {
+  const read = (path: string) => parseYaml(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')) as Record<string, any>;
+  const compose = read('compose.sentinel.yaml');
+  const sample = read('docs/examples/gateway-sentinel.yaml');
+  const services = compose.services as Record<string, any>;
+  for (const [name, service] of Object.entries(services)) {
+    for (const dep of Object.keys(service.depends_on ?? {})) t.ok(services[dep], `${name} depends on a defined service (${dep})`);
+  }
+  t.ok(services.gateway.volumes.includes('./docs/examples/gateway-sentinel.yaml:/etc/hic/gateway.yaml:ro'), 'the gateway mounts the Sentinel sample');
+  for (const node of sample.store.sentinels as string[]) {
+    const [host, port] = node.split(':');
+    t.ok(services[host!], `sentinel ${host} is a service`);
+    t.match(services[host!].command.join(' '), new RegExp(`'port ${port}'.*'sentinel monitor ${sample.store.sentinelName} redis-master 6379 2'`), `${host} monitors ${sample.store.sentinelName}`);
+  }
+});
