@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import t from 'tap';
 import { ManualClock } from '../../gateway/core/clock.js';
 import { openStores } from '../../gateway/stores/index.js';
@@ -6,6 +11,7 @@ import { makePki } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { startSentinelSet } from '../helpers/redis-ha.js';
 import { testPrefix } from '../helpers/redis.js';
+import { HIC } from '../audit-review/helpers.js';
 import { until } from '../lifecycle/helpers.js';
 import { storeConformance } from './conformance.js';
 
@@ -30,8 +36,10 @@ t.test('conformance through Sentinel', async (t) => {
   storeConformance(t, () => open(testPrefix('sentinel')));
 });
 
+const prefix = testPrefix('failover');
+
 t.test('master killed under load: 503 during the switch, served after it, the old session survives', async (t) => {
-  const stores = await open(testPrefix('failover'));
+  const stores = await open(prefix);
   const pki = await makePki();
   const gw = await startTestGateway({ pki, stores });
   t.teardown(async () => {
@@ -102,4 +110,24 @@ t.test('master killed under load: 503 during the switch, served after it, the ol
   t.equal(await gw.login(late, 'after', after), 201, 'login after the failover');
   t.equal((await late.fetch('/', json)).status, 200);
   t.equal((await replay.fetch('/', { headers: { accept: 'application/json', cookie: endedCookie } })).status, 401);
+});
+
+t.test('the CLI reaches the same store through the config file (HIC_CONFIG), after the failover too', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hic-sentinel-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  for (const f of ['c.pem', 'k.pem', 'ca.pem']) writeFileSync(join(dir, f), 'x');
+  const config = join(dir, 'gateway.json');
+  writeFileSync(config, JSON.stringify({
+    server: { port: 8443 },
+    tls: { certFile: join(dir, 'c.pem'), keyFile: join(dir, 'k.pem'), caFile: join(dir, 'ca.pem') },
+    store: { kind: 'redis', sentinels: ha.sentinelNodes, sentinelName: ha.name, prefix },
+    audit: { dir: join(dir, 'audit') },
+    projects: [{ id: 'alpha', upstream: 'http://127.0.0.1:8888', networks: ['127.0.0.0/8'] }],
+  }));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('_TAPJS') && k !== 'NODE_OPTIONS' && k !== 'REDIS_URL'));
+  const { stdout } = await promisify(execFile)(process.execPath, [HIC, 'user', 'show', 'kenji', '--json'], {
+    env: { ...env, HIC_HOME: join(dir, 'home'), HIC_CONFIG: config, HIC_OPERATOR: 'test' },
+    timeout: 60_000,
+  });
+  t.match(JSON.parse(stdout), { username: 'kenji' }, 'the account made before the failover, read from the promoted master');
 });
