@@ -76,6 +76,9 @@ export class AlertWatcher {
         return this.raise({ type: 'session-cookie-replayed', summary: `session of ${String(e['user'])} presented by another terminal`, ...who(e) });
       case 'staff-action-refused':
         return this.raise({ type: 'staff-action-refused', summary: `${String(e['by'])} tried ${String(e['action'])} without the role`, ...who(e), user: typeof e['by'] === 'string' ? e['by'] : null, action: e['action'] });
+      default:
+        // The other events raise nothing by themselves: alerts are written as events too, and must not loop.
+        return;
     }
   }
 

@@ -23,14 +23,18 @@ const validate = ajv.compile(configSchema);
  * Environment overrides, so that containers and CI need no file edits. Only these names are read; each
  * maps to one key.
  */
-const envOverrides: Array<[string, (cfg: Record<string, any>, value: string) => void]> = [
-  ['REDIS_URL', (c, v) => { c.store = { ...c.store, kind: 'redis', url: v }; }],
-  ['HIC_STORE_PREFIX', (c, v) => { c.store = { ...c.store, prefix: v }; }],
-  ['HIC_HOST', (c, v) => { c.server = { ...c.server, host: v }; }],
-  ['HIC_PORT', (c, v) => { c.server = { ...c.server, port: Number.isInteger(Number(v)) ? Number(v) : v }; }],
-  ['HIC_TRUSTED_PROXIES', (c, v) => { c.server = { ...c.server, trustedProxies: v.split(',').map((s) => s.trim()).filter(Boolean) }; }],
-  ['HIC_AUDIT_DIR', (c, v) => { c.audit = { ...c.audit, dir: v }; }],
-  ['HIC_INSTANCE_ID', (c, v) => { c.audit = { ...c.audit, instanceId: v }; }],
+type RawConfig = Record<string, unknown>;
+/** A section of the raw file as an object to extend (a section that is not one is left to the schema to name). */
+const section = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+
+const envOverrides: Array<[string, (cfg: RawConfig, value: string) => void]> = [
+  ['REDIS_URL', (c, v) => { c.store = { ...section(c.store), kind: 'redis', url: v }; }],
+  ['HIC_STORE_PREFIX', (c, v) => { c.store = { ...section(c.store), prefix: v }; }],
+  ['HIC_HOST', (c, v) => { c.server = { ...section(c.server), host: v }; }],
+  ['HIC_PORT', (c, v) => { c.server = { ...section(c.server), port: Number.isInteger(Number(v)) ? Number(v) : v }; }],
+  ['HIC_TRUSTED_PROXIES', (c, v) => { c.server = { ...section(c.server), trustedProxies: v.split(',').map((s) => s.trim()).filter(Boolean) }; }],
+  ['HIC_AUDIT_DIR', (c, v) => { c.audit = { ...section(c.audit), dir: v }; }],
+  ['HIC_INSTANCE_ID', (c, v) => { c.audit = { ...section(c.audit), instanceId: v }; }],
 ];
 
 /** A key as the file spells it, quoted when it is empty or has characters a reader could not see or tell apart. */
@@ -138,7 +142,7 @@ function isTimeZone(name: string): boolean {
 
 /** Reads a YAML or JSON file, applies the environment overrides and validates. */
 export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env, base: Record<string, unknown> = {}): GatewayConfig {
-  let raw: Record<string, any> = structuredClone(base) as Record<string, any>;
+  let raw: RawConfig = structuredClone(base);
   if (file) {
     let text: string;
     try {

@@ -76,12 +76,15 @@ function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: F
     onResponse: (req, reply, res) => {
       const secret = req.hic.project!.upstreamSecret;
       const headers = (res as unknown as { headers: Record<string, string | undefined> }).headers;
-      if (secret === null || !headers['content-type']?.startsWith('text/html')) return reply.send(res.stream);
+      if (secret === null || !headers['content-type']?.startsWith('text/html')) {
+        reply.send(res.stream);
+        return;
+      }
       const refusal = () => {
         for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
         return refuse(req, reply, deny('workspace-unavailable') as Refused);
       };
-      return sendScrubbedPage(req as FastifyRequest, reply as FastifyReply, res as unknown as Parameters<typeof sendScrubbedPage>[2], secret, refusal).catch(() => {
+      sendScrubbedPage(req as FastifyRequest, reply as FastifyReply, res as unknown as Parameters<typeof sendScrubbedPage>[2], secret, refusal).catch(() => {
         if (!reply.sent) refusal();
       });
     },
@@ -93,10 +96,13 @@ function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: F
       const route = req.hic.route;
       const limit = route !== null && 'maxResponseBytes' in route ? route.maxResponseBytes : 0;
       const length = Number((res as unknown as { headers: Record<string, string | undefined> }).headers['content-length']);
-      if (res.statusCode >= 300 || (Number.isFinite(length) && length <= limit)) return plain.onResponse!(req, reply, res);
+      if (res.statusCode >= 300 || (Number.isFinite(length) && length <= limit)) {
+        plain.onResponse!(req, reply, res);
+        return;
+      }
       (res.stream as { destroy?: () => void }).destroy?.();
       for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
-      return refuse(req, reply, deny('download-blocked') as Refused);
+      refuse(req, reply, deny('download-blocked') as Refused);
     },
   };
   return { plain, bounded };
