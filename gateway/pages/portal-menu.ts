@@ -27,7 +27,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
     does: { ja: '持ち込み・持ち出し申請の審査', en: 'Review import and export requests' },
   },
   {
-    role: 'admin', path: '/_hic/admin/', ready: false, label: { ja: '管理', en: 'Administration' },
+    role: 'admin', path: '/_hic/admin/', ready: true, label: { ja: '管理', en: 'Administration' },
     does: { ja: '研究課題、アカウント、利用端末と証明書', en: 'Projects, accounts, terminals and certificates' },
   },
 ];
