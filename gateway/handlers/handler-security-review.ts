@@ -35,7 +35,7 @@ export function registerSecurityReview(app: FastifyInstance, rt: Runtime): void 
 
   const alertsPage = async (reply: FastifyReply, f: StaffForm, status: number, message: string) => {
     const now = rt.clock.now();
-    const alerts = await reviewAlerts(dir, now - WEEK_MS, now, now);
+    const alerts = await reviewAlerts(dir, now - WEEK_MS, now + 1, now);
     const body = `${back(f.lang)}<h1>${V.alerts[f.lang]}</h1>${message}<p>${V.alertsHelp[f.lang]}</p>${alertsTable(f.lang, alerts, f.csrf, zone)}`;
     return sendPage(reply, status, f.render(V.alerts[f.lang], body, { path: ALERTS_PATH }));
   };
