@@ -49,10 +49,10 @@ export function startPageOf(roles: readonly Role[]): string {
   return areas.length === 1 && areas[0]!.ready && !roles.includes('analyst') ? areas[0]!.path : PORTAL_PATH;
 }
 
-/** The menu under the header of every staff page: the portal and the areas of the person's roles. */
+/** The menu under the header of every staff page: the portal and the areas of the person's roles; the area the page is in is marked. */
 export function staffMenu(lang: Lang, roles: readonly Role[], currentPath: string): string {
   const items = [{ path: PORTAL_PATH, label: { ja: 'ポータル', en: 'Portal' } }, ...areasOf(roles).filter((a) => a.ready)];
   return `<nav class="menu" aria-label="${lang === 'ja' ? 'メニュー' : 'Menu'}">${items
-    .map((i) => `<a href="${esc(i.path)}"${i.path === currentPath ? ' aria-current="page"' : ''}>${esc(i.label[lang])}</a>`)
+    .map((i) => `<a href="${esc(i.path)}"${i.path === currentPath || (i.path !== PORTAL_PATH && currentPath.startsWith(i.path)) ? ' aria-current="page"' : ''}>${esc(i.label[lang])}</a>`)
     .join('')}</nav>`;
 }
