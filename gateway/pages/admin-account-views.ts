@@ -5,7 +5,7 @@
  */
 import { ROLES, type Account, type Role } from '../stores/types.js';
 import { ADMIN_ACCOUNTS, adminAccountPath } from './admin-views.js';
-import { checkboxes, postForm, selectField, table, textField } from './form-fields.js';
+import { checkboxes, listOf, postForm, selectField, table, textField, textOf } from './form-fields.js';
 import type { Lang } from './i18n.js';
 import { esc } from './layout.js';
 
@@ -53,9 +53,9 @@ export interface AccountForm {
 }
 
 export function sentAccount(body: Record<string, unknown> | undefined): AccountForm {
-  const s = (k: string) => (typeof body?.[k] === 'string' ? (body[k] as string).trim() : '');
+  const s = (k: string) => textOf(body, k);
   const raw = body?.['roles'];
-  const roles = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+  const roles = listOf(raw).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
   return { username: s('username'), displayName: s('displayName').slice(0, 100), roles, project: s('project') };
 }
 

@@ -7,7 +7,7 @@ import { dayEndExclusive, dayStart, formatLocalDay, lastDayOf } from '../core/lo
 import type { ProjectChanges } from '../projects/project-service.js';
 import type { Project } from '../stores/types.js';
 import { ADMIN_PROJECTS, projectPath } from './admin-views.js';
-import { dateField, linesField, listOf, postForm, selectField, table, textField } from './form-fields.js';
+import { dateField, linesField, listOf, postForm, selectField, table, textField, textOf } from './form-fields.js';
 import type { Lang } from './i18n.js';
 import { esc } from './layout.js';
 
@@ -76,7 +76,7 @@ export function valuesOf(p: Project, zone: string): FormValues {
 
 /** What a project form sent, as text (shown again after a refusal). */
 export function sentValues(body: Record<string, unknown> | undefined): FormValues {
-  const s = (k: string) => (typeof body?.[k] === 'string' ? (body[k] as string).trim() : '');
+  const s = (k: string) => textOf(body, k);
   return { id: s('id'), name: s('name'), upstream: s('upstream'), networks: listOf(body?.['networks']), pollingPaths: listOf(body?.['pollingPaths']), profile: s('profile'), credentialFile: s('credentialFile'), start: s('start'), end: s('end') };
 }
 

@@ -7,7 +7,7 @@ import type { Terminal } from '../stores/types.js';
 import { certificatesOf } from '../terminals/register.js';
 import { TERMINAL_REVOCATION_REASONS } from '../terminals/reasons.js';
 import { ADMIN_TERMINALS, terminalPath } from './admin-views.js';
-import { checkboxes, localTime, postForm, selectField, table, textField } from './form-fields.js';
+import { checkboxes, listOf, localTime, postForm, selectField, table, textField, textOf } from './form-fields.js';
 import type { Lang } from './i18n.js';
 import { esc } from './layout.js';
 
@@ -82,9 +82,9 @@ export interface IssueForm {
 }
 
 export function sentIssue(body: Record<string, unknown> | undefined): IssueForm {
-  const s = (k: string) => (typeof body?.[k] === 'string' ? (body[k] as string).trim() : '');
+  const s = (k: string) => textOf(body, k);
   const raw = body?.['projects'];
-  return { terminal: s('terminal'), site: s('site'), projects: (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String), validityDays: s('validityDays'), requestedBy: s('requestedBy'), note: s('note').slice(0, 500) };
+  return { terminal: s('terminal'), site: s('site'), projects: listOf(raw), validityDays: s('validityDays'), requestedBy: s('requestedBy'), note: s('note').slice(0, 500) };
 }
 
 export function issueForm(lang: Lang, csrf: string, v: IssueForm, projects: string[]): string {

@@ -60,5 +60,11 @@ export function listOf(value: unknown): string[] {
   return all.map((s) => s.trim()).filter((s) => s !== '');
 }
 
+/** One text field of a sent form, trimmed ('' when absent or not text). */
+export function textOf(body: Record<string, unknown> | undefined, key: string): string {
+  const v = body?.[key];
+  return typeof v === 'string' ? v.trim() : '';
+}
+
 /** Yes / no in the page's language. */
 export const yesNo = (lang: Lang, v: boolean): string => (v ? (lang === 'ja' ? 'はい' : 'yes') : lang === 'ja' ? 'いいえ' : 'no');
