@@ -20,9 +20,9 @@ export function registerAdminPages(app: FastifyInstance, rt: Runtime): void {
     if (!ok) return reply;
     const { lang, render } = ok;
     const now = rt.clock.now();
-    const [projects, accounts, terminals] = await Promise.all([rt.stores.projects.list(), rt.stores.accounts.list(), rt.stores.terminals.list()]);
     const ja = lang === 'ja';
-    const item = (path: string, label: string, count: number, extra: string) => `<li><a href="${path}">${esc(label)}</a>: ${count}${extra ? `（${esc(extra)}）` : ''}</li>`;
+    const [projects, accounts, terminals] = await Promise.all([rt.stores.projects.list(), rt.stores.accounts.list(), rt.stores.terminals.list()]);
+    const item = (path: string, label: string, count: number, extra: string) => `<li><a href="${path}">${esc(label)}</a>: ${count}${extra ? (ja ? `（${esc(extra)}）` : ` (${esc(extra)})`) : ''}</li>`;
     const expiring = terminals.filter((t) => t.status === 'active' && t.notAfter <= now + 30 * DAY_MS).length;
     const locked = accounts.filter((a) => a.lockedAt !== null).length;
     const body = `${adminNav(lang, ADMIN_PATH)}<h1>${A.title[lang]}</h1><ul class="areas" id="admin-summary">${

@@ -63,7 +63,7 @@ export function registerFilters(lang: Lang, current: string): string {
 export function registerTable(lang: Lang, terminals: Terminal[], now: number, zone: string): string {
   const head = [R.id[lang], R.site[lang], lang === 'ja' ? '研究課題' : 'Projects', R.status[lang], R.serial[lang], R.fingerprint[lang], R.notAfter[lang], R.daysLeft[lang]];
   const rows = terminals.map((t) => {
-    const status = t.status === 'revoked' ? `${R.revoked[lang]}（${esc(t.revocationReason ?? '-')}）` : t.notAfter <= now ? R.expired[lang] : R.active[lang];
+    const status = t.status === 'revoked' ? `${R.revoked[lang]}${lang === 'ja' ? '（' : ' ('}${t.revocationReason ?? '-'}${lang === 'ja' ? '）' : ')'}` : t.notAfter <= now ? R.expired[lang] : R.active[lang];
     return [
       `<a href="${terminalPath(t.id)}">${esc(t.id)}</a>`, esc(t.site), esc(t.projects.join(', ') || (lang === 'ja' ? 'スタッフ用' : 'staff')), esc(status),
       `<code>${esc(t.serial)}</code>`, `<code title="${esc(t.fingerprint)}">${esc(t.fingerprint.slice(0, 16))}…</code>`, localTime(t.notAfter, zone), esc(Math.floor((t.notAfter - now) / DAY_MS)),

@@ -32,6 +32,13 @@ t.test('log in: the administrator lands on the administration pages', async (t) 
   t.equal(home.headers['cache-control'], 'no-store');
   t.match(home.body, '<nav class="menu" aria-label="メニュー"><a href="/_hic/">ポータル</a><a href="/_hic/admin/" aria-current="page">管理</a></nav>');
   t.match(home.body, '<a href="/_hic/admin/projects">研究課題</a>: 1');
+  for (const path of ['/_hic/admin/', '/_hic/admin/projects', '/_hic/admin/accounts', '/_hic/admin/terminals']) {
+    const en = await admin.fetch(`${path}?lang=en`, { headers: html });
+    t.equal(en.status, 200);
+    t.match(en.body, '<html lang="en">', `${path} in English`);
+    t.match(en.body, '<nav class="sub" aria-label="Administration"><a href="/_hic/admin/projects"');
+    t.notMatch(/<main[^>]*>(.*)<\/main>/s.exec(en.body)?.[1] ?? '', /[\u3040-\u30ff]/, `${path}: no kana left in English`);
+  }
 });
 
 t.test('outside the role or without the CSRF token nothing happens', async (t) => {
