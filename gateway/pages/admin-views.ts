@@ -3,7 +3,7 @@
  * terminals) and the words for what a form has just done.
  */
 import type { Lang } from './i18n.js';
-import { esc, notice } from './layout.js';
+import { esc } from './layout.js';
 
 export const ADMIN_PATH = '/_hic/admin/';
 export const ADMIN_PROJECTS = `${ADMIN_PATH}projects`;
@@ -34,20 +34,4 @@ const SECTIONS = [
 /** The sub-menu of the administration pages, the current section marked. */
 export function adminNav(lang: Lang, current: string): string {
   return `<nav class="sub" aria-label="${esc(A.title[lang])}">${SECTIONS.map((s) => `<a href="${s.path}"${current.startsWith(s.path) ? ' aria-current="page"' : ''}>${esc(s.label[lang])}</a>`).join('')}</nav>`;
-}
-
-/** What the form that redirected here did (`?done=…`); unknown values say nothing. */
-const DONE: Record<string, Record<Lang, string>> = {
-  'project-added': { ja: '研究課題を登録しました。', en: 'The project was added.' },
-  'project-updated': { ja: '研究課題を変更しました。全インスタンスに反映されます。', en: 'The project was changed; every instance reloads it.' },
-  'project-ended': { ja: '研究課題を終了しました。アカウントは停止、専用の端末証明書は失効しました。', en: 'The project has ended: its accounts are suspended and its own terminals revoked.' },
-  suspended: { ja: '利用を停止しました。セッションはすべて終了しました。', en: 'Suspended: every session has ended.' },
-  resumed: { ja: '利用を再開しました。', en: 'Resumed.' },
-  revoked: { ja: '証明書を失効させました。この端末の接続はすべて切断されました。', en: 'The certificate was revoked and every connection of the terminal closed.' },
-  acknowledged: { ja: 'アラートを確認済みにしました（監査ログに記録しました）。', en: 'The alert is acknowledged (recorded in the audit log).' },
-};
-
-export function doneNotice(lang: Lang, done: unknown): string {
-  const words = typeof done === 'string' ? DONE[done] : undefined;
-  return words ? notice('ok', words[lang]) : '';
 }

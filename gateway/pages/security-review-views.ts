@@ -34,6 +34,12 @@ export const V = {
   account: { ja: 'アカウントの状態と利用停止', en: 'Account state and suspension' },
 } as const;
 
+/** The link back to the console's search, on every review page. */
+export const backToConsole = (lang: Lang): string => `<p><a href="${PATH}">← ${lang === 'ja' ? '監査ログの確認' : 'Audit log review'}</a></p>`;
+
+/** How far back the review pages look by default. */
+export const REVIEW_WINDOW_MS = 7 * 86_400_000;
+
 export function alertsTable(lang: Lang, alerts: ReviewedAlert[], csrf: string, zone: string): string {
   const h = lang === 'ja' ? ['日時', '種類', '重要度', '内容', 'ユーザー', '確認'] : ['Time', 'Type', 'Severity', 'Summary', 'User', 'Acknowledgement'];
   const rows = alerts.map((a) => {
