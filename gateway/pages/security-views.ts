@@ -7,16 +7,13 @@ import type { AuditMatch } from '../audit-review/scan.js';
 import { formatLocal } from '../core/local-time.js';
 import type { Lang } from './i18n.js';
 import { esc } from './layout.js';
+import { SECURITY_EVENT_NAMES } from '../audit/security-events.js';
 
 export const PATH = '/_hic/security/';
 export const PAGE_SIZE = 50;
 
 /** The events a person may pick (a typo cannot silently find nothing). */
-export const EVENTS: readonly string[] = [
-  'access', 'login-success', 'login-failed', 'account-locked', 'session-end', 'session-terminal-mismatch', 'staff-action',
-  'staff-action-refused', 'identity-check', 'password-changed', 'totp-enrolled', 'totp-enrolment-failed', 'alert',
-  'download-blocked', 'upload-blocked', 'transfer-blocked', 'clock-check', 'chain-resumed',
-];
+export const EVENTS: readonly string[] = ['access', ...SECURITY_EVENT_NAMES, 'download-blocked', 'upload-blocked', 'transfer-blocked'];
 
 export type ConsoleInput = Partial<Record<'user' | 'project' | 'terminal' | 'address' | 'since' | 'until' | 'event' | 'decision' | 'page', string>>;
 
