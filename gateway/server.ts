@@ -37,6 +37,8 @@ declare module 'fastify' {
     hic: RequestContext;
     hicDecision: Decision;
     hicBytesAtStart: number;
+    /** A chunked body passed `server.maxRequestBodyBytes` while streaming (proxy/body-limit.ts). */
+    hicBodyTooLarge: boolean;
   }
 }
 
@@ -59,7 +61,13 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: rt.config.tls.minVersion,
+      // Slow clients (config schema: server.headersTimeoutSeconds): the handshake and the request head each get
+      // this long; Node checks its timers once per interval (default 30 s, which would stretch a 20 s bound to 50).
+      handshakeTimeout: rt.config.server.headersTimeoutSeconds * 1000,
+      headersTimeout: rt.config.server.headersTimeoutSeconds * 1000,
+      connectionsCheckingInterval: 1000,
     },
+    requestTimeout: rt.config.server.requestTimeoutSeconds * 1000,
     logger: false,
     trustProxy: false,
     bodyLimit: 1024 * 1024,
@@ -70,11 +78,8 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
   app.decorateRequest('hic', null as never);
   app.decorateRequest('hicDecision', null as never);
   app.decorateRequest('hicBytesAtStart', 0);
+  app.decorateRequest('hicBodyTooLarge', false);
 
-  // Stages 1–4 for every request: gateway pages need a registered terminal on an approved network; everything
-  // else is a workspace request and needs the whole path. There is no way in that skips this hook.
-  // A callback hook, not async: in steady state the path decides synchronously and the request goes on in the
-  // same turn, without a promise (docs/performance.md). A denial sends the reply and does not call done().
   // Every request is classified from its target before any stage (request-path/context.ts), and each class has its
   // own answer: an ambiguous target is refused at once; gateway pages need a registered terminal on an approved
   // network; everything else is a workspace request and needs the whole path. There is no way in that skips this.

@@ -117,13 +117,58 @@ async function main(): Promise<void> {
 
     const admin = await (await contextFor(staffTerminal)).newPage();
     await login(admin, info.staff.administrator.username, info.staff.administrator.password, info.staff.administrator.totpSecret);
-    await admin.waitForURL(/\/_hic\/$/);
+    await admin.waitForURL(/\/_hic\/admin\/$/);
+    await admin.goto(`${info.url}/_hic/`);
     await shot(admin, '11-portal');
+    await adminPages(admin, info.url, shot);
+    await securityPages(sec, info.url, info.analyst.username, shot);
   } finally {
     await browser.close();
     demo.stop();
   }
   process.stdout.write(`${shots.length} screenshots in ${OUT}: ${shots.join(', ')}\n`);
+}
+
+type Shot = (page: Page, name: string) => Promise<void>;
+
+/** The administration pages: start page, projects, one project, an account added (password once), a terminal issued. */
+async function adminPages(admin: Page, url: string, shot: Shot): Promise<void> {
+  await shot(admin, '12-admin-home');
+  await admin.goto(`${url}/_hic/admin/projects`);
+  await shot(admin, '13-admin-projects');
+  await admin.click('#projects tbody tr:first-child a');
+  await shot(admin, '14-admin-project');
+  await admin.goto(`${url}/_hic/admin/accounts`);
+  await admin.fill('#a-username', 'sato.k');
+  await admin.fill('#a-name', '佐藤 健');
+  await admin.check('input[name=roles][value=analyst]');
+  await admin.selectOption('#a-project', { index: 1 });
+  await admin.click('#account-add');
+  await admin.waitForSelector('#initial-password');
+  await shot(admin, '15-admin-account-added');
+  await admin.goto(`${url}/_hic/admin/terminals`);
+  await admin.fill('#t-id', 'lab3-pc07');
+  await admin.fill('#t-site', 'lab-3');
+  await admin.check('input[name=projects] >> nth=0');
+  await admin.click('#terminal-issue');
+  await admin.waitForSelector('#p12-password');
+  await shot(admin, '16-admin-terminal-issued');
+  await admin.goto(`${url}/_hic/admin/terminals/lab3-pc07`);
+  await shot(admin, '17-admin-terminal');
+}
+
+/** The security console's review pages: alerts, a user's sessions, one timeline, the account with suspension. */
+async function securityPages(sec: Page, url: string, analyst: string, shot: Shot): Promise<void> {
+  await sec.goto(`${url}/_hic/security/alerts`);
+  await shot(sec, '18-security-alerts');
+  await sec.goto(`${url}/_hic/security/sessions?user=${encodeURIComponent(analyst)}`);
+  await shot(sec, '19-security-sessions');
+  if ((await sec.locator('#sessions a').count()) > 0) {
+    await sec.click('#sessions tbody tr:first-child a');
+    await shot(sec, '20-security-timeline');
+  }
+  await sec.goto(`${url}/_hic/security/users/${encodeURIComponent(analyst)}`);
+  await shot(sec, '21-security-user');
 }
 
 main().catch((err: unknown) => {

@@ -52,7 +52,7 @@ export interface Alert {
 }
 
 /** Name of the audit event that carries an alert. */
-export const ALERT_EVENT = 'alert';
+export const ALERT_EVENT = 'alert' as const;
 
 /**
  * Raises an alert: written to the audit log as the security event `{"event":"alert","type":...}` (durable, so

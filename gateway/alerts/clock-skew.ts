@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { Alert } from './alert.js';
+import type { SecurityEventOf } from '../audit/security-events.js';
 
 /** What the monitor needs: the instance clock, the reference clock, the limit, and where to report. */
 export interface ClockSkewDeps {
@@ -9,7 +10,7 @@ export interface ClockSkewDeps {
   maxSkewMs: number;
   intervalMs: number;
   /** Records a (non-alert) security event: the measurement at start, the return within limits. */
-  record: (event: Record<string, unknown> & { event: string }) => Promise<void>;
+  record: (event: SecurityEventOf<'clock-check'> | SecurityEventOf<'clock-skew-resolved'>) => Promise<void>;
   raise: (alert: Alert) => void;
   onError?: (err: unknown) => void;
 }

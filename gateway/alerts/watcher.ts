@@ -5,6 +5,7 @@ import type { Alert } from './alert.js';
 import { BusinessHours } from './business-hours.js';
 import { networkOf } from './network-key.js';
 import { EphemeralKeys } from '../stores/ephemeral-keys.js';
+import type { SecurityEvent } from '../audit/security-events.js';
 
 /** What the watcher needs: the alert rules, the clock, the shared store (so rules hold across instances). */
 export interface WatcherDeps {
@@ -40,7 +41,7 @@ export class AlertWatcher {
   }
 
   /** Sees a security event after it was written. */
-  onSecurity(event: Fields & { event: string }): void {
+  onSecurity(event: SecurityEvent): void {
     const work = this.judge(event).catch((err: unknown) => this.onError(err));
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
@@ -63,7 +64,7 @@ export class AlertWatcher {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
-  private async judge(e: Fields & { event: string }): Promise<void> {
+  private async judge(e: SecurityEvent): Promise<void> {
     switch (e.event) {
       case 'login-failed':
         return this.failedLogin(e);
@@ -75,6 +76,9 @@ export class AlertWatcher {
         return this.raise({ type: 'session-cookie-replayed', summary: `session of ${String(e['user'])} presented by another terminal`, ...who(e) });
       case 'staff-action-refused':
         return this.raise({ type: 'staff-action-refused', summary: `${String(e['by'])} tried ${String(e['action'])} without the role`, ...who(e), user: typeof e['by'] === 'string' ? e['by'] : null, action: e['action'] });
+      default:
+        // The other events raise nothing by themselves: alerts are written as events too, and must not loop.
+        return;
     }
   }
 

@@ -6,6 +6,7 @@ import { AlertWatcher } from '../alerts/watcher.js';
 import { loadOrCreateSigningKey, openAuditLog } from '../audit/index.js';
 import type { GatewayConfig } from '../config/types.js';
 import type { AuditPort } from '../core/audit-port.js';
+import type { SecurityEvent } from '../audit/security-events.js';
 import type { Clock } from '../core/clock.js';
 import { openSiemLogger } from '../siem/siem-logger.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -14,7 +15,6 @@ import type { Stores } from '../stores/types.js';
 /** Webhook deliveries still running at shutdown get this long; every alert is in the audit log anyway. */
 const SINK_CLOSE_MS = 2_000;
 
-type SecurityEvent = Record<string, unknown> & { event: string };
 
 /**
  * Opens the hash-chained audit log of this instance and adapts it to what the gateway calls, adding around it:
@@ -51,7 +51,7 @@ export async function openGatewayAudit(config: GatewayConfig, clock: Clock, inst
 
   /** After a security event is durable: copy it out, deliver it if it is an alert, else let the rules see it. */
   const written = (event: SecurityEvent): void => {
-    metrics?.securityEvent(event.event, event['type']);
+    metrics?.securityEvent(event.event, event.event === ALERT_EVENT ? event.type : undefined);
     siem?.write('security', event);
     if (event.event === ALERT_EVENT) sinks.send({ time: new Date(clock.now()).toISOString(), instance: instanceId, ...event });
     else watcher?.onSecurity(event);

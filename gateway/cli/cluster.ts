@@ -59,7 +59,11 @@ export function runPrimary(n: number, config: GatewayConfig, hooks: { ready(port
     const finish = () => {
       if (finished) return;
       finished = true;
-      hooks.stopped().finally(() => resolve(failed ? 1 : 0));
+      // A shutdown step that fails is a failed exit, never an unhandled rejection.
+      hooks.stopped().then(
+        () => resolve(failed ? 1 : 0),
+        () => resolve(1),
+      );
     };
     const bySlot = new Map<number, Worker>();
     const fork = (slot: number) => {

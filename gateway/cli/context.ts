@@ -7,8 +7,10 @@ import { loadOrCreateSigningKey, openAuditLog } from '../audit/index.js';
 import type { AuditPort } from '../core/audit-port.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { HicError } from '../core/errors.js';
+import { loadConfig } from '../config/load.js';
+import type { StoreConfig } from '../config/types.js';
 import { createMemoryStores } from '../stores/memory/index.js';
-import { createRedisStores } from '../stores/redis/index.js';
+import { openStores } from '../stores/index.js';
 import { loadDefaultPolicy, type HicPolicy } from '../../policies/policy.js';
 import { SessionEnder } from '../sessions/session-ender.js';
 import type { Stores } from '../stores/types.js';
@@ -31,18 +33,31 @@ export interface CliContext {
 }
 
 /**
- * Opens the store named by REDIS_URL (the CLI must see the gateways' state; the memory store is only useful for
- * commands that do not need shared state) and this host's CLI audit chain.
+ * The store the CLI opens: the `store` section of the gateways' own config file when HIC_CONFIG names one (the way
+ * to reach Redis Sentinel or Cluster, with the same password files), else REDIS_URL (+ HIC_STORE_PREFIX), else none.
+ */
+export function cliStoreConfig(env: NodeJS.ProcessEnv = process.env): StoreConfig | null {
+  if (env.HIC_CONFIG) {
+    const store = loadConfig(env.HIC_CONFIG, env).store;
+    return store.kind === 'redis' ? store : null;
+  }
+  if (env.REDIS_URL) return { kind: 'redis', url: env.REDIS_URL, prefix: env.HIC_STORE_PREFIX ?? 'hic:', allowMemory: false };
+  return null;
+}
+
+/**
+ * Opens the store the gateways use (cliStoreConfig: the CLI must see the gateways' state; the memory store is only
+ * useful for commands that do not need shared state) and this host's CLI audit chain.
  */
 export async function openCliContext(opts: { needsStore?: boolean } = {}): Promise<CliContext> {
   const home = resolve(stateDir());
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const clock = systemClock;
-  const url = process.env.REDIS_URL;
-  if (opts.needsStore !== false && !url) {
-    throw new HicError('CONFIG_INVALID', 'REDIS_URL is not set: the CLI needs the shared store the gateways use (e.g. REDIS_URL=redis://127.0.0.1:6379)');
+  const store = cliStoreConfig();
+  if (opts.needsStore !== false && !store) {
+    throw new HicError('CONFIG_INVALID', 'no store: the CLI needs the shared store the gateways use: REDIS_URL=redis://127.0.0.1:6379, or HIC_CONFIG=/etc/hic/gateway.yaml for its store section (Sentinel, Cluster)');
   }
-  const stores = url ? await createRedisStores({ url, prefix: process.env.HIC_STORE_PREFIX ?? 'hic:' }) : createMemoryStores(clock);
+  const stores = store ? await openStores(store, clock) : createMemoryStores(clock);
   const auditDir = process.env.HIC_AUDIT_DIR ?? join(home, 'audit');
   const keys = await loadOrCreateSigningKey(join(auditDir, 'keys'));
   const log = await openWithRetry(auditDir, keys.privateKey, clock);

@@ -8,7 +8,8 @@ const GROUPS: Record<string, string> = {
   audit: 'The audit log (security team): verify the chains, search, session records, retention, export. Every read is recorded.',
 };
 
-const ENVIRONMENT = `Environment: REDIS_URL and HIC_STORE_PREFIX (the gateways' shared store), HIC_HOME (state dir, default ./.hic),
+const ENVIRONMENT = `Environment: REDIS_URL and HIC_STORE_PREFIX (the gateways' shared store; or HIC_CONFIG, the gateways' config file,
+whose store section is used: Sentinel, Cluster), HIC_HOME (state dir, default ./.hic),
 HIC_OPERATOR (who you are, for the audit log; else $USER), HIC_TIMEZONE (days and times, default Asia/Tokyo).
 Exit codes: 0 done, 1 refused (unknown user or project, not allowed, ...), 2 usage error (the message says what is allowed).`;
 

@@ -34,6 +34,20 @@ export const configSchema = {
          * (compose `stop_grace_period`, Kubernetes `terminationGracePeriodSeconds`: 30 s).
          */
         shutdownTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 20 },
+        /**
+         * Slow clients (slowloris): a connection has this long to finish its TLS handshake and then to send its
+         * request head; past it the gateway answers 408 and closes. Node's own default (60 s handshake 120 s) lets a
+         * few hundred idle sockets hold the server.
+         */
+        headersTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 300, default: 20 },
+        /** The whole request, body included, must arrive within this (a body sent a byte at a time is cut: 408). */
+        requestTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 300 },
+        /**
+         * The largest request body forwarded to a workspace (bodies stream, they are never buffered). A declared
+         * length over it is refused before anything is forwarded; a chunked body is cut when it passes it. Jupyter
+         * saves and uploads in chunks of at most 8 MiB (about 11 MiB of JSON).
+         */
+        maxRequestBodyBytes: { type: 'integer', minimum: 1024, default: 67108864 },
       },
     },
     tls: {
@@ -54,7 +68,32 @@ export const configSchema = {
       required: ['kind'],
       properties: {
         kind: { type: 'string', enum: ['memory', 'redis'] },
+        /** A standalone server. Exactly one of url, sentinels, cluster (load.ts says which is missing or extra). */
         url: { type: 'string', pattern: '^rediss?://' },
+        /** Redis Sentinel: the sentinels (`host:port`, at least one; give all of them) and the monitored master's name. */
+        sentinels: { type: 'array', minItems: 1, items: hostPortSchema() },
+        sentinelName: { type: 'string', minLength: 1, pattern: '^[!-~]+$' },
+        /** Redis Cluster: some of its nodes (`host:port`); the rest are discovered. Keys get a hash tag (README). */
+        cluster: { type: 'array', minItems: 1, items: hostPortSchema() },
+        /** ACL user of the data nodes (Redis 6+); without it, the default user. */
+        username: { type: 'string', minLength: 1 },
+        /**
+         * The data nodes' password: a file readable by its owner only, holding the password on one line. Passwords
+         * are never written in the config itself.
+         */
+        passwordFile: { type: 'string', minLength: 1 },
+        /** The sentinels' own password (`requirepass` in sentinel.conf; not taken from passwordFile), same file rule. */
+        sentinelPasswordFile: { type: 'string', minLength: 1 },
+        /** TLS to every node (and sentinel): true (system CAs) or the CA bundle that verifies them. */
+        tls: {
+          type: ['boolean', 'object'],
+          additionalProperties: false,
+          properties: {
+            caFile: { type: 'string', minLength: 1 },
+            /** The name the certificates carry, when it differs from the host the nodes are reached at. */
+            servername: { type: 'string', minLength: 1 },
+          },
+        },
         prefix: { type: 'string', minLength: 1, default: 'hic:' },
         allowMemory: { type: 'boolean', default: false },
       },
@@ -230,6 +269,11 @@ export const configSchema = {
     },
   },
 } as const;
+
+/** `host:port` of a Redis node or sentinel (an IPv6 address in brackets: `[::1]:26379`); the port is checked in load.ts. */
+function hostPortSchema() {
+  return { type: 'string', pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[^\\s:\\[\\]/]+):[0-9]{1,5}$' } as const;
+}
 
 /** A syslog destination (RFC 5424 messages; UDP per RFC 5426, TCP/TLS with octet counting per RFC 6587/5425). */
 function syslogSchema() {

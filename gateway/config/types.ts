@@ -2,9 +2,19 @@
 export interface GatewayConfig {
   mode: 'production' | 'demo' | 'test';
   stateDir?: string;
-  server: { host: string; port: number; trustedProxies: string[]; staffNetworks: string[]; publicOrigin?: string; shutdownTimeoutSeconds: number };
+  server: {
+    host: string;
+    port: number;
+    trustedProxies: string[];
+    staffNetworks: string[];
+    publicOrigin?: string;
+    shutdownTimeoutSeconds: number;
+    headersTimeoutSeconds: number;
+    requestTimeoutSeconds: number;
+    maxRequestBodyBytes: number;
+  };
   tls: { certFile: string; keyFile: string; caFile: string; minVersion: 'TLSv1.2' | 'TLSv1.3' };
-  store: { kind: 'memory' | 'redis'; url?: string; prefix: string; allowMemory: boolean };
+  store: StoreConfig;
   session: {
     idleTimeoutSeconds: number;
     absoluteLifetimeSeconds: number;
@@ -25,6 +35,22 @@ export interface GatewayConfig {
   pages: { helpdeskContact?: string; timezone: string };
   transfers: TransfersConfig;
   projects: ProjectConfig[];
+}
+
+/** The store section: memory, or Redis standalone (`url`), through Sentinel (`sentinels`) or Cluster (`cluster`). */
+export interface StoreConfig {
+  kind: 'memory' | 'redis';
+  url?: string;
+  sentinels?: string[];
+  sentinelName?: string;
+  cluster?: string[];
+  username?: string;
+  /** Files holding the passwords (owner-only, one line); the passwords themselves are never in the config. */
+  passwordFile?: string;
+  sentinelPasswordFile?: string;
+  tls?: boolean | { caFile?: string; servername?: string };
+  prefix: string;
+  allowMemory: boolean;
 }
 
 export interface ProjectConfig {

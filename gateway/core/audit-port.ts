@@ -1,4 +1,5 @@
 import type { AccessRecord } from '../audit/access-record.js';
+import type { SecurityEvent } from '../audit/security-events.js';
 
 /**
  * What the gateway needs from the audit log. Access records are queued (the hot path never waits on disk);
@@ -6,9 +7,9 @@ import type { AccessRecord } from '../audit/access-record.js';
  */
 export interface AuditPort {
   access(record: AccessRecord): void;
-  security(event: Record<string, unknown> & { event: string }): Promise<void>;
+  security(event: SecurityEvent): Promise<void>;
   /** A security event noticed on the hot path: durable, but the request does not wait for it. */
-  securityLater(event: Record<string, unknown> & { event: string }): void;
+  securityLater(event: SecurityEvent): void;
   flush(): Promise<void>;
   close(): Promise<void>;
 }

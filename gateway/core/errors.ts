@@ -14,6 +14,8 @@ export const errorCatalogue = {
   CONFLICT: { status: 409, message: 'The resource already exists.' },
   /** An unlock of an account that is not locked: nothing is done, and the caller is told so (issue 13). */
   NOT_LOCKED: { status: 409, message: 'The account is not locked; nothing was changed.' },
+  /** A request body over `server.maxRequestBodyBytes` (workspace) or 1 MiB (the gateway's own endpoints). */
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   RATE_LIMITED: { status: 429, message: 'Too many attempts. Wait and try again.' },
   STORE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable.' },
   UPSTREAM_UNAVAILABLE: { status: 502, message: 'The workspace is not reachable.' },

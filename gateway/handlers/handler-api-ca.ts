@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { isHicError } from '../core/errors.js';
+import { audited } from '../http/audited.js';
 import { auditStaffAction, requireRole } from '../http/staff-auth.js';
 import type { Runtime } from '../runtime.js';
-import type { SessionRecord } from '../stores/types.js';
 import { gatewayLedgerDeps } from '../terminals/ca-source.js';
 import type { EnrolResult } from '../terminals/index.js';
 import {
@@ -49,17 +48,6 @@ type IssueBody = { terminal: string; site: string; projects?: string[]; csr?: st
 type RenewBody = { csr?: string; validityDays?: number; note?: string };
 type RevokeBody = { terminal?: string; serial?: string; reason: string; note?: string };
 type ListQuery = { status?: 'active' | 'revoked'; site?: string; project?: string; expiringWithinDays?: number };
-
-/** Runs a staff operation and audits its outcome, failures included (LOG-6: every staff action is recorded). */
-async function audited<T>(rt: Runtime, staff: SessionRecord, action: string, details: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    const error = isHicError(err) ? err.code : 'INTERNAL';
-    await auditStaffAction(rt, staff, action, { ...details, outcome: 'failed', error, message: (err as Error).message });
-    throw err;
-  }
-}
 
 /** The answer for a new certificate: the PKCS#12 goes back base64 with its password, once, never cached. */
 function issuedBody(rt: Runtime, result: EnrolResult) {

@@ -7,7 +7,7 @@ import { text } from '../pages/i18n.js';
 import { esc, notice } from '../pages/layout.js';
 import { actionForms, DOCUMENT_VALUES, ledgerTable, METHOD_VALUES, resetCodeBox, stateList, W, HELPDESK_PATH } from '../pages/helpdesk-views.js';
 import type { Runtime } from '../runtime.js';
-import { failureCounts, requireAccount } from '../users/deps.js';
+import { accountFacts } from './account-facts.js';
 import { startReset } from '../users/reset.js';
 import { unlockUser } from '../users/unlock.js';
 
@@ -22,10 +22,8 @@ type Evidence = { method?: string; document?: string; reference?: string; lostAu
 export function registerHelpdeskAccount(app: FastifyInstance, rt: Runtime): void {
   const show = async (reply: FastifyReply, ok: StaffPage, username: string, csrf: string, status = 200, message = '') => {
     const { staff, lang, render } = ok;
-    const account = await requireAccount(rt, username);
-    const zone = rt.config.pages.timezone;
-    const sessions = (await Promise.all((await rt.stores.sessions.listByUser(username)).map((id) => rt.stores.sessions.get(id)))).filter((s) => s !== null);
-    const facts = { account, failures: await failureCounts(rt, username), sessions, project: account.project ? await rt.stores.projects.get(account.project) : null, policy: rt.policy, now: rt.clock.now(), zone };
+    const facts = await accountFacts(rt, username);
+    const { account, zone } = facts;
     const body = `<p><a href="${HELPDESK_PATH}">← ${W.find[lang]}</a></p><h1>${esc(account.username)}</h1>${message}${stateList(lang, facts)}${actionForms(lang, account, csrf, staff.user)}${ledgerTable(lang, account, zone)}`;
     return sendPage(reply, status, render(`${W.title[lang]}: ${account.username}`, body));
   };

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { describeQuery, parseQuery, type AuditQuery, type QueryInput } from '../audit-review/query.js';
+import { decisionOf, describeQuery, parseQuery, type AuditQuery, type QueryInput } from '../audit-review/query.js';
 import type { AuditMatch } from '../audit-review/scan.js';
 import { searchAudit } from '../audit-review/search.js';
 import { expandTerminals } from '../audit-review/terminals.js';
@@ -8,6 +8,7 @@ import { HicError, isHicError } from '../core/errors.js';
 import { sendPage } from '../http/send-page.js';
 import { auditStaffAction } from '../http/staff-auth.js';
 import { requireStaffPage } from '../http/staff-page.js';
+import { countRecord, hourlyBuckets, hourlyChart } from '../pages/hourly-chart.js';
 import type { Lang } from '../pages/i18n.js';
 import { esc, notice } from '../pages/layout.js';
 import { consoleForm, csvLine, CSV_HEADER, EVENTS, resultsTable, PAGE_SIZE, PATH, T, type ConsoleInput } from '../pages/security-views.js';
@@ -45,8 +46,9 @@ export function registerSecurityConsole(app: FastifyInstance, rt: Runtime): void
         const query = await toQuery(rt, input, lang);
         const page = pageOf(input.page);
         await auditStaffAction(rt, staff, 'audit.console', { query: describeQuery(query), page });
-        const { rows, total } = await newestPage(rt, query, page);
-        body += rows.length === 0 ? notice('info', T.none[lang]) : resultsTable(lang, rows, rt.config.pages.timezone) + pager(lang, input, page, total);
+        const { rows, total, chart } = await newestPage(rt, query, page);
+        const zone = rt.config.pages.timezone;
+        body += rows.length === 0 ? notice('info', T.none[lang]) : hourlyChart(lang, chart, zone) + resultsTable(lang, rows, zone) + pager(lang, input, page, total);
       } catch (err) {
         if (!isHicError(err)) throw err;
         body += notice('error', err.detail ?? err.message);
@@ -112,18 +114,24 @@ function pageOf(raw: string | undefined): number {
   return n;
 }
 
-/** The newest `page`-th slice: a ring of the last page × PAGE_SIZE matches, then reversed. */
+/**
+ * The newest `page`-th slice: a ring of the last page × PAGE_SIZE matches, then reversed; in the same pass, the
+ * records and refusals per hour over the searched range (the chart).
+ */
 async function newestPage(rt: Runtime, query: AuditQuery, page: number) {
   const keep = page * PAGE_SIZE;
   const ring: AuditMatch[] = [];
   let total = 0;
+  const now = rt.clock.now();
+  const chart = hourlyBuckets(query.since ?? now - 86_400_000, query.until ?? now);
   for await (const m of searchAudit(rt.config.audit.dir, { ...query, limit: 0 })) {
     total++;
+    countRecord(chart, Date.parse(m.entry.time), decisionOf(m.entry) === 'deny');
     ring.push(m);
     if (ring.length > keep) ring.shift();
   }
   const newestFirst = ring.reverse();
-  return { rows: newestFirst.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total };
+  return { rows: newestFirst.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total, chart };
 }
 
 function pager(lang: Lang, input: ConsoleInput, page: number, total: number): string {

@@ -13,6 +13,7 @@ const PLACEHOLDER_ORIGIN = 'https://gateway.invalid';
 const FALLBACK = '';
 const MAX_LENGTH = 2048;
 /** Control characters and backslashes, raw or percent-encoded (%00–%1f, %7f, %5c), anywhere in the input. */
+// eslint-disable-next-line no-control-regex -- refusing control characters in `next` is the point
 const FORBIDDEN = /[\x00-\x1f\x7f\\]|%(?:[01][0-9a-f]|7f|5c)/i;
 
 /**

@@ -33,6 +33,8 @@ function errorCode(status: number): ErrorCode {
       return 'NOT_AUTHENTICATED';
     case 404:
       return 'NOT_FOUND';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
     case 502:
       return 'UPSTREAM_UNAVAILABLE';
     case 503:

@@ -122,6 +122,10 @@ export const denialText: Record<string, Record<Lang, string>> = {
     en: 'This address is not accepted (ambiguous path).',
   },
   'gateway-path-unknown': text.notFound,
+  'body-too-large': {
+    ja: '送信されたデータが大きすぎます。データの持ち込みは申請し、審査を受けてください。',
+    en: 'The request body is too large. Bring data in through an import request.',
+  },
   'password-change-required': {
     ja: 'パスワードの変更（初回は認証アプリの登録も）が必要です。/_hic/password から手続きしてください。',
     en: 'You must change your password (and, the first time, enrol your authenticator) at /_hic/password.',

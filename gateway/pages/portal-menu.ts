@@ -27,7 +27,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
     does: { ja: '持ち込み・持ち出し申請の審査', en: 'Review import and export requests' },
   },
   {
-    role: 'admin', path: '/_hic/admin/', ready: false, label: { ja: '管理', en: 'Administration' },
+    role: 'admin', path: '/_hic/admin/', ready: true, label: { ja: '管理', en: 'Administration' },
     does: { ja: '研究課題、アカウント、利用端末と証明書', en: 'Projects, accounts, terminals and certificates' },
   },
 ];
@@ -49,10 +49,10 @@ export function startPageOf(roles: readonly Role[]): string {
   return areas.length === 1 && areas[0]!.ready && !roles.includes('analyst') ? areas[0]!.path : PORTAL_PATH;
 }
 
-/** The menu under the header of every staff page: the portal and the areas of the person's roles. */
+/** The menu under the header of every staff page: the portal and the areas of the person's roles; the area the page is in is marked. */
 export function staffMenu(lang: Lang, roles: readonly Role[], currentPath: string): string {
   const items = [{ path: PORTAL_PATH, label: { ja: 'ポータル', en: 'Portal' } }, ...areasOf(roles).filter((a) => a.ready)];
   return `<nav class="menu" aria-label="${lang === 'ja' ? 'メニュー' : 'Menu'}">${items
-    .map((i) => `<a href="${esc(i.path)}"${i.path === currentPath ? ' aria-current="page"' : ''}>${esc(i.label[lang])}</a>`)
+    .map((i) => `<a href="${esc(i.path)}"${i.path === currentPath || (i.path !== PORTAL_PATH && currentPath.startsWith(i.path)) ? ' aria-current="page"' : ''}>${esc(i.label[lang])}</a>`)
     .join('')}</nav>`;
 }

@@ -7,16 +7,13 @@ import type { AuditMatch } from '../audit-review/scan.js';
 import { formatLocal } from '../core/local-time.js';
 import type { Lang } from './i18n.js';
 import { esc } from './layout.js';
+import { SECURITY_EVENT_NAMES } from '../audit/security-events.js';
 
 export const PATH = '/_hic/security/';
 export const PAGE_SIZE = 50;
 
 /** The events a person may pick (a typo cannot silently find nothing). */
-export const EVENTS: readonly string[] = [
-  'access', 'login-success', 'login-failed', 'account-locked', 'session-end', 'session-terminal-mismatch', 'staff-action',
-  'staff-action-refused', 'identity-check', 'password-changed', 'totp-enrolled', 'totp-enrolment-failed', 'alert',
-  'download-blocked', 'upload-blocked', 'transfer-blocked', 'clock-check', 'chain-resumed',
-];
+export const EVENTS: readonly string[] = ['access', ...SECURITY_EVENT_NAMES, 'download-blocked', 'upload-blocked', 'transfer-blocked'];
 
 export type ConsoleInput = Partial<Record<'user' | 'project' | 'terminal' | 'address' | 'since' | 'until' | 'event' | 'decision' | 'page', string>>;
 
@@ -25,6 +22,8 @@ export const T = {
   search: { ja: '検索', en: 'Search' },
   alerts: { ja: '直近24時間のアラート', en: 'Alerts, last 24 hours' },
   refused: { ja: '直近24時間の拒否', en: 'Refusals, last 24 hours' },
+  ackAlerts: { ja: 'アラートの確認', en: 'Acknowledge alerts' },
+  sessions: { ja: 'セッションの経過・利用停止', en: 'Session timelines, suspension' },
   none: { ja: '該当する記録はありません。', en: 'No matching records.' },
   recorded: { ja: 'この閲覧は監査ログに記録されます。開始を省略すると直近24時間を検索します。', en: 'This review is itself recorded in the audit log. Without a start, the last 24 hours are searched.' },
   any: { ja: 'すべて', en: 'Any' },
@@ -57,7 +56,7 @@ function select(name: 'project' | 'event' | 'decision', lang: Lang, options: rea
 }
 
 export function consoleForm(lang: Lang, input: ConsoleInput, projects: string[]): string {
-  const quick = `<p class="quick"><a href="${PATH}?event=alert&amp;since=24h">${T.alerts[lang]}</a> · <a href="${PATH}?decision=deny&amp;since=24h">${T.refused[lang]}</a></p>`;
+  const quick = `<p class="quick"><a href="${PATH}?event=alert&amp;since=24h">${T.alerts[lang]}</a> · <a href="${PATH}?decision=deny&amp;since=24h">${T.refused[lang]}</a> · <a href="${PATH}alerts">${T.ackAlerts[lang]}</a> · <a href="${PATH}sessions">${T.sessions[lang]}</a></p>`;
   return `<h1>${T.title[lang]}</h1>${quick}
 <form method="get" action="${PATH}" class="inline" role="search"><input type="hidden" name="lang" value="${lang}">${text('user', lang, input.user)}${select('project', lang, projects, input.project)}${text('terminal', lang, input.terminal)}${text('address', lang, input.address)}${when('since', lang, input.since)}${when('until', lang, input.until)}${select('event', lang, EVENTS, input.event)}${select('decision', lang, ['allow', 'deny'], input.decision)}<button type="submit">${T.search[lang]}</button></form>
 <p>${T.recorded[lang]}</p>`;

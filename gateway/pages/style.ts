@@ -30,6 +30,10 @@ ul.rules{list-style:none;padding:0}ul.rules li::before{content:"・"}ul.rules li
 main:has(table.preview),main:has(table.findings){max-width:72rem}table.preview,table.findings{width:auto}table.preview th,table.preview td,table.findings td{border:1px solid #ccd}
 .scroll{overflow:auto;max-height:32rem}td.flagged{background:#fde8e8;outline:2px solid #c0392b;font-weight:bold}
 .status{padding:.1rem .5rem;border-radius:3px;background:#eef}.status-approved,.status-placed{background:#e3f6e8}.status-rejected,.status-infected,.status-place-failed{background:#fde8e8}
+nav.sub{display:flex;gap:1rem;margin:-.5rem 0 1rem;border-bottom:1px solid #dde;padding-bottom:.4rem}nav.sub a[aria-current]{font-weight:bold}
+fieldset{border:1px solid #dde;margin:.8rem 0;padding:.4rem .8rem}label.check{display:inline-block;margin:.2rem 1rem .2rem 0}.pair{display:flex;gap:1rem}.pair input{width:auto}
+section.once{border:2px solid #c98a00;background:#fff7e0;padding:.6rem 1rem;border-radius:6px;margin:1rem 0}
+svg.chart{width:100%;height:auto;background:#fbfcfe;border:1px solid #dde}svg.chart .all{fill:#7a9cc6}svg.chart .deny{fill:#c0392b}svg.chart .axis{stroke:#99a}.legend .all{color:#3b5f8f}.legend .deny{color:#c0392b}
 ul.files{list-style:none;padding:0}ul.files li{padding:.2rem 0}pre.text{max-height:32rem;overflow:auto;white-space:pre-wrap}img.preview{max-width:100%;border:1px solid #ccd}.actions{display:flex;gap:1rem}
 `;
 

@@ -70,3 +70,22 @@ function stripCookie(header: string, name: string): string {
 }
 
 const GATEWAY_COOKIE_PREFIX = '__Host-hic-';
+
+/** Hop-by-hop response headers (RFC 9110 7.6.1): they describe the workspace's connection to us, not ours to the client. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+
+/**
+ * The workspace's answer headers as the client gets them, without the hop-by-hop ones: relayed, the workspace's
+ * `Connection: keep-alive` overrode the client's `Connection: close` and held its socket open for a minute.
+ * Node frames the body itself. Headers that `Connection` names are hop-by-hop too.
+ */
+export function downstreamHeaders<H extends Record<string, unknown>>(headers: H): H {
+  const connection = headers.connection;
+  if (connection === undefined && headers['keep-alive'] === undefined && headers['transfer-encoding'] === undefined) return headers;
+  const named = typeof connection === 'string' ? connection.toLowerCase().split(',').map((s) => s.trim()) : [];
+  const out: Record<string, unknown> = {};
+  for (const name in headers) {
+    if (!HOP_BY_HOP.has(name) && !named.includes(name)) out[name] = headers[name];
+  }
+  return out as H;
+}

@@ -4,8 +4,9 @@ import { sendDenial } from '../http/deny-response.js';
 import { deny } from '../request-path/decision.js';
 import type { Refused } from '../http/refusal.js';
 import type { Runtime } from '../runtime.js';
+import { boundedPayload, declaredTooLarge } from './body-limit.js';
 import { forwardQuery } from './forward-query.js';
-import { upstreamHeaders } from './headers.js';
+import { downstreamHeaders, upstreamHeaders } from './headers.js';
 import { forwardInspected } from './inspect-body.js';
 import { sendScrubbedPage } from './scrub-page.js';
 
@@ -21,15 +22,22 @@ export async function registerHttpProxy(app: FastifyInstance, rt: Runtime): Prom
     disableRequestLogging: true,
   });
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+  const maxBody = rt.config.server.maxRequestBodyBytes;
+  app.addContentTypeParser('*', (req, payload, done) => done(null, boundedPayload(req, payload, maxBody)));
   const forward = forwardOptions(rt);
   app.all('/*', (req, reply) => {
     const ctx = req.hic;
     // A gateway path that no handler took (`/_hic/nope`, `OPTIONS /_hic/api/session`): a 404 of the gateway's own,
     // never the workspace's.
     if (ctx.target !== 'workspace') return refuse(req, reply, deny('gateway-path-unknown') as Refused);
+    if (declaredTooLarge(req, maxBody)) return refuseBody(req, reply);
     const route = ctx.route;
-    if (route !== null && 'inspect' in route) return forwardInspected(req, reply, forward.plain);
+    if (route !== null && 'inspect' in route) {
+      return forwardInspected(req, reply, forward.plain).catch((err: unknown) => {
+        if (req.hicBodyTooLarge) return refuseBody(req, reply);
+        throw err;
+      });
+    }
     return reply.from(ctx.project!.upstream + ctx.path, route === null ? forward.plain : forward.bounded);
   });
 }
@@ -43,6 +51,12 @@ function refuse(req: AnyRequest, reply: AnyReply, decision: Refused): AnyReply {
   return sendDenial(req as FastifyRequest, reply as FastifyReply, decision);
 }
 
+/** 413: the unread rest of the body is never drained (it may not end), so the connection closes after the answer. */
+function refuseBody(req: AnyRequest, reply: AnyReply): AnyReply {
+  reply.header('connection', 'close');
+  return refuse(req, reply, deny('body-too-large') as Refused);
+}
+
 /**
  * One options object per kind of forwarding, made once (reply-from only reads them): no closure and no object
  * allocated per request. reply-from passes the Fastify request, which carries the request context.
@@ -50,21 +64,27 @@ function refuse(req: AnyRequest, reply: AnyReply, decision: Refused): AnyReply {
 function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: FastifyReplyFromHooks } {
   const plain: FastifyReplyFromHooks = {
     rewriteRequestHeaders: (req, headers) => upstreamHeaders(headers, req.hic, rt.origins) as typeof headers,
+    rewriteHeaders: (headers) => downstreamHeaders(headers),
     queryString: (_search, _url, req) => forwardQuery(req.hic.query),
     // The workspace is down or not answering: a 502 page of our own ("workspace unavailable"), audited as such.
     onError: (reply) => {
-      if (!reply.sent) refuse(reply.request, reply, deny('workspace-unavailable') as Refused);
+      if (reply.sent) return;
+      if (reply.request.hicBodyTooLarge) refuseBody(reply.request, reply);
+      else refuse(reply.request, reply, deny('workspace-unavailable') as Refused);
     },
     // Pages of a workspace that holds a credential are scrubbed of it; everything else streams as it comes.
     onResponse: (req, reply, res) => {
       const secret = req.hic.project!.upstreamSecret;
       const headers = (res as unknown as { headers: Record<string, string | undefined> }).headers;
-      if (secret === null || !headers['content-type']?.startsWith('text/html')) return reply.send(res.stream);
+      if (secret === null || !headers['content-type']?.startsWith('text/html')) {
+        reply.send(res.stream);
+        return;
+      }
       const refusal = () => {
         for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
         return refuse(req, reply, deny('workspace-unavailable') as Refused);
       };
-      return sendScrubbedPage(req as FastifyRequest, reply as FastifyReply, res as unknown as Parameters<typeof sendScrubbedPage>[2], secret, refusal).catch(() => {
+      sendScrubbedPage(req as FastifyRequest, reply as FastifyReply, res as unknown as Parameters<typeof sendScrubbedPage>[2], secret, refusal).catch(() => {
         if (!reply.sent) refusal();
       });
     },
@@ -76,10 +96,13 @@ function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: F
       const route = req.hic.route;
       const limit = route !== null && 'maxResponseBytes' in route ? route.maxResponseBytes : 0;
       const length = Number((res as unknown as { headers: Record<string, string | undefined> }).headers['content-length']);
-      if (res.statusCode >= 300 || (Number.isFinite(length) && length <= limit)) return plain.onResponse!(req, reply, res);
+      if (res.statusCode >= 300 || (Number.isFinite(length) && length <= limit)) {
+        plain.onResponse!(req, reply, res);
+        return;
+      }
       (res.stream as { destroy?: () => void }).destroy?.();
       for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
-      return refuse(req, reply, deny('download-blocked') as Refused);
+      refuse(req, reply, deny('download-blocked') as Refused);
     },
   };
   return { plain, bounded };

@@ -33,6 +33,7 @@ export const DENY_REASONS = [
   'project-required',
   'origin-mismatch',
   'store-unavailable',
+  'body-too-large',
 ] as const;
 
 export type DenyReason = (typeof DENY_REASONS)[number];
@@ -61,6 +62,8 @@ function statusOf(reason: DenyReason): number {
       return 400;
     case 'gateway-path-unknown':
       return 404;
+    case 'body-too-large':
+      return 413;
     case 'workspace-unavailable':
     case 'workspace-refused-upgrade':
       return 502;

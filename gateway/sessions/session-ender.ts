@@ -1,6 +1,7 @@
 import type { AuditPort } from '../core/audit-port.js';
 import type { Clock } from '../core/clock.js';
 import type { SessionRecord, Stores } from '../stores/types.js';
+import type { SecurityEventOf } from '../audit/security-events.js';
 
 /**
  * Ending sessions, the operations side (logout, suspension SES-3, revocation, project end): deleted from the store,
@@ -46,7 +47,7 @@ export class SessionEnder {
 }
 
 /** The `session-end` security event (LOG-1: login time, how long the session lasted, why it ended). */
-export function sessionEndEvent(record: SessionRecord, reason: string, now: number, by?: string): { event: string } & Record<string, unknown> {
+export function sessionEndEvent(record: SessionRecord, reason: string, now: number, by?: string): SecurityEventOf<'session-end'> {
   return {
     event: 'session-end',
     reason,

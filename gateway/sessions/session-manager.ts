@@ -249,6 +249,9 @@ export class SessionManager {
         this.cache.clear();
         this.tokenById.clear();
         break;
+      case 'project-changed':
+        // Sessions keep their project; the project table is the runtime's to reload (runtime.ts).
+        break;
     }
   }
 

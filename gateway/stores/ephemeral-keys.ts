@@ -44,4 +44,6 @@ export const EphemeralKeys = {
   throttleAlerted: family((origin: string) => `throttle:alerted:${origin}`, 10 * MINUTE),
   /** After a helpdesk unlock the user passes the throttle (the user is expected to log in right after the call). */
   throttlePass: family((user: string) => `throttle:pass:${user}`, DAY),
+  /** A PKCS#12 bundle made by the CA for the admin page, sealed, downloadable once (issue 13 item 4). */
+  terminalBundle: family((token: string) => `ca:bundle:${token}`, 15 * MINUTE),
 } as const;

@@ -25,6 +25,7 @@ const TIMEOUT_MS = 30_000;
 export function contentsUrl(upstream: string, path: string): string | null {
   const clean = path.replace(/^\/+/, '').replace(/\/+$/, '');
   const segments = clean === '' ? [] : clean.split('/');
+  // eslint-disable-next-line no-control-regex -- a path segment with control characters is refused
   if (segments.some((s) => s === '' || s === '.' || s === '..' || /[\u0000-\u001f\\]/.test(s))) return null;
   return `${upstream}/api/contents/${segments.map(encodeURIComponent).join('/')}`;
 }
@@ -38,7 +39,18 @@ function headers(target: WorkspaceTarget, json = false): Record<string, string> 
   };
 }
 
-async function getJson(url: string, target: WorkspaceTarget, maxBytes: number): Promise<{ status: number; body: any }> {
+/** Jupyter's contents model as far as the gateway reads it. Every field is checked before use: the workspace is not trusted. */
+interface ContentsModel {
+  type?: unknown;
+  name?: unknown;
+  path?: unknown;
+  size?: unknown;
+  format?: unknown;
+  content?: unknown;
+  last_modified?: unknown;
+}
+
+async function getJson(url: string, target: WorkspaceTarget, maxBytes: number): Promise<{ status: number; body: ContentsModel | null }> {
   let res;
   try {
     res = await request(url, { method: 'GET', headers: headers(target), headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
@@ -71,9 +83,15 @@ export async function listDirectory(target: WorkspaceTarget, path: string): Prom
   if (!url) throw new HicError('BAD_REQUEST', 'That path is outside the workspace.');
   const { body } = await getJson(`${url}?content=1`, target, 16 * 1024 * 1024);
   if (body?.type !== 'directory' || !Array.isArray(body.content)) throw new HicError('BAD_REQUEST', 'Not a directory.');
-  return (body.content as any[])
-    .filter((e) => typeof e?.name === 'string' && typeof e?.path === 'string')
-    .map((e): WorkspaceEntry => ({ name: e.name, path: e.path, type: e.type === 'directory' ? 'directory' : e.type === 'notebook' ? 'notebook' : 'file', size: typeof e.size === 'number' ? e.size : null, lastModified: e.last_modified ?? null }))
+  return (body.content as Array<ContentsModel | null>)
+    .filter((e): e is ContentsModel & { name: string; path: string } => typeof e?.name === 'string' && typeof e?.path === 'string')
+    .map((e): WorkspaceEntry => ({
+      name: e.name,
+      path: e.path,
+      type: e.type === 'directory' ? 'directory' : e.type === 'notebook' ? 'notebook' : 'file',
+      size: typeof e.size === 'number' ? e.size : null,
+      lastModified: typeof e.last_modified === 'string' ? e.last_modified : null,
+    }))
     .sort((a, b) => (a.type === 'directory' ? 0 : 1) - (b.type === 'directory' ? 0 : 1) || a.name.localeCompare(b.name));
 }
 

@@ -38,18 +38,18 @@ function watcher(clock: ManualClock, alertsConfig: Record<string, unknown> = {})
   return { w, stores, raised, types: () => raised.map((a) => a.type) };
 }
 
-const login = (user: string, address: string, terminalId: string, session = `s-${Math.random()}`) => ({ event: 'login-success', user, address, terminalId, terminal: `fp-${terminalId}`, session, project: 'p1' });
+const login = (user: string, address: string, terminalId: string, session = `s-${Math.random()}`) => ({ event: 'login-success' as const, via: 'login', user, address, terminalId, terminal: `fp-${terminalId}`, session, project: 'p1' });
 
 t.test('failed-login burst: exactly one alert per user and window', async (t) => {
   const clock = new ManualClock(DAYTIME);
   const { w, raised } = watcher(clock, { failedLoginBurst: { count: 3, windowSeconds: 300 } });
-  for (let i = 0; i < 5; i++) w.onSecurity({ event: 'login-failed', user: 'alice', address: '10.0.0.5', reason: 'wrong-password' });
-  for (let i = 0; i < 2; i++) w.onSecurity({ event: 'login-failed', user: 'bob', address: '10.0.0.5', reason: 'wrong-password' });
+  for (let i = 0; i < 5; i++) w.onSecurity({ event: 'login-failed', stage: 'password', user: 'alice', address: '10.0.0.5', reason: 'wrong-password' });
+  for (let i = 0; i < 2; i++) w.onSecurity({ event: 'login-failed', stage: 'password', user: 'bob', address: '10.0.0.5', reason: 'wrong-password' });
   await w.idle();
   t.match(raised, [{ type: 'failed-login-burst', scope: 'user', user: 'alice', address: '10.0.0.5', count: 3, windowSeconds: 300 }]);
   t.equal(raised.length, 1, 'bob is under the limit; bursts per address are the login service\'s (429 + alert)');
   clock.advance(300_000); // the next window counts afresh
-  for (let i = 0; i < 3; i++) w.onSecurity({ event: 'login-failed', user: 'alice', address: '10.9.9.9' });
+  for (let i = 0; i < 3; i++) w.onSecurity({ event: 'login-failed', stage: 'password', user: 'alice', address: '10.9.9.9', reason: 'wrong-password' });
   await w.idle();
   t.equal(raised.length, 2);
 });
@@ -178,7 +178,7 @@ t.test('the gateway audit port: alerts are audit events, then go to the webhook 
   const audit = await openGatewayAudit(cfg, clock, 'gw-alerts', createMemoryStores(clock));
   for (let i = 0; i < 5; i++) await audit.security({ event: 'login-failed', stage: 'password', reason: 'wrong-password', user: 'frank', address: '10.0.0.8' });
   // An alert recorded directly by another component (as the login service does for an address) is delivered too.
-  await audit.security({ event: 'alert', type: 'failed-login-burst', address: '10.0.0.9', failures: 20 });
+  await audit.security({ event: 'alert', type: 'failed-login-burst', severity: 'warning', summary: '20 failed logins from 10.0.0.9', address: '10.0.0.9', failures: 20 });
   await audit.flush();
   for (let i = 0; i < 100 && (hooks.length < 2 || datagrams.length < 2); i++) await new Promise((r) => setTimeout(r, 20)); // bounded polling
   await audit.close();

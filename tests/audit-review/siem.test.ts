@@ -64,7 +64,7 @@ t.test('audit.siem.file: the audit events as JSON lines, timed by the audit cloc
   );
   const audit = await openGatewayAudit(config, clock, 'gw-siem', createMemoryStores(clock));
   audit.access({ user: 'alice', session: null, project: 'p1', terminal: null, address: '10.0.0.1', method: 'GET', path: '/', query: '', status: 200, bytesIn: 80, bytes: 512, durationMs: 1, reason: 'allowed' });
-  await audit.security({ event: 'login-success', user: 'alice', project: 'p1' });
+  await audit.security({ event: 'login-success', via: 'login', user: 'alice', session: 's1', project: 'p1' });
   await audit.close();
   const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   t.match(lines, [

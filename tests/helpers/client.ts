@@ -94,10 +94,13 @@ export function wsOutcome(ws: WebSocket): Promise<{ status: number; ws: WebSocke
  * Sends raw bytes over a real TLS connection (no URL parser in between: backslashes, absolute-form targets and
  * odd request lines reach the gateway as written) and resolves with the whole answer.
  */
-export function rawTls(url: string, ca: string, identity: ClientIdentity, request: string): Promise<string> {
+export function rawTls(url: string, ca: string, identity: ClientIdentity, request: string, opts: { halfClose?: boolean } = {}): Promise<string> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host: '127.0.0.1', port: Number(port), ca, ...(identity.cert ? { cert: identity.cert, key: identity.key } : {}), servername: 'localhost' }, () => socket.end(request));
+    // halfClose false: the request is written and the socket left open until the server closes it (send
+    // `Connection: close`); a client that ends its side first loses answers that come from the workspace.
+    const send = () => (opts.halfClose === false ? socket.write(request) : socket.end(request));
+    const socket = tlsConnect({ host: '127.0.0.1', port: Number(port), ca, ...(identity.cert ? { cert: identity.cert, key: identity.key } : {}), servername: 'localhost' }, send);
     let out = '';
     socket.on('data', (c: Buffer) => (out += c.toString('utf8')));
     socket.on('end', () => resolve(out));

@@ -1,3 +1,4 @@
+import { currentTotp } from '../../gateway/accounts/totp.js';
 import type { Reply, TerminalClient } from './client.js';
 
 /** The CSRF token of a page's form (the hidden `_csrf` field). */
@@ -19,4 +20,28 @@ export function enrolSecretOf(html: string): string {
   const m = /<code id="totp-secret">([A-Z2-7]+)<\/code>/.exec(html);
   if (!m) throw new Error('no TOTP secret on the page');
   return m[1]!;
+}
+
+/**
+ * A browser's login through the two form pages (password, then a TOTP code at the gateway's clock, 30 s later so
+ * the code is fresh); returns where the gateway sends the person.
+ */
+export async function formLogin(
+  gw: { clock: { advance(ms: number): void; now(): number } },
+  c: TerminalClient,
+  username: string,
+  creds: { password: string; totpSecret: string },
+  next = '',
+): Promise<string> {
+  const step = await submitForm(c, `/_hic/login${next ? `?next=${encodeURIComponent(next)}` : ''}`, '/_hic/login', { username, password: creds.password, next });
+  if (step.status !== 303) throw new Error(`password step ${step.status}`);
+  gw.clock.advance(30_000);
+  const done = await submitForm(c, '/_hic/login/totp', '/_hic/login/totp', { code: currentTotp(creds.totpSecret, gw.clock.now()) });
+  return String(done.headers.location);
+}
+
+/** Posts a form with the CSRF token the client already holds as a cookie (as a form rendered earlier would). */
+export function postForm(c: TerminalClient, action: string, fields: Record<string, string>): Promise<Reply> {
+  const body = new URLSearchParams({ _csrf: c.cookies.get('__Host-hic-csrf') ?? '', ...fields }).toString();
+  return c.fetch(action, { method: 'POST', body, headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' } });
 }

@@ -28,6 +28,8 @@ export interface TestGatewayOptions {
   stores?: Stores;
   /** The project's workspace instead of the demo workspace (e.g. a real Jupyter), with its profile and credential. */
   upstream?: { url: string; profile: string; credentialFile: string };
+  /** More of the `server` config section (timeouts, body limit). */
+  server?: Record<string, unknown>;
   /** server.publicOrigin (default: the listening URL and its loopback names). */
   publicOrigin?: string;
   /** The gateway's state dir: a CA in `<stateDir>/ca` lets the staff CA API issue and re-sign the CRL. */
@@ -74,7 +76,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
   const config = validateConfig({
     mode: 'test',
     ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
-    server: { host: '127.0.0.1', port: 0, trustedProxies: opts.trustedProxies ?? [], staffNetworks: ['127.0.0.0/8'], ...(opts.publicOrigin ? { publicOrigin: opts.publicOrigin } : {}) },
+    server: { host: '127.0.0.1', port: 0, trustedProxies: opts.trustedProxies ?? [], staffNetworks: ['127.0.0.0/8'], ...(opts.publicOrigin ? { publicOrigin: opts.publicOrigin } : {}), ...opts.server },
     tls: { ...files, minVersion: 'TLSv1.2' },
     store: kind === 'redis' ? { kind: 'redis', url: REDIS_URL, prefix } : { kind: 'memory', allowMemory: true },
     session: {},

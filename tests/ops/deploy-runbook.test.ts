@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,8 +53,15 @@ t.test('the runbook has the steps the test follows, in this order, each once', a
   t.notMatch(DOC, /\]\((?:https?:)?\/\//, 'no link leaves the repository');
 });
 
-t.test('found: docs/examples/gateway.yaml (the compose file\'s config) named a credential-needing profile without credentialFile, so the gateway refused to start', async (t) => {
-  const config = validateConfig(parseYaml(readFileSync(join(ROOT, 'docs/examples/gateway.yaml'), 'utf8')), { checkFiles: false });
+t.test('found: the sample configs in docs/examples/ named a credential-needing profile without credentialFile, so a gateway started with them refused to start', async (t) => {
+  const samples = readdirSync(join(ROOT, 'docs/examples')).filter((f) => f.endsWith('.yaml'));
+  t.ok(samples.includes('gateway.yaml'));
+  for (const sample of samples) await t.test(sample, async (t) => compilesProjects(t, join(ROOT, 'docs/examples', sample)));
+});
+
+/** Every project of a sample config compiles as a gateway would compile it at start. */
+function compilesProjects(t: Test, file: string): void {
+  const config = validateConfig(parseYaml(readFileSync(file, 'utf8')), { checkFiles: false });
   const dir = mkdtempSync(join(tmpdir(), 'hic-example-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   for (const p of config.projects) {
@@ -64,7 +71,7 @@ t.test('found: docs/examples/gateway.yaml (the compose file\'s config) named a c
     const project = { ...p, ...(credentialFile ? { credentialFile } : {}), status: 'active', startsAt: null, endsAt: null, createdAt: 0 };
     t.doesNotThrow(() => compileProject(project as Parameters<typeof compileProject>[0]), `project ${p.id} compiles`);
   }
-});
+}
 
 const work = mkdtempSync(join(tmpdir(), 'hic-deploy-'));
 const prefix = testPrefix('deploy');

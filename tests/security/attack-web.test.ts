@@ -22,10 +22,18 @@ const alice = await gw.addUser('alice');
 const boss = await gw.addUser('boss', ['admin', 'helpdesk', 'security'], null);
 const rt = gw.gw.rt;
 
+/** The administration and security-review forms, with a path to post to without a token (nothing may change). */
+const ADMIN_AND_SECURITY_FORMS = [
+  '/_hic/admin/projects', '/_hic/admin/projects/:id', '/_hic/admin/projects/:id/end', '/_hic/admin/accounts', '/_hic/admin/accounts/:username/suspend',
+  '/_hic/admin/accounts/:username/resume', '/_hic/admin/terminals', '/_hic/admin/terminals/:id/bundle', '/_hic/admin/terminals/:id/revoke',
+  '/_hic/security/alerts/ack', '/_hic/security/users/:username/suspend', '/_hic/security/users/:username/resume',
+];
 /** The form handlers (pages scope) and the JSON API endpoints that change state. */
 const FORMS = ['/_hic/login', '/_hic/login/totp', '/_hic/logout', '/_hic/password', '/_hic/enrol', '/_hic/reset', '/_hic/helpdesk/users/:username/unlock', '/_hic/helpdesk/users/:username/reset',
   // Issue 12 (reviewed transfers): CSRF-tested in tests/browser/transfers.test.ts and below.
-  '/_hic/exports/new', '/_hic/review/:id'];
+  '/_hic/exports/new', '/_hic/review/:id',
+  // Issue 13 items 3–4 (security console review, administration pages): CSRF-tested below.
+  ...ADMIN_AND_SECURITY_FORMS];
 const JSON_ENDPOINTS = [
   'DELETE /_hic/api/session', 'POST /_hic/api/session', 'POST /_hic/api/session/activity', 'POST /_hic/api/password', 'POST /_hic/api/reset',
   'POST /_hic/api/totp/enrolment', 'POST /_hic/api/totp/enrolment/confirm',
@@ -152,6 +160,20 @@ t.test('CSRF, forms: no token, a wrong token, or a cross-site fetch with the rig
   t.not((await rt.stores.accounts.get('alice'))!.lockedAt, null, 'alice still locked: nothing ran');
   await rt.stores.accounts.put({ ...(await rt.stores.accounts.get('alice'))!, lockedAt: null });
 
+  // The administration and security-review forms: each refused without the token, nothing changed.
+  const fill = (route: string) => route.replace(':username', 'alice').replace(':id', route.includes('projects') ? 'alpha' : 'web-pc');
+  const body = 'id=x-csrf&username=x-csrf&roles=admin&terminal=x-csrf&site=s&upstream=http%3A%2F%2F10.0.0.1&networks=10.0.0.0%2F8&reason=keyCompromise&confirm=1&alert=a%2F2026-01-01.jsonl%3A1&token=x';
+  for (const route of ADMIN_AND_SECURITY_FORMS) {
+    const r = await hd.fetch(fill(route), { method: 'POST', body, headers: { accept: 'text/html' } });
+    t.equal(r.status, 403, `${route}, no token`);
+  }
+  t.equal((await rt.stores.accounts.get('alice'))!.status, 'active', 'alice not suspended');
+  t.equal(await rt.stores.accounts.get('x-csrf'), null, 'no account added');
+  t.equal(await rt.stores.projects.get('x-csrf'), null, 'no project added');
+  t.equal((await rt.stores.projects.get('alpha'))!.status, 'active', 'alpha not ended');
+  t.equal((await rt.stores.terminals.get('web-pc'))!.status, 'active', 'web-pc not revoked');
+  t.equal(await rt.stores.terminals.get('x-csrf'), null, 'no terminal issued');
+
   // Reset completion.
   t.equal((await gw.client(pc).fetch('/_hic/reset', { method: 'POST', body: 'username=alice&code=x&totp=1&next=y' })).status, 403, 'reset, no token');
 });
@@ -171,6 +193,14 @@ t.test('clickjacking and CSP: every gateway page forbids framing and inline scri
     ['password', s, '/_hic/password', 200],
     ['reset', gw.client(pc), '/_hic/reset', 200],
     ['security console', security, '/_hic/security/', 200],
+    ['security console with a chart', security, '/_hic/security/?since=24h', 200],
+    ['alerts', security, '/_hic/security/alerts', 200],
+    ['sessions', security, '/_hic/security/sessions?user=alice', 200],
+    ['account (security)', security, '/_hic/security/users/alice', 200],
+    ['administration', security, '/_hic/admin/', 200],
+    ['projects', security, '/_hic/admin/projects', 200],
+    ['accounts', security, '/_hic/admin/accounts/alice', 200],
+    ['terminals', security, '/_hic/admin/terminals', 200],
     ['no-certificate refusal page', gw.client(), '/_hic/login', 403],
   ];
   for (const [name, c, path, status] of pages) {

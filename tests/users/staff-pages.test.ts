@@ -1,6 +1,6 @@
 import t from 'tap';
 import { currentTotp } from '../../gateway/accounts/totp.js';
-import { csrfOf, submitForm } from '../helpers/forms.js';
+import { csrfOf, formLogin as loginByForms, submitForm } from '../helpers/forms.js';
 import { makePki } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
@@ -18,13 +18,7 @@ const sec = await gw.addUser('sec-ito', ['security'], null);
 const adm = await gw.addUser('adm-kato', ['admin'], null);
 
 /** A browser login through the two form pages; returns the final redirect. */
-async function formLogin(c: ReturnType<typeof gw.client>, username: string, creds: { password: string; totpSecret: string }, next = ''): Promise<string> {
-  const step = await submitForm(c, `/_hic/login${next ? `?next=${encodeURIComponent(next)}` : ''}`, '/_hic/login', { username, password: creds.password, next });
-  if (step.status !== 303) throw new Error(`password step ${step.status}`);
-  gw.clock.advance(30_000);
-  const done = await submitForm(c, '/_hic/login/totp', '/_hic/login/totp', { code: currentTotp(creds.totpSecret, gw.clock.now()) });
-  return String(done.headers.location);
-}
+const formLogin = (c: ReturnType<typeof gw.client>, username: string, creds: { password: string; totpSecret: string }, next = '') => loginByForms(gw, c, username, creds, next);
 
 t.test('each role lands on its own start page; a staff link survives login; scripts get JSON', async (t) => {
   const anon = gw.client(staffCert);
@@ -40,16 +34,16 @@ t.test('each role lands on its own start page; a staff link survives login; scri
 
   t.equal(await formLogin(gw.client(staffCert), 'hd-sato', hd), '/_hic/helpdesk/', 'helpdesk start page');
   const admin = gw.client(staffCert);
-  t.equal(await formLogin(admin, 'adm-kato', adm), '/_hic/', 'administrator: the portal (its pages are not built yet)');
+  t.equal(await formLogin(admin, 'adm-kato', adm), '/_hic/admin/', 'administrator: the administration pages');
   const portal = await admin.fetch('/_hic/', { headers: html });
   t.equal(portal.status, 200);
   t.match(portal.body, '<span class="who">ユーザー: adm-kato</span><span class="clock">');
   t.match(portal.body, /<span class="clock">\d{4}-\d\d-\d\d \d\d:\d\d \(Asia\/Tokyo\)<\/span><a class="logout" href="\/_hic\/logout">ログアウト<\/a>/);
-  t.match(portal.body, '<nav class="menu" aria-label="メニュー"><a href="/_hic/" aria-current="page">ポータル</a></nav>');
-  t.match(portal.body, '管理（画面は準備中です。hic コマンドと API で利用できます） — 研究課題、アカウント、利用端末と証明書');
+  t.match(portal.body, '<nav class="menu" aria-label="メニュー"><a href="/_hic/" aria-current="page">ポータル</a><a href="/_hic/admin/">管理</a></nav>');
+  t.match(portal.body, '<a href="/_hic/admin/">管理</a> — 研究課題、アカウント、利用端末と証明書');
   t.match(portal.body, /data-idle-ms="1200000"/);
   const portalJson = await admin.fetch('/_hic/', { headers: { accept: 'application/json' } });
-  t.same(portalJson.json(), { user: 'adm-kato', roles: ['admin'], areas: [{ role: 'admin', path: null }] });
+  t.same(portalJson.json(), { user: 'adm-kato', roles: ['admin'], areas: [{ role: 'admin', path: '/_hic/admin/' }] });
   for (const bad of ['//evil.example/x', '/_hic/logout', '/_hic/api/session', 'https://evil.example/']) {
     const page = await gw.client(staffCert).fetch(`/_hic/login?next=${encodeURIComponent(bad)}`, { headers: html });
     t.match(page.body, '<input type="hidden" name="next" value="">', `next ${bad} is dropped`);

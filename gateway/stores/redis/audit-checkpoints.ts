@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.js';
 import type { AuditCheckpointStore } from '../types.js';
 
 /**
@@ -6,7 +6,7 @@ import type { AuditCheckpointStore } from '../types.js';
  * in one MULTI) and a set naming the instances, so a verifier can find an instance whose directory is gone.
  */
 export class RedisAuditCheckpoints implements AuditCheckpointStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
 
   async publish(instance: string, jws: string, keep: number): Promise<void> {
     const key = `${this.prefix}audit:cp:${instance}`;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.js';
 import type { CrlStore, StoredCrl } from '../types.js';
 
 /** INCR, raised to the floor when below it: cRLNumbers only grow (RFC 5280 5.2.3), even after a store reset. */
@@ -17,7 +17,7 @@ return 1`;
 
 /** The published CRL of the issuing CA, shared so that every instance serves the same list. */
 export class RedisCrls implements CrlStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
   async nextNumber(floor: number): Promise<number> {
     return Number(await this.redis.eval(NEXT_NUMBER, 1, `${this.prefix}crl-number`, String(Math.floor(floor))));
   }

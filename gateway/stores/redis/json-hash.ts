@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.js';
 
 /**
  * Records kept as JSON in one Redis hash, keyed by a field of the record: the shape shared by the account and
  * project stores (small sets, read on login and administration, never on the per-request path).
  */
 export class RedisJsonHash<T> {
-  constructor(private readonly redis: Redis, private readonly key: string, private readonly idOf: (record: T) => string) {}
+  constructor(private readonly redis: RedisClient, private readonly key: string, private readonly idOf: (record: T) => string) {}
   async get(id: string): Promise<T | null> {
     const raw = await this.redis.hget(this.key, id);
     return raw ? (JSON.parse(raw) as T) : null;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.js';
 import type { SessionRecord, SessionStore } from '../types.js';
 
 /**
@@ -7,7 +7,7 @@ import type { SessionRecord, SessionStore } from '../types.js';
  * revoking a certificate finds the sessions made with it. Both sets are pruned of expired ids when listed.
  */
 export class RedisSessions implements SessionStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
   private key(id: string): string {
     return `${this.prefix}session:${id}`;
   }

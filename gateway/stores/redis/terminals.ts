@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.js';
 import type { Terminal, TerminalStore } from '../types.js';
 
 /**
@@ -25,7 +25,7 @@ return 1`;
 
 /** The terminal register (利用端末管理簿, HIC GL 第5-1): one hash of entries plus a current-fingerprint index. */
 export class RedisTerminals implements TerminalStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
   private get key(): string {
     return `${this.prefix}terminals`;
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.js';
 import type { DownloadRefusal, TransferRequest, TransferStore } from '../types.js';
 
 /**
@@ -27,7 +27,7 @@ const REFUSALS: Record<number, DownloadRefusal> = { [-1]: 'not-found', [-2]: 'no
 export class RedisTransfers implements TransferStore {
   private readonly key: string;
   private readonly counts: string;
-  constructor(private readonly redis: Redis, prefix: string) {
+  constructor(private readonly redis: RedisClient, prefix: string) {
     this.key = `${prefix}transfers`;
     this.counts = `${prefix}transfer-downloads`;
   }

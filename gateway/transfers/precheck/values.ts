@@ -8,6 +8,7 @@ export function normalise(text: string): string {
   // Most cells are plain ASCII: NFKC would leave them unchanged, and it is the costliest step per cell.
   return ASCII.test(text) ? text.trim() : text.normalize('NFKC').trim();
 }
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, NUL included, is what "ASCII" means here
 const ASCII = /^[\x00-\x7f]*$/;
 
 const DIGITS = /^\d{1,15}$/;

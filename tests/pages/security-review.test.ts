@@ -1,0 +1,97 @@
+import t from 'tap';
+import { raiseAlert } from '../../gateway/alerts/alert.js';
+import { formLogin, postForm, submitForm } from '../helpers/forms.js';
+import { makePki } from '../helpers/pki.js';
+import { startTestGateway } from '../helpers/gateway.js';
+
+/**
+ * Issue 13 item 3 over real TLS with forms: alert acknowledgement (who and when, in the audit log, once), a user's
+ * sessions and one session's timeline in order, suspend / resume from the console (sessions end at once), and the
+ * hourly chart whose bars add up to the records found.
+ */
+const pki = await makePki();
+const gw = await startTestGateway({ pki });
+t.teardown(() => gw.close());
+const staffCert = await pki.terminal('sec-term');
+await gw.addTerminal('sec-term', staffCert, []);
+const userCert = await pki.terminal('ana-term');
+await gw.addTerminal('ana-term', userCert);
+const html = { accept: 'text/html' };
+const sec = await gw.addUser('sec-mori', ['security'], null);
+const ana = await gw.addUser('ana-kudo');
+const console = gw.client(staffCert);
+const analyst = gw.client(userCert);
+
+t.test('log in', async (t) => {
+  t.equal(await formLogin(gw, console, 'sec-mori', sec), '/_hic/security/');
+  t.equal(await gw.login(analyst, 'ana-kudo', ana), 201);
+  for (let i = 0; i < 3; i++) {
+    gw.clock.advance(15 * 60_000); // within the idle limit of both sessions
+    t.equal((await analyst.fetch('/', { headers: html })).status, 200);
+    t.equal((await console.fetch('/_hic/', { headers: html })).status, 200);
+  }
+});
+
+t.test('alerts: acknowledged once, by the logged-in member, recorded in the audit log', async (t) => {
+  await raiseAlert(gw.gw.rt, { type: 'failed-login-burst', summary: '10 failed logins for ana-kudo', user: 'ana-kudo' });
+  const list = await console.fetch('/_hic/security/alerts', { headers: html });
+  t.equal(list.status, 200);
+  t.match(list.body, '10 failed logins for ana-kudo');
+  const ref = /10 failed logins for ana-kudo<\/td>.*?name="alert" value="([^"]+)"/.exec(list.body)?.[1];
+  t.match(ref, /^[^/]+\/\d{4}-\d\d-\d\d\.jsonl:\d+$/);
+  const acked = await submitForm(console, '/_hic/security/alerts', '/_hic/security/alerts/ack', { alert: ref!, note: '本人に確認済み' });
+  t.equal(acked.status, 303);
+  const after = await console.fetch('/_hic/security/alerts?done=acknowledged', { headers: html });
+  t.match(after.body, 'アラートを確認済みにしました');
+  t.match(after.body, /確認済み: sec-mori <time datetime="[^"]+" title="[^"]+">[^<]+<\/time> — 本人に確認済み/);
+  t.notMatch(after.body, `value="${ref}"`, 'no second form');
+  const ack = (await gw.auditLines()).filter((l) => l.action === 'alert.ack');
+  t.equal(ack.length, 1);
+  t.match(ack[0], { event: 'staff-action', by: 'sec-mori', alert: ref, type: 'failed-login-burst', user: 'ana-kudo', note: '本人に確認済み' });
+  const twice = await postForm(console, '/_hic/security/alerts/ack', { alert: ref! });
+  t.equal(twice.status, 409);
+  t.match(twice.body, 'このアラートは sec-mori が確認済みです。');
+  t.equal((await postForm(console, '/_hic/security/alerts/ack', { alert: 'x/2020-01-01.jsonl:1' })).status, 404);
+  t.equal((await postForm(console, '/_hic/security/alerts/ack', { alert: '../../etc/passwd' })).status, 404);
+  t.equal((await gw.auditLines()).filter((l) => l.action === 'alert.ack').length, 1, 'nothing more recorded');
+});
+
+t.test('sessions of a user and one session\'s timeline, oldest first', async (t) => {
+  const list = await console.fetch('/_hic/security/sessions?user=ana-kudo', { headers: html });
+  t.equal(list.status, 200);
+  const link = /<a href="(\/_hic\/security\/sessions\/[^"]+)">/.exec(list.body)?.[1];
+  t.ok(link, 'a session is listed');
+  const timeline = await console.fetch(link!, { headers: html });
+  t.equal(timeline.status, 200);
+  const events = [...timeline.body.matchAll(/<tr(?: class="alert")?><td class="time"><time datetime="([^"]+)"[^>]*>[^<]*<\/time><\/td><td>([^<]*)<\/td>/g)];
+  t.ok(events.length >= 4, 'login and the requests');
+  t.equal(events[0]![2], 'login-success', 'the login first');
+  const times = events.map((e) => e[1]!);
+  t.same(times, [...times].sort(), 'in time order');
+  t.ok((await gw.auditLines()).some((l) => l.action === 'audit.timeline' && l.by === 'sec-mori'), 'the view is audited');
+  t.equal((await console.fetch('/_hic/security/sessions?user=a%20b', { headers: html })).status, 200);
+});
+
+t.test('suspend from the console ends the session at once; resume needs a reason too', async (t) => {
+  const noReason = await submitForm(console, '/_hic/security/users/ana-kudo', '/_hic/security/users/ana-kudo/suspend', { reason: '' });
+  t.equal(noReason.status, 422);
+  const done = await submitForm(console, '/_hic/security/users/ana-kudo', '/_hic/security/users/ana-kudo/suspend', { reason: '不審なアクセス' });
+  t.equal(done.status, 303);
+  t.equal(done.headers.location, '/_hic/security/users/ana-kudo?done=suspended');
+  t.equal((await analyst.fetch('/_hic/api/session')).status, 401, 'the analyst\'s session has ended');
+  const line = (await gw.auditLines()).find((l) => l.action === 'user.suspend');
+  t.match(line, { by: 'sec-mori', user: 'ana-kudo', reason: '不審なアクセス', sessionsEnded: 1 });
+  t.equal((await submitForm(console, '/_hic/security/users/ana-kudo', '/_hic/security/users/ana-kudo/resume', { reason: '確認済み' })).status, 303);
+  t.equal((await gw.gw.rt.stores.accounts.get('ana-kudo'))!.status, 'active');
+});
+
+t.test('the console\'s chart: a bar per hour, the bars add up to the records found', async (t) => {
+  const page = await console.fetch('/_hic/security/?user=ana-kudo&since=6h', { headers: html });
+  t.equal(page.status, 200);
+  t.match(page.body, '<svg class="chart"');
+  const total = Number(/（(\d+)件、新しい順）/.exec(page.body)?.[1]);
+  const bars = [...page.body.matchAll(/<rect class="all"[^>]* data-count="(\d+)"/g)].map((m) => Number(m[1]));
+  t.ok(bars.length >= 6 && bars.length <= 7, 'one bar per hour over six hours');
+  t.equal(bars.reduce((a, b) => a + b, 0), total);
+  t.notMatch(page.body, / style="/, 'no inline style attribute (CSP)');
+});

@@ -1,0 +1,91 @@
+import t from 'tap';
+import { Cluster } from 'ioredis';
+import type WebSocket from 'ws';
+import { ManualClock } from '../../gateway/core/clock.js';
+import { openStores } from '../../gateway/stores/index.js';
+import { effectivePrefix } from '../../gateway/stores/redis/connect.js';
+import type { Stores } from '../../gateway/stores/types.js';
+import { wsOutcome } from '../helpers/client.js';
+import { makePki } from '../helpers/pki.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { startCluster } from '../helpers/redis-ha.js';
+import { testPrefix } from '../helpers/redis.js';
+import { storeConformance } from './conformance.js';
+
+/**
+ * Issue 14: the store on a Redis Cluster of six private nodes (three masters, three replicas) created with
+ * `redis-cli --cluster create`. The conformance suite passes on it (every Lua script, MULTI and MGET stays in one
+ * slot thanks to the deployment's hash tag), and pub/sub news reaches a gateway connected to other nodes: a logout
+ * on one gateway closes a WebSocket on another.
+ */
+t.setTimeout(240_000);
+
+const cluster = await startCluster();
+t.teardown(() => cluster.stop());
+
+/** The config's store section, as a file would name it, opened the way the gateway opens it. */
+function open(prefix: string): Promise<Stores> {
+  const store = { kind: 'redis' as const, cluster: cluster.nodes, prefix, allowMemory: false };
+  return openStores(store, new ManualClock(Date.now()));
+}
+
+t.test('the key prefix carries one hash tag per deployment on Cluster only', async (t) => {
+  t.equal(effectivePrefix('hic:', true), '{hic}:');
+  t.equal(effectivePrefix('hic', true), '{hic}');
+  t.equal(effectivePrefix('{site-a}:', true), '{site-a}:', 'an explicit tag is kept');
+  t.equal(effectivePrefix('hic:', false), 'hic:', 'standalone and Sentinel keep existing keys');
+});
+
+t.test('conformance on Cluster', async (t) => {
+  storeConformance(t, () => open(testPrefix('cluster')));
+});
+
+t.test('keys of one deployment share a slot', async (t) => {
+  const prefix = testPrefix('slots');
+  const s = await open(prefix);
+  const raw = new Cluster(cluster.nodes.map((n) => ({ host: '127.0.0.1', port: Number(n.split(':')[1]) })), { lazyConnect: true });
+  t.teardown(async () => {
+    await s.close();
+    raw.disconnect();
+  });
+  await raw.connect();
+  await s.sessions.create({ id: 'k1', user: 'u', project: 'p', roles: [], terminal: 'f', terminalId: 't', address: 'a', createdAt: 1, lastActiveAt: 1, expiresAt: 2 }, 60_000);
+  const tagged = effectivePrefix(prefix, true);
+  t.ok(await raw.get(`${tagged}session:k1`), `the session is stored under ${tagged}`);
+  const slot = (key: string) => raw.call('CLUSTER', 'KEYSLOT', key) as Promise<number>;
+  const slots = new Set(await Promise.all(['session:k1', 'user-sessions:u', 'terminal-sessions:f', 'terminals', 'transfers', 'crl'].map((k) => slot(`${tagged}${k}`))));
+  t.equal(slots.size, 1, 'one slot for every key of the deployment');
+});
+
+t.test('a logout on one gateway closes a WebSocket on another (pub/sub across the cluster)', async (t) => {
+  const prefix = testPrefix('cluster-ws');
+  const clock = new ManualClock(Date.now());
+  const [storesA, storesB] = await Promise.all([open(prefix), open(prefix)]);
+  const pki = await makePki();
+  const a = await startTestGateway({ pki, stores: storesA, clock });
+  const b = await startTestGateway({ pki, stores: storesB, clock });
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+    await storesA.close();
+    await storesB.close();
+  });
+  const cert = await pki.terminal('cl-1');
+  await a.addTerminal('cl-1', cert);
+  const creds = await a.addUser('aiko');
+  const onA = a.client(cert);
+  t.equal(await a.login(onA, 'aiko', creds), 201, 'login on gateway A');
+  const cookie = onA.cookieHeader();
+  const onB = b.client(cert);
+  t.equal((await onB.fetch('/', { headers: { accept: 'application/json', cookie } })).status, 200, 'the session is served by gateway B');
+  const { status, ws } = await wsOutcome(onB.websocket('/echo', { cookie }));
+  t.equal(status, 101, 'WebSocket opened on gateway B');
+  const closed = new Promise<void>((resolve) => (ws as WebSocket).once('close', () => resolve()));
+  t.equal((await onA.fetch('/_hic/api/session', { method: 'DELETE' })).status, 204, 'logout on gateway A');
+  const timer = setTimeout(() => ws.terminate(), 10_000);
+  const started = Date.now();
+  await closed;
+  clearTimeout(timer);
+  t.ok(Date.now() - started < 10_000, `the socket on B was closed by the news (${Date.now() - started} ms)`);
+  t.equal((await onB.fetch('/', { headers: { accept: 'application/json', cookie } })).status, 401, 'B refuses the ended session');
+});
