@@ -1,5 +1,6 @@
 import t from 'tap';
 import { raiseAlert } from '../../gateway/alerts/alert.js';
+import { resumeUser, suspendUser } from '../../gateway/users/suspension.js';
 import { formLogin, postForm, submitForm } from '../helpers/forms.js';
 import { makePki } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -83,6 +84,60 @@ t.test('suspend from the console ends the session at once; resume needs a reason
   t.match(line, { by: 'sec-mori', user: 'ana-kudo', reason: '不審なアクセス', sessionsEnded: 1 });
   t.equal((await submitForm(console, '/_hic/security/users/ana-kudo', '/_hic/security/users/ana-kudo/resume', { reason: '確認済み' })).status, 303);
   t.equal((await gw.gw.rt.stores.accounts.get('ana-kudo'))!.status, 'active');
+});
+
+t.test('suspend a project from the console, then resume exactly what that suspension stopped', async (t) => {
+  const rt = gw.gw.rt;
+  await gw.addUser('ana-sato');
+  await gw.addUser('ana-ito');
+  await suspendUser(rt, 'ana-ito', '個別停止', 'sec-other');
+  gw.clock.advance(31_000);
+  t.equal(await gw.login(analyst, 'ana-kudo', ana), 201);
+  const list = await console.fetch('/_hic/security/projects', { headers: html });
+  t.equal(list.status, 200);
+  t.match(list.body, '<a href="/_hic/security/projects/alpha">alpha</a>');
+  t.match((await console.fetch('/_hic/security/', { headers: html })).body, 'href="/_hic/security/projects"', 'linked from the console');
+  t.match((await console.fetch('/_hic/security/users/ana-kudo', { headers: html })).body, 'href="/_hic/security/projects/alpha"', 'and from a member\'s account');
+  const page = await console.fetch('/_hic/security/projects/alpha', { headers: html });
+  t.match(page.body, 'id="project-suspend-submit"');
+  t.match(page.body, /<html lang="ja"/);
+  t.match((await console.fetch('/_hic/security/projects/alpha?lang=en', { headers: html })).body, 'Suspend the project now', 'English switch');
+  t.equal((await console.fetch('/_hic/security/projects/nope', { headers: html })).status, 404);
+  t.equal((await submitForm(console, '/_hic/security/projects/alpha', '/_hic/security/projects/alpha/suspend', { reason: ' ' })).status, 422, 'a reason is needed');
+
+  const done = await submitForm(console, '/_hic/security/projects/alpha', '/_hic/security/projects/alpha/suspend', { reason: '情報漏えいの疑い' });
+  t.equal(done.status, 303);
+  t.equal(done.headers.location, '/_hic/security/projects/alpha?done=project-suspended');
+  t.equal((await analyst.fetch('/_hic/api/session')).status, 401, 'the member\'s session ended at once');
+  for (const u of ['ana-kudo', 'ana-sato']) t.match(await rt.stores.accounts.get(u), { status: 'suspended', suspensionReason: '情報漏えいの疑い' }, u);
+  t.equal((await rt.stores.accounts.get('ana-ito'))!.suspensionReason, '個別停止', 'already suspended on its own: untouched');
+  t.match((await gw.auditLines()).find((l) => l.action === 'project.suspend'), { event: 'staff-action', by: 'sec-mori', project: 'alpha', reason: '情報漏えいの疑い', users: ['ana-kudo', 'ana-sato'] });
+  const shown = await console.fetch('/_hic/security/projects/alpha?done=project-suspended', { headers: html });
+  t.match(shown.body, '利用停止中');
+  t.match(shown.body, '情報漏えいの疑い');
+  t.match(shown.body, 'id="project-resume-submit"');
+
+  // ana-sato is resumed on her own and suspended again for another reason: that later suspension is not the project's.
+  gw.clock.advance(60_000);
+  await resumeUser(rt, 'ana-sato', '本人確認済み', 'sec-mori');
+  gw.clock.advance(60_000);
+  await suspendUser(rt, 'ana-sato', '別件', 'sec-mori');
+
+  const resumed = await submitForm(console, '/_hic/security/projects/alpha', '/_hic/security/projects/alpha/resume', { reason: '調査完了' });
+  t.equal(resumed.status, 303);
+  t.equal(resumed.headers.location, '/_hic/security/projects/alpha?done=project-resumed');
+  t.equal((await rt.stores.accounts.get('ana-kudo'))!.status, 'active', 'stopped by the project: resumed');
+  t.equal((await rt.stores.accounts.get('ana-sato'))!.suspensionReason, '別件', 'suspended again since: stays');
+  t.equal((await rt.stores.accounts.get('ana-ito'))!.suspensionReason, '個別停止', 'suspended before: stays');
+  t.equal((await rt.stores.projects.get('alpha'))!.suspension, undefined);
+  t.match((await gw.auditLines()).find((l) => l.action === 'project.resume' && l.outcome === undefined), {
+    event: 'staff-action', by: 'sec-mori', project: 'alpha', reason: '調査完了', users: ['ana-kudo'], skipped: [{ user: 'ana-sato', why: 'suspended-since' }],
+  });
+  gw.clock.advance(31_000);
+  t.equal(await gw.login(analyst, 'ana-kudo', ana), 201, 'the member logs in again');
+  const again = await submitForm(console, '/_hic/security/projects/alpha', '/_hic/security/projects/alpha/resume', { reason: 'もう一度' });
+  t.equal(again.status, 400, 'not suspended');
+  t.ok((await gw.auditLines()).some((l) => l.action === 'project.resume' && l.outcome === 'failed' && l.by === 'sec-mori'), 'the refused attempt is audited');
 });
 
 t.test('the console\'s chart: a bar per hour, the bars add up to the records found', async (t) => {
