@@ -150,3 +150,48 @@ t.test('the console\'s chart: a bar per hour, the bars add up to the records fou
   t.equal(bars.reduce((a, b) => a + b, 0), total);
   t.notMatch(page.body, / style="/, 'no inline style attribute (CSP)');
 });
+
+t.test('the activity chart: logins, failures, refusals and blocked transfers per hour, whatever event is searched', async (t) => {
+  const HOUR = 3_600_000;
+  const creds = await gw.addUser('ana-chart');
+  const c = gw.client(userCert);
+  const hourOf = () => new Date(Math.floor(gw.clock.now() / HOUR) * HOUR).toISOString();
+  gw.clock.advance(HOUR);
+  const first = hourOf();
+  gw.clock.advance(31_000);
+  t.equal(await gw.login(c, 'ana-chart', { ...creds, password: 'wrong-password-1' }), 401);
+  gw.clock.advance(31_000);
+  t.equal(await gw.login(c, 'ana-chart', { ...creds, password: 'wrong-password-2' }), 401);
+  gw.clock.advance(31_000);
+  t.equal(await gw.login(c, 'ana-chart', creds), 201);
+  gw.clock.advance(HOUR);
+  const second = hourOf();
+  t.equal(await gw.login(c, 'ana-chart', creds), 201);
+  t.equal((await c.fetch('/files/a.csv', { headers: html })).status, 403, 'a download is refused');
+  t.equal((await c.fetch('/_hic/no-such-page', { headers: html })).status, 404, 'an unknown gateway path is refused');
+  const mine = (await gw.auditLines()).filter((l) => l.user === 'ana-chart');
+  t.equal(mine.filter((l) => l.kind === 'access' && l.reason === 'download-blocked').length, 1, 'the log has the blocked download');
+  const refusedHere = mine.filter((l) => l.kind === 'access' && !['allowed', 'gateway-page', 'health-check', 'crl-distribution', 'websocket-closed'].includes(l.reason as string)).length;
+  t.ok(refusedHere >= 1, 'and the refusals');
+
+  gw.clock.advance(31_000);
+  t.equal(await formLogin(gw, console, 'sec-mori', sec), '/_hic/security/', 'the console logs in again (its session went idle)');
+  const page = await console.fetch('/_hic/security/?user=ana-chart&since=6h&event=login-failed', { headers: html });
+  t.equal(page.status, 200);
+  t.match(page.body, /（2件、新しい順）/, 'the search itself finds only the two failures');
+  const bars = [...page.body.matchAll(/<rect class="(\w+)"[^>]* data-series="(\w+)" data-start="([^"]+)" data-count="(\d+)"/g)].map((m) => ({ cls: m[1]!, series: m[2]!, start: m[3]!, count: Number(m[4]) }));
+  t.ok(bars.every((b) => b.cls === b.series), 'each bar coloured by its series class');
+  const counts = (series: string) => Object.fromEntries(bars.filter((b) => b.series === series && b.count > 0).map((b) => [b.start, b.count]));
+  t.same(counts('logins'), { [first]: 1, [second]: 1 }, 'logins: one in each hour');
+  t.same(counts('failures'), { [first]: 2 }, 'failures: two in the first hour');
+  t.same(counts('refusals'), { [second]: refusedHere }, 'refusals: the refused requests of the second hour, the blocked download included');
+  t.same(counts('blocked'), { [second]: 1 }, 'blocked transfers: the download');
+  for (const s of ['logins', 'failures', 'refusals', 'blocked']) t.equal(bars.filter((b) => b.series === s).length, 7, `${s}: a bar for each hour of the six`);
+  t.match(page.body, /<svg class="chart"[^>]* role="img" aria-labelledby="activity-title activity-desc"/, 'named for assistive technology');
+  t.match(page.body, /<desc id="activity-desc">ログイン 2、ログイン失敗 2、拒否された要求 \d+、遮断された転送 1/);
+  t.match(page.body, /<span class="n" data-series="blocked">1<\/span>/, 'the legend gives each total');
+  t.match(page.body, /<table id="activity-table">.*<th scope="col">遮断された転送<\/th>/s, 'the same counts as a table');
+  t.notMatch(page.body, / style="|<script(?![^>]*\ssrc=)/, 'no inline style or script (CSP)');
+  const en = await console.fetch('/_hic/security/?user=ana-chart&since=6h&lang=en', { headers: html });
+  t.match(en.body, 'Blocked transfers');
+});
