@@ -92,7 +92,7 @@ function activityTable(lang: Lang, c: ActivityCounts, label: (i: number) => stri
   const rows = c.series.logins
     .map((_, i) => i)
     .filter((i) => ACTIVITY_SERIES.some((s) => c.series[s][i]! > 0))
-    .map((i) => `<tr><th scope="row"><time datetime="${new Date(c.start + i * c.bucketMs).toISOString()}">${esc(label(i))}</time></th>${ACTIVITY_SERIES.map((s) => `<td>${c.series[s][i]}</td>`).join('')}</tr>`);
+    .map((i) => `<tr><th scope="row" data-start="${new Date(c.start + i * c.bucketMs).toISOString()}">${esc(label(i))}</th>${ACTIVITY_SERIES.map((s) => `<td>${c.series[s][i]}</td>`).join('')}</tr>`);
   const head = `<tr><th scope="col">${words.time[lang]}</th>${ACTIVITY_SERIES.map((s) => `<th scope="col">${esc(NAMES[s][lang])}</th>`).join('')}</tr>`;
   const body = rows.length === 0 ? `<p>${words.none[lang]}</p>` : `<table id="activity-table"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
   return `<details><summary>${words.table[lang]}</summary>${body}</details>`;
