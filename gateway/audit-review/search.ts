@@ -20,9 +20,10 @@ export async function* searchAudit(
   dir: string,
   query: AuditQuery,
   stats: ScanStats = emptyStats(),
-  opts: { chunkBytes?: number } = {},
+  opts: { chunkBytes?: number; compiled?: CompiledQuery } = {},
 ): AsyncGenerator<AuditMatch> {
-  const cq = compileQuery(query);
+  // A caller may pass its own compiled form of `query` (audit-review/activity.ts: the search and the chart in one pass).
+  const cq = opts.compiled ?? compileQuery(query);
   const instances = query.instance !== undefined ? [query.instance] : await instanceDirs(dir);
   const streams = instances.map((instance) => instanceStream(dir, instance, cq, stats, opts.chunkBytes));
   let left = query.limit && query.limit > 0 ? query.limit : Number.POSITIVE_INFINITY;

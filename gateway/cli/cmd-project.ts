@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { authorityExists, loadAuthority } from '../../ca/index.js';
-import { addProject, endProject, requireProject, suspendProject } from '../projects/project-service.js';
+import { addProject, endProject, requireProject, resumeProject, suspendProject } from '../projects/project-service.js';
 import { DAY_FORMAT_HINT, dayEndExclusive, dayStart, formatLocalDay, lastDayOf } from '../core/local-time.js';
 import { type Command, output, UsageError } from './command.js';
 import { zoneOrUsage } from './zone.js';
@@ -113,6 +113,24 @@ export const projectCommands: Command[] = [
       await withContext(async (ctx) => {
         const users = await suspendProject(ctx, id, reason, ctx.operator);
         output(json, { ok: true, project: id, suspended: users }, `suspended ${users.length} account(s) of ${id}: ${users.join(', ')}`);
+      });
+    },
+  },
+  {
+    name: 'project resume',
+    summary: 'Resumes a suspended project: the accounts its suspension stopped work again (their users log in anew).',
+    usage: 'usage: hic project resume ID --reason REASON [--json]\n' +
+      '  Resumes only the accounts that `hic project suspend` stopped; an account suspended on its own (before, or\n' +
+      '  again since) stays suspended (resume it with `hic user resume USER --reason R`). Audited as project.resume.',
+    options: { reason: { type: 'string' } },
+    allowPositionals: true,
+    async run({ values, positionals, json }) {
+      const id = oneProject(positionals);
+      const reason = requireReason(values);
+      await withContext(async (ctx) => {
+        const r = await resumeProject(ctx, id, reason, ctx.operator);
+        const left = r.skipped.map((s) => `${s.user} (${s.why})`).join(', ');
+        output(json, { ok: true, project: id, ...r }, `resumed ${r.resumed.length} account(s) of ${id}: ${r.resumed.join(', ') || '-'}${left ? `\nleft as they are: ${left}` : ''}`);
       });
     },
   },

@@ -3,7 +3,7 @@ import type { Command } from './command.js';
 /** What each group of commands is for (the first line of `hic <group> --help`). */
 const GROUPS: Record<string, string> = {
   user: 'Accounts: create, show, unlock and reset after an identity check, suspend and resume (helpdesk, security, administrators).',
-  project: 'Approved studies (研究課題): create, show, change the usage period / networks / upstream / profile, suspend, end.',
+  project: 'Approved studies (研究課題): create, show, change the usage period / networks / upstream / profile, suspend, resume, end.',
   ca: 'The built-in CA and the terminal register (利用端末管理簿): init, issue, sign CSRs, renew, revoke, list, CRL.',
   audit: 'The audit log (security team): verify the chains, search, session records, retention, export. Every read is recorded.',
 };

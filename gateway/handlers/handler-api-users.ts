@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createAccount } from '../admin/accounts.js';
 import { HicError } from '../core/errors.js';
 import { requireRole } from '../http/staff-auth.js';
-import { addProject, endProject, requireProject, suspendProject } from '../projects/project-service.js';
+import { addProject, endProject, requireProject, resumeProject, suspendProject } from '../projects/project-service.js';
 import type { Runtime } from '../runtime.js';
 import { gatewayAuthority } from '../terminals/ca-source.js';
 import { ROLES, type Role } from '../stores/types.js';
@@ -154,5 +154,11 @@ export function registerUsersApi(api: FastifyInstance, rt: Runtime): void {
     const staff = await requireRole(rt, req, reply, ['security', 'admin'], 'project.suspend');
     if (!staff) return reply;
     return reply.send({ ok: true, project: req.params.id, suspended: await suspendProject(rt, req.params.id, req.body.reason, staff.user) });
+  });
+
+  api.post<{ Params: { id: string }; Body: { reason: string } }>('/_hic/api/projects/:id/resume', { schema: reasonSchema }, async (req, reply) => {
+    const staff = await requireRole(rt, req, reply, ['security', 'admin'], 'project.resume');
+    if (!staff) return reply;
+    return reply.send({ ok: true, project: req.params.id, ...(await resumeProject(rt, req.params.id, req.body.reason, staff.user)) });
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
+import { activityOf, compileWithActivity } from '../audit-review/activity.js';
 import { decisionOf, describeQuery, parseQuery, type AuditQuery, type QueryInput } from '../audit-review/query.js';
 import type { AuditMatch } from '../audit-review/scan.js';
 import { searchAudit } from '../audit-review/search.js';
@@ -8,6 +9,7 @@ import { HicError, isHicError } from '../core/errors.js';
 import { sendPage } from '../http/send-page.js';
 import { auditStaffAction } from '../http/staff-auth.js';
 import { requireStaffPage } from '../http/staff-page.js';
+import { activityBuckets, activityChart, countActivity } from '../pages/activity-chart.js';
 import { countRecord, hourlyBuckets, hourlyChart } from '../pages/hourly-chart.js';
 import type { Lang } from '../pages/i18n.js';
 import { esc, notice } from '../pages/layout.js';
@@ -46,8 +48,9 @@ export function registerSecurityConsole(app: FastifyInstance, rt: Runtime): void
         const query = await toQuery(rt, input, lang);
         const page = pageOf(input.page);
         await auditStaffAction(rt, staff, 'audit.console', { query: describeQuery(query), page });
-        const { rows, total, chart } = await newestPage(rt, query, page);
+        const { rows, total, chart, activity } = await newestPage(rt, query, page);
         const zone = rt.config.pages.timezone;
+        body += activityChart(lang, activity, zone);
         body += rows.length === 0 ? notice('info', T.none[lang]) : hourlyChart(lang, chart, zone) + resultsTable(lang, rows, zone) + pager(lang, input, page, total);
       } catch (err) {
         if (!isHicError(err)) throw err;
@@ -115,23 +118,32 @@ function pageOf(raw: string | undefined): number {
 }
 
 /**
- * The newest `page`-th slice: a ring of the last page × PAGE_SIZE matches, then reversed; in the same pass, the
- * records and refusals per hour over the searched range (the chart).
+ * The newest `page`-th slice: a ring of the last page × PAGE_SIZE matches, then reversed. In the same pass over
+ * the log (audit-review/activity.ts), the charts: the search's records and refusals per hour, and logins, failed
+ * logins, refusals and blocked transfers per hour within the search's scope and range.
  */
 async function newestPage(rt: Runtime, query: AuditQuery, page: number) {
   const keep = page * PAGE_SIZE;
   const ring: AuditMatch[] = [];
   let total = 0;
   const now = rt.clock.now();
-  const chart = hourlyBuckets(query.since ?? now - 86_400_000, query.until ?? now);
-  for await (const m of searchAudit(rt.config.audit.dir, { ...query, limit: 0 })) {
+  const since = query.since ?? now - 86_400_000;
+  const until = query.until ?? now;
+  const chart = hourlyBuckets(since, until);
+  const activity = activityBuckets(since, until);
+  const { union, search } = compileWithActivity(query);
+  for await (const m of searchAudit(rt.config.audit.dir, { ...query, limit: 0 }, undefined, { compiled: union })) {
+    const entry = m.entry as Record<string, unknown>;
+    const time = Date.parse(m.entry.time);
+    countActivity(activity, time, activityOf(entry));
+    if (!search.matches(entry)) continue;
     total++;
-    countRecord(chart, Date.parse(m.entry.time), decisionOf(m.entry) === 'deny');
+    countRecord(chart, time, decisionOf(entry) === 'deny');
     ring.push(m);
     if (ring.length > keep) ring.shift();
   }
   const newestFirst = ring.reverse();
-  return { rows: newestFirst.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total, chart };
+  return { rows: newestFirst.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total, chart, activity };
 }
 
 function pager(lang: Lang, input: ConsoleInput, page: number, total: number): string {

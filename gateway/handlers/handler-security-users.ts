@@ -6,6 +6,7 @@ import { doneNotice } from '../pages/done-notice.js';
 import { stateList } from '../pages/helpdesk-views.js';
 import { esc } from '../pages/layout.js';
 import { backToConsole, SEC_USERS_PATH, secUserPath, SESSIONS_PATH, V } from '../pages/security-review-views.js';
+import { secProjectPath, SP } from '../pages/security-project-views.js';
 import { suspensionForm } from '../pages/suspension-views.js';
 import type { Runtime } from '../runtime.js';
 import { accountFacts } from './account-facts.js';
@@ -18,7 +19,7 @@ import { registerSuspensionActions } from './suspension-actions.js';
 export function registerSecurityUsers(app: FastifyInstance, rt: Runtime): void {
   const showUser = async (reply: FastifyReply, f: StaffForm, username: string, status: number, message: string) => {
     const facts = await accountFacts(rt, username);
-    const body = `${backToConsole(f.lang)}<h1>${esc(username)}</h1>${message}<p><a href="${SESSIONS_PATH}?user=${encodeURIComponent(username)}">${V.sessions[f.lang]}</a></p>${stateList(f.lang, facts)}${suspensionForm(f.lang, f.csrf, facts.account, secUserPath(username))}`;
+    const body = `${backToConsole(f.lang)}<h1>${esc(username)}</h1>${message}<p><a href="${SESSIONS_PATH}?user=${encodeURIComponent(username)}">${V.sessions[f.lang]}</a>${facts.account.project ? ` · <a href="${secProjectPath(facts.account.project)}" id="project-link">${SP.project[f.lang]}: ${esc(facts.account.project)}</a>` : ''}</p>${stateList(f.lang, facts)}${suspensionForm(f.lang, f.csrf, facts.account, secUserPath(username))}`;
     return sendPage(reply, status, f.render(`${V.account[f.lang]}: ${username}`, body, { path: secUserPath(username) }));
   };
 

@@ -7,7 +7,7 @@ import { dayEndExclusive, dayStart, formatLocalDay, lastDayOf } from '../core/lo
 import type { ProjectChanges } from '../projects/project-service.js';
 import type { Project } from '../stores/types.js';
 import { ADMIN_PROJECTS, projectPath } from './admin-views.js';
-import { dateField, linesField, listOf, postForm, selectField, table, textField, textOf } from './form-fields.js';
+import { dateField, linesField, listOf, localTime, postForm, selectField, table, textField, textOf } from './form-fields.js';
 import type { Lang } from './i18n.js';
 import { esc } from './layout.js';
 
@@ -28,6 +28,8 @@ export const P = {
   open: { ja: '定めなし', en: 'open' },
   active: { ja: '利用中', en: 'active' },
   ended: { ja: '終了', en: 'ended' },
+  suspended: { ja: '利用停止中', en: 'suspended' },
+  suspension: { ja: '利用停止', en: 'Suspension' },
   endTitle: { ja: '研究課題の終了（利用終了書の受領後）', en: 'End the project (after its end-of-use notice)' },
   endConfirm: { ja: '利用終了書を受領しました。アカウントを停止し、この課題専用の端末証明書を失効させます。', en: 'The end-of-use notice has arrived: suspend the accounts and revoke the terminals used only for this project.' },
   endButton: { ja: '終了する', en: 'End the project' },
@@ -41,10 +43,22 @@ export function periodText(lang: Lang, p: Project, zone: string): string {
   return `${day(p.startsAt, zone) || P.open[lang]} – ${day(p.endsAt, zone, true) || P.open[lang]}`;
 }
 
+/** 終了 / 利用停止中 / 利用中: an ended project is ended whatever else it records. */
+export function statusText(lang: Lang, p: Project): string {
+  return p.status === 'ended' ? P.ended[lang] : p.suspension ? P.suspended[lang] : P.active[lang];
+}
+
+/** Since when, by whom and why a project is suspended (SES-3), or '-'. */
+export function suspensionText(lang: Lang, p: Project, zone: string): string {
+  const s = p.suspension;
+  if (!s) return '-';
+  return `${localTime(s.at, zone)} ${esc(s.by)}${lang === 'ja' ? '：' : ': '}${esc(s.reason)}`;
+}
+
 export function projectsTable(lang: Lang, projects: Project[], zone: string): string {
   const head = ['ID', P.name[lang], P.status[lang], P.period[lang], P.networks[lang].replace(/（.*|\(.*/, ''), P.upstream[lang], P.profile[lang]];
   const rows = projects.map((p) => [
-    `<a href="${projectPath(p.id)}">${esc(p.id)}</a>`, esc(p.name), esc(p.status === 'ended' ? P.ended[lang] : P.active[lang]), esc(periodText(lang, p, zone)),
+    `<a href="${projectPath(p.id)}">${esc(p.id)}</a>`, esc(p.name), esc(statusText(lang, p)), esc(periodText(lang, p, zone)),
     esc(p.networks.join(', ')), esc(p.upstream), esc(p.profile ?? '-'),
   ]);
   return table('projects', head, rows, lang === 'ja' ? '研究課題はありません。' : 'No projects.');
@@ -107,7 +121,7 @@ export function changeForm(lang: Lang, csrf: string, p: Project, v: FormValues, 
 
 export function projectFacts(lang: Lang, p: Project, zone: string): string {
   const rows: Array<[string, string]> = [
-    [P.name[lang], esc(p.name)], [P.status[lang], esc(p.status === 'ended' ? P.ended[lang] : P.active[lang])], [P.period[lang], esc(periodText(lang, p, zone))],
+    [P.name[lang], esc(p.name)], [P.status[lang], esc(statusText(lang, p))], ...(p.suspension ? [[P.suspension[lang], suspensionText(lang, p, zone)] as [string, string]] : []), [P.period[lang], esc(periodText(lang, p, zone))],
     [P.networks[lang], esc(p.networks.join(', '))], [P.upstream[lang], esc(p.upstream)], [P.profile[lang], esc(p.profile ?? '-')],
   ];
   return `<dl class="facts">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;

@@ -24,6 +24,7 @@ export const T = {
   refused: { ja: '直近24時間の拒否', en: 'Refusals, last 24 hours' },
   ackAlerts: { ja: 'アラートの確認', en: 'Acknowledge alerts' },
   sessions: { ja: 'セッションの経過・利用停止', en: 'Session timelines, suspension' },
+  projects: { ja: '研究課題の利用停止・再開', en: 'Projects: suspend, resume' },
   none: { ja: '該当する記録はありません。', en: 'No matching records.' },
   recorded: { ja: 'この閲覧は監査ログに記録されます。開始を省略すると直近24時間を検索します。', en: 'This review is itself recorded in the audit log. Without a start, the last 24 hours are searched.' },
   any: { ja: 'すべて', en: 'Any' },
@@ -56,7 +57,7 @@ function select(name: 'project' | 'event' | 'decision', lang: Lang, options: rea
 }
 
 export function consoleForm(lang: Lang, input: ConsoleInput, projects: string[]): string {
-  const quick = `<p class="quick"><a href="${PATH}?event=alert&amp;since=24h">${T.alerts[lang]}</a> · <a href="${PATH}?decision=deny&amp;since=24h">${T.refused[lang]}</a> · <a href="${PATH}alerts">${T.ackAlerts[lang]}</a> · <a href="${PATH}sessions">${T.sessions[lang]}</a></p>`;
+  const quick = `<p class="quick"><a href="${PATH}?event=alert&amp;since=24h">${T.alerts[lang]}</a> · <a href="${PATH}?decision=deny&amp;since=24h">${T.refused[lang]}</a> · <a href="${PATH}alerts">${T.ackAlerts[lang]}</a> · <a href="${PATH}sessions">${T.sessions[lang]}</a> · <a href="${PATH}projects">${T.projects[lang]}</a></p>`;
   return `<h1>${T.title[lang]}</h1>${quick}
 <form method="get" action="${PATH}" class="inline" role="search"><input type="hidden" name="lang" value="${lang}">${text('user', lang, input.user)}${select('project', lang, projects, input.project)}${text('terminal', lang, input.terminal)}${text('address', lang, input.address)}${when('since', lang, input.since)}${when('until', lang, input.until)}${select('event', lang, EVENTS, input.event)}${select('decision', lang, ['allow', 'deny'], input.decision)}<button type="submit">${T.search[lang]}</button></form>
 <p>${T.recorded[lang]}</p>`;

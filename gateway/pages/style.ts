@@ -33,7 +33,7 @@ main:has(table.preview),main:has(table.findings){max-width:72rem}table.preview,t
 nav.sub{display:flex;gap:1rem;margin:-.5rem 0 1rem;border-bottom:1px solid #dde;padding-bottom:.4rem}nav.sub a[aria-current]{font-weight:bold}
 fieldset{border:1px solid #dde;margin:.8rem 0;padding:.4rem .8rem}label.check{display:inline-block;margin:.2rem 1rem .2rem 0}.pair{display:flex;gap:1rem}.pair input{width:auto}
 section.once{border:2px solid #c98a00;background:#fff7e0;padding:.6rem 1rem;border-radius:6px;margin:1rem 0}
-svg.chart{width:100%;height:auto;background:#fbfcfe;border:1px solid #dde}svg.chart .all{fill:#7a9cc6}svg.chart .deny{fill:#c0392b}svg.chart .axis{stroke:#99a}.legend .all{color:#3b5f8f}.legend .deny{color:#c0392b}
+svg.chart{width:100%;height:auto;background:#fbfcfe;border:1px solid #dde}svg.chart .all{fill:#7a9cc6}svg.chart .deny{fill:#c0392b}svg.chart .axis{stroke:#99a}.legend .all{color:#3b5f8f}.legend .deny{color:#c0392b}svg.chart .logins{fill:#2f7d4f}svg.chart .failures{fill:#d68910}svg.chart .refusals{fill:#c0392b}svg.chart .blocked{fill:#6c3483}svg.chart .name{font-size:12px;font-weight:bold}.legend .logins{color:#2f7d4f}.legend .failures{color:#a86c0c}.legend .refusals{color:#c0392b}.legend .blocked{color:#6c3483}.chart .hint{font-size:.85rem;color:#555}
 ul.files{list-style:none;padding:0}ul.files li{padding:.2rem 0}pre.text{max-height:32rem;overflow:auto;white-space:pre-wrap}img.preview{max-width:100%;border:1px solid #ccd}.actions{display:flex;gap:1rem}
 `;
 

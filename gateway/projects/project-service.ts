@@ -6,7 +6,7 @@ import { revokeTerminal } from '../terminals/revoke.js';
 import { parseCidr } from '../net/cidr.js';
 import type { Project } from '../stores/types.js';
 import type { UserDeps } from '../users/deps.js';
-import { suspendUser } from '../users/suspension.js';
+import { resumeUser, suspendUser } from '../users/suspension.js';
 
 export interface NewProject {
   id: string;
@@ -122,13 +122,66 @@ export async function requireProject(deps: Pick<UserDeps, 'stores'>, id: string)
   return project;
 }
 
-/** Suspends every account of a project at once (SES-3). */
+/**
+ * Suspends every account of a project at once (SES-3): each active member is suspended through the account's own
+ * operation (its sessions and connections end on every instance), and the project records which accounts this
+ * suspension stopped, with when, by whom and why, so that {@link resumeProject} undoes exactly that. Suspending a
+ * suspended project again adds the members that became active since.
+ */
 export async function suspendProject(deps: UserDeps, id: string, reason: string, operator: string): Promise<string[]> {
-  await requireProject(deps, id);
+  if (!reason.trim()) throw new HicError('BAD_REQUEST', 'a reason is required');
+  const project = await requireProject(deps, id);
+  if (project.status === 'ended') throw new HicError('CONFLICT', `project ${id} has ended; its accounts are already suspended`);
   const members = (await deps.stores.accounts.list()).filter((a) => a.project === id && a.status === 'active');
-  for (const a of members) await suspendUser(deps, a.username, reason, operator);
+  const accounts: Record<string, number> = { ...(project.suspension?.accounts ?? {}) };
+  for (const a of members) {
+    await suspendUser(deps, a.username, reason, operator);
+    accounts[a.username] = (await deps.stores.accounts.get(a.username))?.suspendedAt ?? deps.clock.now();
+  }
+  // Re-read: suspending the members did not touch the project, but an administrator may have changed it meanwhile.
+  const current = await requireProject(deps, id);
+  await deps.stores.projects.put({ ...current, suspension: { at: project.suspension?.at ?? deps.clock.now(), by: operator, reason, accounts } });
+  await deps.stores.events.publish({ type: 'project-changed', project: id });
   await deps.audit.security({ event: 'staff-action', action: 'project.suspend', by: operator, project: id, reason, users: members.map((a) => a.username) });
   return members.map((a) => a.username);
+}
+
+/** What resuming a project did: the accounts resumed, and those left as they were (with why). */
+export interface ProjectResumed {
+  resumed: string[];
+  skipped: { user: string; why: 'not-suspended' | 'suspended-since' | 'unknown-account' }[];
+}
+
+/**
+ * Resumes a suspended project (SES-3: resumption is its own audited action, `project.resume` with `by` and
+ * `reason`): every account the project's suspension stopped is resumed — unless it was resumed meanwhile, or was
+ * suspended again on its own since (its `suspendedAt` differs), which stays for whoever suspended it. Members that
+ * were already suspended before the project was are never in the list, so they stay suspended too. Sessions ended
+ * by the suspension are not restored: the users log in again.
+ */
+export async function resumeProject(deps: UserDeps, id: string, reason: string, operator: string): Promise<ProjectResumed> {
+  if (!reason.trim()) throw new HicError('BAD_REQUEST', 'a reason is required');
+  const project = await requireProject(deps, id);
+  if (project.status === 'ended') throw new HicError('CONFLICT', `project ${id} has ended; an ended project cannot be resumed`);
+  if (!project.suspension) throw new HicError('BAD_REQUEST', `project ${id} is not suspended`);
+  const out: ProjectResumed = { resumed: [], skipped: [] };
+  for (const [user, suspendedAt] of Object.entries(project.suspension.accounts)) {
+    const a = await deps.stores.accounts.get(user);
+    if (!a) out.skipped.push({ user, why: 'unknown-account' });
+    else if (a.status !== 'suspended') out.skipped.push({ user, why: 'not-suspended' });
+    else if (a.suspendedAt !== suspendedAt) out.skipped.push({ user, why: 'suspended-since' });
+    else {
+      await resumeUser(deps, user, reason, operator);
+      out.resumed.push(user);
+    }
+  }
+  const current = await requireProject(deps, id);
+  const next: Project = { ...current };
+  delete next.suspension;
+  await deps.stores.projects.put(next);
+  await deps.stores.events.publish({ type: 'project-changed', project: id });
+  await deps.audit.security({ event: 'staff-action', action: 'project.resume', by: operator, project: id, reason, users: out.resumed, skipped: out.skipped, suspendedAt: new Date(project.suspension.at).toISOString() });
+  return out;
 }
 
 /**

@@ -197,6 +197,20 @@ export interface Project {
   status: 'active' | 'ended';
   endedAt?: number;
   createdAt: number;
+  /**
+   * SES-3: set while the project is suspended (`hic project suspend`, the security console): who, when, why, and
+   * each account that suspension stopped with the `suspendedAt` it set, so that resuming undoes exactly that and
+   * leaves alone an account suspended on its own before or since.
+   */
+  suspension?: ProjectSuspension;
+}
+
+/** A project's standing suspension: the accounts it stopped (username → their `suspendedAt`). */
+export interface ProjectSuspension {
+  at: number;
+  by: string;
+  reason: string;
+  accounts: Record<string, number>;
 }
 
 export interface ProjectStore {

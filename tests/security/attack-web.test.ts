@@ -27,6 +27,7 @@ const ADMIN_AND_SECURITY_FORMS = [
   '/_hic/admin/projects', '/_hic/admin/projects/:id', '/_hic/admin/projects/:id/end', '/_hic/admin/accounts', '/_hic/admin/accounts/:username/suspend',
   '/_hic/admin/accounts/:username/resume', '/_hic/admin/terminals', '/_hic/admin/terminals/:id/bundle', '/_hic/admin/terminals/:id/revoke',
   '/_hic/security/alerts/ack', '/_hic/security/users/:username/suspend', '/_hic/security/users/:username/resume',
+  '/_hic/security/projects/:id/suspend', '/_hic/security/projects/:id/resume',
 ];
 /** The form handlers (pages scope) and the JSON API endpoints that change state. */
 const FORMS = ['/_hic/login', '/_hic/login/totp', '/_hic/logout', '/_hic/password', '/_hic/enrol', '/_hic/reset', '/_hic/helpdesk/users/:username/unlock', '/_hic/helpdesk/users/:username/reset',
@@ -39,7 +40,7 @@ const JSON_ENDPOINTS = [
   'POST /_hic/api/totp/enrolment', 'POST /_hic/api/totp/enrolment/confirm',
   'POST /_hic/api/users', 'POST /_hic/api/users/:username/unlock', 'POST /_hic/api/users/:username/reset',
   'POST /_hic/api/users/:username/reset/approve', 'POST /_hic/api/users/:username/resume', 'POST /_hic/api/users/:username/suspend',
-  'POST /_hic/api/projects', 'POST /_hic/api/projects/:id/end', 'POST /_hic/api/projects/:id/suspend',
+  'POST /_hic/api/projects', 'POST /_hic/api/projects/:id/end', 'POST /_hic/api/projects/:id/suspend', 'POST /_hic/api/projects/:id/resume',
   'POST /_hic/api/ca/terminals', 'POST /_hic/api/ca/terminals/:id/renew', 'POST /_hic/api/ca/revocations', 'POST /_hic/api/ca/crl',
   'POST /_hic/api/audit/search', 'POST /_hic/api/audit/sessions',
   'POST /_hic/api/exports', 'POST /_hic/api/imports/rescan', 'POST /_hic/api/transfers/:id/approve', 'POST /_hic/api/transfers/:id/reject',
@@ -171,6 +172,7 @@ t.test('CSRF, forms: no token, a wrong token, or a cross-site fetch with the rig
   t.equal(await rt.stores.accounts.get('x-csrf'), null, 'no account added');
   t.equal(await rt.stores.projects.get('x-csrf'), null, 'no project added');
   t.equal((await rt.stores.projects.get('alpha'))!.status, 'active', 'alpha not ended');
+  t.equal((await rt.stores.projects.get('alpha'))!.suspension, undefined, 'alpha not suspended');
   t.equal((await rt.stores.terminals.get('web-pc'))!.status, 'active', 'web-pc not revoked');
   t.equal(await rt.stores.terminals.get('x-csrf'), null, 'no terminal issued');
 
@@ -197,6 +199,8 @@ t.test('clickjacking and CSP: every gateway page forbids framing and inline scri
     ['alerts', security, '/_hic/security/alerts', 200],
     ['sessions', security, '/_hic/security/sessions?user=alice', 200],
     ['account (security)', security, '/_hic/security/users/alice', 200],
+    ['projects (security)', security, '/_hic/security/projects', 200],
+    ['project (security)', security, '/_hic/security/projects/alpha', 200],
     ['administration', security, '/_hic/admin/', 200],
     ['projects', security, '/_hic/admin/projects', 200],
     ['accounts', security, '/_hic/admin/accounts/alice', 200],
