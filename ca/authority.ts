@@ -91,11 +91,10 @@ export function createAuthority(state: AuthorityState): Authority {
     },
 
     createCrl(revoked, opts) {
-      return buildCrl(
-        { certDer: issuer.cert.der, keyIdentifierHex: issuer.keyIdentifierHex, key: issuer.key },
-        revoked,
-        { now: nowOf(opts?.now), crlNumber: opts?.crlNumber },
-      );
+      return buildCrl({ certDer: issuer.cert.der, keyIdentifierHex: issuer.keyIdentifierHex, key: issuer.key }, revoked, {
+        now: nowOf(opts?.now),
+        crlNumber: opts?.crlNumber,
+      });
     },
   });
 }

@@ -78,11 +78,7 @@ function revokedEntry(entry: RevokedEntry): Buffer {
  * Builds and signs a CRL. Entries with the same serial appear once (the first wins). `crlNumber` must grow with
  * each CRL (RFC 5280 5.2.3); the default, seconds since the epoch, does so as long as the clock does.
  */
-export function buildCrl(
-  signer: CrlSigner,
-  revoked: readonly RevokedEntry[],
-  opts: { now: Date; crlNumber?: number | undefined },
-): string {
+export function buildCrl(signer: CrlSigner, revoked: readonly RevokedEntry[], opts: { now: Date; crlNumber?: number | undefined }): string {
   if (!Array.isArray(revoked)) throw new HicError('CA_ERROR', 'revoked must be an array');
   const thisUpdate = wholeSeconds(opts.now, 'now');
   const nextUpdate = new Date(thisUpdate.getTime() + CRL_LIFETIME_MS);
@@ -111,10 +107,13 @@ export function buildCrl(
   // An empty revokedCertificates list must be left out, not encoded empty (RFC 5280 5.1.2.6).
   if (entries.length > 0) tbsFields.push(der.sequence(...entries.map(revokedEntry)));
   tbsFields.push(
-    der.explicit(0, der.sequence(
-      der.extension(OIDS.authorityKeyIdentifier, aki), // RFC 5280 5.2.1: conforming CAs MUST include it
-      der.extension(OIDS.cRLNumber, der.integer(crlNumber)), // RFC 5280 5.2.3: MUST include it
-    )),
+    der.explicit(
+      0,
+      der.sequence(
+        der.extension(OIDS.authorityKeyIdentifier, aki), // RFC 5280 5.2.1: conforming CAs MUST include it
+        der.extension(OIDS.cRLNumber, der.integer(crlNumber)), // RFC 5280 5.2.3: MUST include it
+      ),
+    ),
   );
   const tbs = der.sequence(...tbsFields);
   const signature = sign('sha256', tbs, signer.key);

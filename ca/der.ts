@@ -75,18 +75,17 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
  */
 export function time(date: Date): Buffer {
   const y = date.getUTCFullYear();
-  const rest = [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
-    .map((n) => pad(n))
-    .join('') + 'Z';
+  const rest =
+    [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
+      .map((n) => pad(n))
+      .join('') + 'Z';
   if (y >= 1950 && y < 2050) return tlv(0x17, Buffer.from(`${pad(y % 100)}${rest}`, 'ascii'));
   return tlv(0x18, Buffer.from(`${pad(y, 4)}${rest}`, 'ascii'));
 }
 
 /** An Extension (RFC 5280 4.1): critical is omitted when false, because DER leaves out DEFAULT values. */
 export function extension(id: string, value: Buffer, critical = false): Buffer {
-  return critical
-    ? sequence(oid(id), tlv(0x01, Buffer.from([0xff])), octetString(value))
-    : sequence(oid(id), octetString(value));
+  return critical ? sequence(oid(id), tlv(0x01, Buffer.from([0xff])), octetString(value)) : sequence(oid(id), octetString(value));
 }
 
 /** PEM armour with 64-character lines (RFC 7468). */

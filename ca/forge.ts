@@ -1,6 +1,6 @@
 /**
- * The only file that touches node-forge, so the library can be audited or replaced in one place. It turns typed profiles into DER and parses
- * certificates and CSRs back into plain data. Private keys stay Node `KeyObject`s: signatures are made by
+ * The only file that touches node-forge, so the library can be audited or replaced in one place. It turns typed
+ * profiles into DER and parses certificates and CSRs back into plain data. Private keys stay Node `KeyObject`s: signatures are made by
  * OpenSSL through `crypto.sign`, which is much faster than forge's pure-JS RSA.
  *
  * node-forge is CommonJS and its type declarations have no default export, so it is loaded with `createRequire`
@@ -147,9 +147,7 @@ export function signCertificate(
     cert.publicKey = toForgePublicKey(subjectPublicKey);
     cert.setSubject(toForgeName(template.subject));
     cert.setIssuer(
-      issuerCertPem === undefined
-        ? toForgeName(template.subject)
-        : copyName(pki.certificateFromPem(issuerCertPem).subject.attributes),
+      issuerCertPem === undefined ? toForgeName(template.subject) : copyName(pki.certificateFromPem(issuerCertPem).subject.attributes),
     );
     cert.setExtensions(template.extensions.map(forgeExtension));
     cert.signatureOid = cert.siginfo.algorithmOid = pki.oids['sha256WithRSAEncryption'] as string;

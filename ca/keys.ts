@@ -35,5 +35,7 @@ export function privateKeyPem(key: KeyObject, passphrase?: string): string {
  * authorityKeyIdentifier (computed here, before its certificate exists) equals its subjectKeyIdentifier.
  */
 export function keyIdentifierHex(publicKey: KeyObject): string {
-  return createHash('sha1').update(publicKey.export({ type: 'pkcs1', format: 'der' })).digest('hex');
+  return createHash('sha1')
+    .update(publicKey.export({ type: 'pkcs1', format: 'der' }))
+    .digest('hex');
 }

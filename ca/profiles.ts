@@ -83,17 +83,9 @@ export function extensionsFor(input: ProfileInput): ExtensionSpec[] {
   ];
   switch (input.kind) {
     case 'root':
-      return [
-        { name: 'basicConstraints', ca: true, pathLen: 1 },
-        { name: 'keyUsage', bits: ['keyCertSign', 'cRLSign'] },
-        ...identifiers,
-      ];
+      return [{ name: 'basicConstraints', ca: true, pathLen: 1 }, { name: 'keyUsage', bits: ['keyCertSign', 'cRLSign'] }, ...identifiers];
     case 'issuing':
-      return [
-        { name: 'basicConstraints', ca: true, pathLen: 0 },
-        { name: 'keyUsage', bits: ['keyCertSign', 'cRLSign'] },
-        ...identifiers,
-      ];
+      return [{ name: 'basicConstraints', ca: true, pathLen: 0 }, { name: 'keyUsage', bits: ['keyCertSign', 'cRLSign'] }, ...identifiers];
     case 'server':
     case 'terminal': {
       const leaf: ExtensionSpec[] = [

@@ -30,10 +30,7 @@ function checkIp(raw: unknown): string {
 }
 
 /** Subject and SANs for a server certificate; the CN repeats the first name for tools that still show it. */
-export function serverNames(
-  req: ServerCertificateRequest,
-  prefix: string,
-): { subject: NameAttribute[]; altNames: GeneralName[] } {
+export function serverNames(req: ServerCertificateRequest, prefix: string): { subject: NameAttribute[]; altNames: GeneralName[] } {
   if (typeof req !== 'object' || req === null || !Array.isArray(req.hostnames)) {
     throw new HicError('CA_ERROR', 'hostnames must be an array');
   }

@@ -10,10 +10,7 @@ import type { RandomSource } from './random.js';
 import type { TerminalCertificateRequest } from './types.js';
 
 /** Subject (O / OU = site / CN = terminal id) and, for a project terminal, the project SAN URI. */
-export function terminalNames(
-  req: TerminalCertificateRequest,
-  prefix: string,
-): { subject: NameAttribute[]; altNames: GeneralName[] } {
+export function terminalNames(req: TerminalCertificateRequest, prefix: string): { subject: NameAttribute[]; altNames: GeneralName[] } {
   if (typeof req !== 'object' || req === null) throw new HicError('CA_ERROR', 'a terminal certificate request is required');
   const subject = terminalSubject(prefix, req.terminalId, req.site);
   const altNames: GeneralName[] = req.project === undefined ? [] : [{ kind: 'uri', value: projectUri(req.project) }];

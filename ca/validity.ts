@@ -46,10 +46,7 @@ export interface LeafValidityRequest {
  * A leaf's window. Explicit `notBefore` / `notAfter` win over `validityDays` (tests make expired certificates
  * that way); the end is clipped to the issuing CA's notAfter.
  */
-export function leafValidity(
-  req: LeafValidityRequest,
-  limits: { defaultDays: number; maxDays?: number; issuerNotAfter: Date },
-): Validity {
+export function leafValidity(req: LeafValidityRequest, limits: { defaultDays: number; maxDays?: number; issuerNotAfter: Date }): Validity {
   const now = checkDate('now', req.now);
   if (now.getTime() >= limits.issuerNotAfter.getTime()) {
     throw new HicError('CA_ERROR', `the issuing CA expired on ${limits.issuerNotAfter.toISOString()}; create a new CA`);
@@ -61,12 +58,9 @@ export function leafValidity(
   if (limits.maxDays !== undefined && days > limits.maxDays) {
     throw new HicError('CA_ERROR', `validityDays must be at most ${limits.maxDays}`);
   }
-  const notBefore = req.notBefore === undefined
-    ? wholeSeconds(now.getTime() - BACKDATE_MS)
-    : wholeSeconds(checkDate('notBefore', req.notBefore).getTime());
-  const requestedEnd = req.notAfter === undefined
-    ? notBefore.getTime() + days * DAY_MS
-    : checkDate('notAfter', req.notAfter).getTime();
+  const notBefore =
+    req.notBefore === undefined ? wholeSeconds(now.getTime() - BACKDATE_MS) : wholeSeconds(checkDate('notBefore', req.notBefore).getTime());
+  const requestedEnd = req.notAfter === undefined ? notBefore.getTime() + days * DAY_MS : checkDate('notAfter', req.notAfter).getTime();
   const notAfter = wholeSeconds(Math.min(requestedEnd, limits.issuerNotAfter.getTime()));
   if (notAfter.getTime() <= notBefore.getTime()) {
     throw new HicError('CA_ERROR', 'notAfter must be later than notBefore');

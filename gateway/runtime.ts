@@ -90,11 +90,18 @@ export interface RuntimeParts {
 /** The project definitions of the config file, as store records (seeded into the store when absent). */
 export function projectFromConfig(p: ProjectConfig, now: number): Project {
   return {
-    id: p.id, name: p.name ?? p.id, upstream: p.upstream, networks: p.networks, pollingPaths: p.pollingPaths,
+    id: p.id,
+    name: p.name ?? p.id,
+    upstream: p.upstream,
+    networks: p.networks,
+    pollingPaths: p.pollingPaths,
     ...(p.profile ? { profile: p.profile } : {}),
     ...(p.credentialFile ? { credentialFile: p.credentialFile } : {}),
     ...(p.workspaceTerminals ? { workspaceTerminals: true } : {}),
-    startsAt: null, endsAt: null, status: 'active', createdAt: now,
+    startsAt: null,
+    endsAt: null,
+    status: 'active',
+    createdAt: now,
   };
 }
 
@@ -107,7 +114,8 @@ export function compileProject(p: Project): CompiledProject {
   let upstreamSecret: string | null = null;
   try {
     profile = requireWorkspaceProfile(p.profile ?? 'generic');
-    if (profile.credential && !p.credentialFile) throw new HicError('CONFIG_INVALID', `profile ${profile.id} needs a credential file (credentialFile)`);
+    if (profile.credential && !p.credentialFile)
+      throw new HicError('CONFIG_INVALID', `profile ${profile.id} needs a credential file (credentialFile)`);
     if (p.credentialFile) upstreamSecret = readCredential(p.credentialFile);
   } catch (err) {
     throw new HicError('CONFIG_INVALID', `project ${p.id}: ${err instanceof HicError ? (err.detail ?? err.message) : String(err)}`);
@@ -148,7 +156,8 @@ function compileAll(projects: Project[], keep: Map<string, CompiledProject>): { 
  */
 export async function loadProjects(rt: Runtime): Promise<void> {
   // The config file is the source of truth for the projects it lists: a changed entry is applied, and said.
-  for (const line of describeChanges(await syncConfigProjects(rt, rt.config.projects, projectFromConfig))) process.stderr.write(`${line}\n`);
+  for (const line of describeChanges(await syncConfigProjects(rt, rt.config.projects, projectFromConfig)))
+    process.stderr.write(`${line}\n`);
   const { table, problems } = compileAll(await rt.stores.projects.list(), new Map());
   if (problems.length > 0) throw new ConfigError(problems);
   rt.projects = table;
@@ -182,7 +191,11 @@ async function reloadProjects(rt: Runtime, only?: string): Promise<void> {
   rt.projectsReload = { ok: problems.length === 0, problems, at: rt.clock.now() };
   if (problems.length > 0) {
     process.emitWarning(`hic: project reload failed, last good state kept: ${problems.join('; ')}`);
-    void raiseAlert(rt, { type: 'config-reload-failed', summary: `project reload failed, last good state kept: ${problems.join('; ')}`, project: only ?? null });
+    void raiseAlert(rt, {
+      type: 'config-reload-failed',
+      summary: `project reload failed, last good state kept: ${problems.join('; ')}`,
+      project: only ?? null,
+    });
   }
 }
 

@@ -126,13 +126,18 @@ export async function buildServer(rt: Runtime, tls: TlsMaterial): Promise<Fastif
   });
 
   // A store failure (Redis down) is a 503 that the client may retry, never a 500 and never a pass (fail closed).
-  app.setErrorHandler((err, req, reply) => sendError(rt.stores.healthy() ? err : { code: 'STORE_UNAVAILABLE', statusCode: 503 }, req, reply));
+  app.setErrorHandler((err, req, reply) =>
+    sendError(rt.stores.healthy() ? err : { code: 'STORE_UNAVAILABLE', statusCode: 503 }, req, reply),
+  );
   app.setNotFoundHandler((req, reply) => sendError({ code: 'NOT_FOUND', statusCode: 404 }, req, reply));
 
   // Liveness for the container's health check: loopback only, no certificate, reveals only store health.
   app.get(HEALTH_PATH, async (_req, reply) => {
     const healthy = rt.stores.healthy();
-    return reply.code(healthy ? 200 : 503).header('cache-control', 'no-store').send({ status: healthy ? 'ok' : 'store-unavailable' });
+    return reply
+      .code(healthy ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status: healthy ? 'ok' : 'store-unavailable' });
   });
 
   // Two scopes: pages take HTML forms (CSRF token checked per form); the API takes JSON only, so a cross-site
@@ -219,7 +224,8 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply): Fast
       message = errorCatalogue.UPSTREAM_UNAVAILABLE.message;
     }
   }
-  if (status >= 500 && code === 'INTERNAL') process.emitWarning(`hic: ${req.method} ${req.hic?.path}: ${(err as Error)?.stack ?? String(err)}`);
+  if (status >= 500 && code === 'INTERNAL')
+    process.emitWarning(`hic: ${req.method} ${req.hic?.path}: ${(err as Error)?.stack ?? String(err)}`);
   if (reply.sent) return reply;
   if (wantsJson(req.url, req.headers)) return reply.code(status).header('cache-control', 'no-store').send({ error: code, message });
   const lang = pickLang(req.headers);

@@ -87,26 +87,57 @@ export async function startBench(opts: BenchOptions): Promise<Bench> {
     const base = { upstream: upstream.url, tls: pki.tls };
     const [bare, gateway, expressStart] = await Promise.all([
       launch({ kind: 'bare', ...base }, { ...opts, ...targetCpu, execArgv: opts.profileExecArgv ?? [] }).then(need),
-      launch({ kind: 'gateway', ...base, redisUrl, prefix, stateDir }, { ...opts, ...targetCpu, execArgv: opts.profileExecArgv ?? [] }).then(need),
+      launch(
+        { kind: 'gateway', ...base, redisUrl, prefix, stateDir },
+        { ...opts, ...targetCpu, execArgv: opts.profileExecArgv ?? [] },
+      ).then(need),
       launch({ kind: 'express', ...base, redisUrl, prefix }, { ...opts, ...targetCpu }),
     ]);
     let express: TargetHandle | null = null;
     if ('skipped' in expressStart) notes.push(expressStart.skipped);
     else express = await need(expressStart);
     log(`targets up: upstream ${upstream.url}, bare ${bare.url}, gateway ${gateway.url}, express ${express?.url ?? '(skipped)'}`);
-    const seed = await seedGateway({ redisUrl, prefix, stateDir, terminals: pki.terminals, users: opts.sessions, stormUsers: opts.stormUsers });
+    const seed = await seedGateway({
+      redisUrl,
+      prefix,
+      stateDir,
+      terminals: pki.terminals,
+      users: opts.sessions,
+      stormUsers: opts.stormUsers,
+    });
     const terminalOf = (i: number) => pki.terminals[i % pki.terminals.length]!;
     const gatewayCookies = await inBatches(seed.users, (u, i) => gatewayLogin(gateway.url, u, terminalOf(i), pki.caBundle));
-    const expressCookies = express ? await inBatches(seed.users, (u, i) => expressLogin(express!.url, u.username, terminalOf(i), pki.caBundle)) : [];
+    const expressCookies = express
+      ? await inBatches(seed.users, (u, i) => expressLogin(express!.url, u.username, terminalOf(i), pki.caBundle))
+      : [];
     log(`${gatewayCookies.length} gateway sessions, ${expressCookies.length} express sessions`);
-    return { pki, stateDir, redisUrl, prefix, upstream, bare, gateway, express, seed, gatewayCookies, expressCookies, notes, pinned, allCpus: `0-${cpus - 1}`, close: cleanup };
+    return {
+      pki,
+      stateDir,
+      redisUrl,
+      prefix,
+      upstream,
+      bare,
+      gateway,
+      express,
+      seed,
+      gatewayCookies,
+      expressCookies,
+      notes,
+      pinned,
+      allCpus: `0-${cpus - 1}`,
+      close: cleanup,
+    };
   } catch (err) {
     await cleanup();
     throw err;
   }
 }
 
-/** The cookies of the sessions made on terminal `t` (session i was made on terminal i mod terminals): a session cookie only works from its own terminal. */
+/**
+ * The cookies of the sessions made on terminal `t` (session i was made on terminal i mod terminals): a session
+ * cookie only works from its own terminal.
+ */
 export function cookiesOn(cookies: string[], terminals: number, t: number, max = Infinity): string[] {
   return cookies.filter((_, i) => i % terminals === t).slice(0, max);
 }

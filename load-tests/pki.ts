@@ -35,7 +35,11 @@ export async function makeBenchPki(dir: string, terminalCount: number): Promise<
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const authority = await initAuthority(join(dir, 'ca'));
   const server = await authority.issueServerCertificate({ hostnames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-  const tls: TlsFiles = { certFile: join(dir, 'server.cert.pem'), keyFile: join(dir, 'server.key.pem'), caFile: join(dir, 'ca-bundle.pem') };
+  const tls: TlsFiles = {
+    certFile: join(dir, 'server.cert.pem'),
+    keyFile: join(dir, 'server.key.pem'),
+    caFile: join(dir, 'ca-bundle.pem'),
+  };
   writeFileSync(tls.certFile, server.certPem);
   writeFileSync(tls.keyFile, server.keyPem, { mode: 0o600 });
   writeFileSync(tls.caFile, authority.caBundlePem());
@@ -43,7 +47,14 @@ export async function makeBenchPki(dir: string, terminalCount: number): Promise<
   for (let i = 0; i < terminalCount; i++) {
     const id = `bench-terminal-${String(i + 1).padStart(2, '0')}`;
     const issued = await authority.issueTerminalCertificate({ terminalId: id, site: 'bench-site', project: 'bench' });
-    terminals.push({ id, cert: issued.certPem, key: issued.keyPem, fingerprint: issued.fingerprint, serial: issued.serial, notAfter: issued.notAfter.getTime() });
+    terminals.push({
+      id,
+      cert: issued.certPem,
+      key: issued.keyPem,
+      fingerprint: issued.fingerprint,
+      serial: issued.serial,
+      notAfter: issued.notAfter.getTime(),
+    });
   }
   return { tls, caBundle: authority.caBundlePem(), terminals };
 }

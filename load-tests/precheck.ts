@@ -19,11 +19,40 @@ const arg = (name: string, dflt: number) => {
 const AREAS = ['区中央部', '区南部', '区西南部', '区西部', '区西北部', '区東北部', '区東部', '西多摩', '南多摩', '北多摩西部'];
 /** The operator's reference table: every area known and large, so only genuinely small cells are findings. */
 const POPULATIONS = new Map(AREAS.map((a) => [a, 500_000]));
-const BANDS = ['0-4', '5-9', '10-14', '15-19', '20-24', '25-29', '30-34', '35-39', '40-44', '45-49', '50-54', '55-59', '60-64', '65-69', '70-74', '75-79', '80-84', '85-89', '90-94', '95-99', '100+'];
+const BANDS = [
+  '0-4',
+  '5-9',
+  '10-14',
+  '15-19',
+  '20-24',
+  '25-29',
+  '30-34',
+  '35-39',
+  '40-44',
+  '45-49',
+  '50-54',
+  '55-59',
+  '60-64',
+  '65-69',
+  '70-74',
+  '75-79',
+  '80-84',
+  '85-89',
+  '90-94',
+  '95-99',
+  '100+',
+];
 
 function row(i: number): Array<string | number> {
   // Compliant counts except one row in 1,000 with a patient count of 3: a few findings, as in real use.
-  return [AREAS[i % AREAS.length]!, BANDS[i % BANDS.length]!, `疾患${i % 500}`, i % 1000 === 7 ? 3 : (i * 7919) % 100_000 + 10, (i * 31) % 50_000 + 3, (i * 13) % 2000 + 1000];
+  return [
+    AREAS[i % AREAS.length]!,
+    BANDS[i % BANDS.length]!,
+    `疾患${i % 500}`,
+    i % 1000 === 7 ? 3 : ((i * 7919) % 100_000) + 10,
+    ((i * 31) % 50_000) + 3,
+    ((i * 13) % 2000) + 1000,
+  ];
 }
 const HEADER = ['二次医療圏', '年齢階級', '傷病名', '患者数', '施設数', '処方数'];
 
@@ -77,8 +106,10 @@ async function main(): Promise<void> {
     const csvMib = arg('--csv-mib', 50);
     const xlsxMib = arg('--xlsx-mib', 20);
     const plan: Array<[string, (p: string, b: number) => Promise<void>, number]> = [
-      ['small.csv', writeCsv, csvMib / 10], ['large.csv', writeCsv, csvMib],
-      ['small.xlsx', writeXlsx, xlsxMib / 10], ['large.xlsx', writeXlsx, xlsxMib],
+      ['small.csv', writeCsv, csvMib / 10],
+      ['large.csv', writeCsv, csvMib],
+      ['small.xlsx', writeXlsx, xlsxMib / 10],
+      ['large.xlsx', writeXlsx, xlsxMib],
     ];
     for (const [name, write, mibs] of plan) {
       const path = join(dir, name);

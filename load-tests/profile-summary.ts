@@ -50,7 +50,10 @@ export function summarise(profile: CpuProfile, top = 25): { functions: ProfileLi
     owner.set(who, (owner.get(who) ?? 0) + us);
   }
   const lines = (m: Map<string, number>) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => ({ name, percent: Math.round((us / busy) * 1000) / 10 }));
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ name, percent: Math.round((us / busy) * 1000) / 10 }));
   return { functions: lines(fn), owners: lines(owner), busyMs: Math.round(busy / 1000) };
 }
 

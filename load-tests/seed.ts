@@ -44,11 +44,24 @@ export async function seedGateway(opts: {
     const deps = { stores, secretBox: await SecretBox.loadOrCreate(keyFile), hashCost: TEST_COST, clock: systemClock };
     for (const t of opts.terminals) {
       await registerTerminal(stores, systemClock, {
-        id: t.id, site: 'bench-site', projects: [BENCH_PROJECT], fingerprint: t.fingerprint, serial: t.serial, notAfter: new Date(t.notAfter), requestedBy: 'bench',
+        id: t.id,
+        site: 'bench-site',
+        projects: [BENCH_PROJECT],
+        fingerprint: t.fingerprint,
+        serial: t.serial,
+        notAfter: new Date(t.notAfter),
+        requestedBy: 'bench',
       });
     }
     const make = async (name: string): Promise<BenchUser & { account: Awaited<ReturnType<typeof createAccount>>['account'] }> => {
-      const c = await createAccount(deps, { username: name, roles: ['analyst'], project: BENCH_PROJECT, initial: false, enrolTotp: true, replace: true });
+      const c = await createAccount(deps, {
+        username: name,
+        roles: ['analyst'],
+        project: BENCH_PROJECT,
+        initial: false,
+        enrolTotp: true,
+        replace: true,
+      });
       return { username: name, password: c.password, totpSecret: c.totpSecret!, account: c.account };
     };
     const users: BenchUser[] = [];

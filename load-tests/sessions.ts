@@ -10,13 +10,21 @@ export function clientTls(terminal: BenchTerminal, ca: string): { cert: string; 
 }
 
 /** POSTs JSON over a fresh TLS connection with the terminal's certificate; resolves with status and Set-Cookie. */
-export function postJson(url: string, body: unknown, tls: { cert: string; key: string; ca: string }): Promise<{ status: number; cookies: string[] }> {
+export function postJson(
+  url: string,
+  body: unknown,
+  tls: { cert: string; key: string; ca: string },
+): Promise<{ status: number; cookies: string[] }> {
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', ...tls, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, cookies: [res.headers['set-cookie'] ?? []].flat() }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', ...tls, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, cookies: [res.headers['set-cookie'] ?? []].flat() }));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -33,7 +41,11 @@ function cookieOf(lines: string[], name: string): string | null {
 
 /** Logs in to the gateway through the JSON API (password + TOTP); returns the Cookie header of the session. */
 export async function gatewayLogin(base: string, user: BenchUser, terminal: BenchTerminal, ca: string): Promise<string> {
-  const res = await postJson(`${base}/_hic/api/session`, { username: user.username, password: user.password, totp: currentTotp(user.totpSecret, Date.now()) }, clientTls(terminal, ca));
+  const res = await postJson(
+    `${base}/_hic/api/session`,
+    { username: user.username, password: user.password, totp: currentTotp(user.totpSecret, Date.now()) },
+    clientTls(terminal, ca),
+  );
   const cookie = cookieOf(res.cookies, SESSION_COOKIE);
   if (res.status !== 201 || !cookie) throw new Error(`gateway login of ${user.username} failed: HTTP ${res.status}`);
   return cookie;

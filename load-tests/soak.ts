@@ -26,7 +26,13 @@ import { startDemoWorkspace } from '../gateway/demo/workspace.js';
 import { SESSION_COOKIE } from '../gateway/sessions/cookies.js';
 import { makeBenchPki } from './pki.js';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '3000' }, users: { type: 'string', default: '50' }, 'bound-mb': { type: 'string', default: '8' } } });
+const { values } = parseArgs({
+  options: {
+    sessions: { type: 'string', default: '3000' },
+    users: { type: 'string', default: '50' },
+    'bound-mb': { type: 'string', default: '8' },
+  },
+});
 const SESSIONS = Number(values.sessions);
 const USERS = Number(values.users);
 const BOUND_MB = Number(values['bound-mb']);
@@ -51,7 +57,15 @@ writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
 const gw = await startGateway({ config, clock, hashCost: TEST_COST });
 const rt = gw.rt;
 for (const t of pki.terminals) {
-  await registerTerminal(rt.stores, clock, { id: t.id, site: 'soak', projects: ['bench'], fingerprint: t.fingerprint, serial: t.serial, notAfter: new Date(t.notAfter), requestedBy: 'soak' });
+  await registerTerminal(rt.stores, clock, {
+    id: t.id,
+    site: 'soak',
+    projects: ['bench'],
+    fingerprint: t.fingerprint,
+    serial: t.serial,
+    notAfter: new Date(t.notAfter),
+    requestedBy: 'soak',
+  });
 }
 const users: Array<{ username: string; password: string; totpSecret: string }> = [];
 for (let i = 0; i < USERS; i++) {
@@ -59,11 +73,23 @@ for (let i = 0; i < USERS; i++) {
   const created = await createAccount(rt, { username, roles: ['analyst'], project: 'bench', initial: false, enrolTotp: true });
   users.push({ username, password: created.password, totpSecret: created.totpSecret! });
 }
-const agents = pki.terminals.map((t) => new Agent({ keepAlive: true, maxSockets: 8, cert: t.cert, key: t.key, ca: pki.caBundle, servername: 'localhost' }));
+const agents = pki.terminals.map(
+  (t) => new Agent({ keepAlive: true, maxSockets: 8, cert: t.cert, key: t.key, ca: pki.caBundle, servername: 'localhost' }),
+);
 
-function call(agent: Agent, method: string, path: string, cookie?: string, body?: unknown): Promise<{ status: number; cookie: string | null }> {
+function call(
+  agent: Agent,
+  method: string,
+  path: string,
+  cookie?: string,
+  body?: unknown,
+): Promise<{ status: number; cookie: string | null }> {
   const data = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = { accept: 'application/json', ...(cookie ? { cookie } : {}), ...(data ? { 'content-type': 'application/json' } : {}) };
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    ...(cookie ? { cookie } : {}),
+    ...(data ? { 'content-type': 'application/json' } : {}),
+  };
   return new Promise((resolve, reject) => {
     const req = request(`${gw.url}${path}`, { method, agent, headers }, (res) => {
       res.resume();
@@ -94,9 +120,14 @@ async function round(end: End): Promise<void> {
   const sessions = await Promise.all(
     users.slice(0, Math.min(USERS, SESSIONS - made)).map(async (u, i) => {
       const agent = agents[i % agents.length]!;
-      const login = await call(agent, 'POST', '/_hic/api/session', undefined, { username: u.username, password: u.password, totp: currentTotp(u.totpSecret, clock.now()) });
+      const login = await call(agent, 'POST', '/_hic/api/session', undefined, {
+        username: u.username,
+        password: u.password,
+        totp: currentTotp(u.totpSecret, clock.now()),
+      });
       if (login.status !== 201 || !login.cookie) throw new Error(`login of ${u.username}: ${login.status}`);
-      for (const path of ['/', '/api/status', '/bytes?kb=4']) if ((await call(agent, 'GET', path, login.cookie)).status !== 200) unexpected += 1;
+      for (const path of ['/', '/api/status', '/bytes?kb=4'])
+        if ((await call(agent, 'GET', path, login.cookie)).status !== 200) unexpected += 1;
       return { u, agent, cookie: login.cookie };
     }),
   );
@@ -124,7 +155,7 @@ const before = heapMb();
 for (let i = 0; made < SESSIONS; i++) await round(ENDS[i % 4]!);
 // Abandoned sessions leave the cache with the sweep (every 30 s, real time): wait for one, past the cache bound.
 clock.advance(21 * 60_000);
-for (const end = Date.now() + 40_000; rt.sessions.cachedCount > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 250));
+for (const end = Date.now() + 40_000; rt.sessions.cachedCount > 0 && Date.now() < end;) await new Promise((r) => setTimeout(r, 250));
 const after = heapMb();
 const held = { cached: rt.sessions.cachedCount, indexed: rt.sessions.indexedCount, websockets: rt.sessions.socketsBySession.all().size };
 const growth = after - before;

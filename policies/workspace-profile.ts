@@ -53,7 +53,10 @@ export interface WorkspaceProfile {
 }
 
 function profileDir(): URL {
-  for (const candidate of [new URL('./workspace-profiles/', import.meta.url), new URL('../../policies/workspace-profiles/', import.meta.url)]) {
+  for (const candidate of [
+    new URL('./workspace-profiles/', import.meta.url),
+    new URL('../../policies/workspace-profiles/', import.meta.url),
+  ]) {
     try {
       readdirSync(candidate);
       return candidate;
@@ -82,7 +85,8 @@ function badMethods(methods: unknown): boolean {
 export function validateProfile(p: WorkspaceProfile, file: string): WorkspaceProfile {
   const problems: string[] = [];
   if (typeof p.id !== 'string' || !/^[a-z0-9.-]+$/.test(p.id)) problems.push('id');
-  if (p.credential !== undefined && (typeof p.credential.scheme !== 'string' || !/^[A-Za-z]+$/.test(p.credential.scheme))) problems.push('credential.scheme');
+  if (p.credential !== undefined && (typeof p.credential.scheme !== 'string' || !/^[A-Za-z]+$/.test(p.credential.scheme)))
+    problems.push('credential.scheme');
   if (!Array.isArray(p.websocket) || p.websocket.some(badRegExp)) problems.push('websocket');
   if (!Array.isArray(p.terminalWebsocket) || p.terminalWebsocket.some(badRegExp)) problems.push('terminalWebsocket');
   if (!Array.isArray(p.polling)) problems.push('polling');
@@ -90,14 +94,21 @@ export function validateProfile(p: WorkspaceProfile, file: string): WorkspacePro
     p.polling.forEach((r, i) => {
       if (badRegExp(r.path)) problems.push(`polling.${i}.path`);
       if (r.methods !== undefined && badMethods(r.methods)) problems.push(`polling.${i}.methods`);
-      if (r.query !== undefined && (typeof r.query !== 'object' || Object.values(r.query).some((v) => typeof v !== 'string'))) problems.push(`polling.${i}.query`);
+      if (r.query !== undefined && (typeof r.query !== 'object' || Object.values(r.query).some((v) => typeof v !== 'string')))
+        problems.push(`polling.${i}.query`);
     });
   }
   const c = p.contents;
-  if (typeof c !== 'object' || c === null || !Array.isArray(c.textExtensions) || c.textExtensions.some((e) => typeof e !== 'string' || !/^\.[a-z0-9]+$/.test(e))) {
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    !Array.isArray(c.textExtensions) ||
+    c.textExtensions.some((e) => typeof e !== 'string' || !/^\.[a-z0-9]+$/.test(e))
+  ) {
     problems.push('contents.textExtensions');
   }
-  if (typeof c?.maxTextBytes !== 'number' || !Number.isInteger(c.maxTextBytes) || c.maxTextBytes < 0) problems.push('contents.maxTextBytes');
+  if (typeof c?.maxTextBytes !== 'number' || !Number.isInteger(c.maxTextBytes) || c.maxTextBytes < 0)
+    problems.push('contents.maxTextBytes');
   if (!Array.isArray(p.routes)) problems.push('routes');
   else {
     p.routes.forEach((r, i) => {

@@ -27,7 +27,10 @@ async function freePort(): Promise<number> {
 async function startDemo(): Promise<{ info: DemoInfo; stop(): void }> {
   const home = mkdtempSync(join(tmpdir(), 'hic-shots-'));
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/bin/hic.js', 'start', '--demo'], { env: { ...process.env, HIC_HOME: home, HIC_PORT: String(port), REDIS_URL: '' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['dist/bin/hic.js', 'start', '--demo'], {
+    env: { ...process.env, HIC_HOME: home, HIC_PORT: String(port), REDIS_URL: '' },
+    stdio: 'ignore',
+  });
   const file = join(home, 'demo.json');
   for (let i = 0; i < 600 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
   if (!existsSync(file)) throw new Error('the demo did not start within a minute');
@@ -41,7 +44,15 @@ async function main(): Promise<void> {
   const { info } = demo;
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const shots: string[] = [];
   const shot = async (page: Page, name: string) => {

@@ -5,15 +5,7 @@
 export { checkPassword, type PasswordCheck, type PasswordContext, type PasswordRule } from './password-rules.js';
 export { type BilingualMessage } from './password-messages.js';
 export { describePassword, isPasswordExpired, passwordExpiresAt, type PasswordMeta } from './password-expiry.js';
-export {
-  DEFAULT_COST,
-  dummyHash,
-  hashPassword,
-  needsRehash,
-  TEST_COST,
-  verifyPassword,
-  type HashCost,
-} from './password-hash.js';
+export { DEFAULT_COST, dummyHash, hashPassword, needsRehash, TEST_COST, verifyPassword, type HashCost } from './password-hash.js';
 export {
   currentTotp,
   generateTotpSecret,

@@ -73,11 +73,7 @@ export function passwordVerifications(): number {
  * {@link dummyHash} at `dummyCost` and the answer is `false`, in the same time as a real check. Give the cost
  * real hashes are made with as `dummyCost`. A malformed stored hash also yields `false` (fail closed).
  */
-export async function verifyPassword(
-  storedHash: string | undefined,
-  pw: string,
-  dummyCost: HashCost = DEFAULT_COST,
-): Promise<boolean> {
+export async function verifyPassword(storedHash: string | undefined, pw: string, dummyCost: HashCost = DEFAULT_COST): Promise<boolean> {
   verifications++;
   if (storedHash === undefined) {
     const dummy = await dummyHash(dummyCost);

@@ -11,13 +11,7 @@ import { passwordScore } from './password-strength.js';
 
 /** Why a password was refused. */
 export type PasswordRule =
-  | 'too-short'
-  | 'missing-letter'
-  | 'missing-digit'
-  | 'missing-symbol'
-  | 'contains-username'
-  | 'too-common'
-  | 'reused';
+  'too-short' | 'missing-letter' | 'missing-digit' | 'missing-symbol' | 'contains-username' | 'too-common' | 'reused';
 
 /** The verdict of {@link checkPassword}. */
 export type PasswordCheck = { ok: true } | { ok: false; rule: PasswordRule; message: BilingualMessage };

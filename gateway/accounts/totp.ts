@@ -23,8 +23,7 @@ export const TOTP_ISSUER = 'HIC Gateway';
 
 /** The verdict of {@link verifyTotp}. */
 export type TotpVerdict =
-  | { readonly valid: true; readonly timeStep: number; readonly drift: number }
-  | { readonly valid: false; readonly timeStep?: undefined };
+  { readonly valid: true; readonly timeStep: number; readonly drift: number } | { readonly valid: false; readonly timeStep?: undefined };
 
 /** A fresh random secret, base32 without padding (32 characters). Encrypt it at rest (AUTH-6, see secret-box). */
 export function generateTotpSecret(): string {

@@ -13,7 +13,12 @@ import type { Stores } from '../stores/types.js';
 const context = (token: string, terminal: string, by: string) => `terminal-bundle:${token}:${terminal}:${by}`;
 
 /** Keeps a bundle for one download by `by`; returns the token that names it. */
-export async function keepBundle(deps: { stores: Stores; secretBox: SecretBox }, terminal: string, by: string, p12: Buffer): Promise<string> {
+export async function keepBundle(
+  deps: { stores: Stores; secretBox: SecretBox },
+  terminal: string,
+  by: string,
+  p12: Buffer,
+): Promise<string> {
   const token = randomBytes(24).toString('base64url');
   const sealed = deps.secretBox.seal(p12.toString('base64'), context(token, terminal, by));
   await deps.stores.ephemeral.put(EphemeralKeys.terminalBundle.key(token), sealed, EphemeralKeys.terminalBundle.ttlMs);
@@ -24,7 +29,12 @@ export async function keepBundle(deps: { stores: Stores; secretBox: SecretBox },
  * Takes the bundle: the first call by the administrator who issued it gets it, every later call (and anyone else)
  * null. A token of another administrator or terminal fails to open and is gone as well.
  */
-export async function takeBundle(deps: { stores: Stores; secretBox: SecretBox }, terminal: string, by: string, token: string): Promise<Buffer | null> {
+export async function takeBundle(
+  deps: { stores: Stores; secretBox: SecretBox },
+  terminal: string,
+  by: string,
+  token: string,
+): Promise<Buffer | null> {
   if (!/^[A-Za-z0-9_-]{32}$/.test(token)) return null;
   const sealed = await deps.stores.ephemeral.take(EphemeralKeys.terminalBundle.key(token));
   if (sealed === null) return null;

@@ -24,7 +24,9 @@ export async function registerTerminal(stores: Stores, clock: Clock, reg: Termin
   if (existing && existing.fingerprint === reg.fingerprint) return existing;
   const now = clock.now();
   const history = existing
-    ? certificatesOf(existing).map((c) => (c.status === 'current' ? { ...c, status: 'superseded' as const, revokedAt: now, revocationReason: 'superseded' } : c))
+    ? certificatesOf(existing).map((c) =>
+        c.status === 'current' ? { ...c, status: 'superseded' as const, revokedAt: now, revocationReason: 'superseded' } : c,
+      )
     : [];
   const terminal: Terminal = {
     id: reg.id,
@@ -38,7 +40,16 @@ export async function registerTerminal(stores: Stores, clock: Clock, reg: Termin
     registeredAt: existing?.registeredAt ?? now,
     certificates: [
       ...history,
-      { serial: reg.serial, fingerprint: reg.fingerprint, notBefore: now, notAfter: reg.notAfter.getTime(), issuedAt: now, issuedBy: reg.requestedBy, method: 'registered', status: 'current' },
+      {
+        serial: reg.serial,
+        fingerprint: reg.fingerprint,
+        notBefore: now,
+        notAfter: reg.notAfter.getTime(),
+        issuedAt: now,
+        issuedBy: reg.requestedBy,
+        method: 'registered',
+        status: 'current',
+      },
     ],
     revision: (existing?.revision ?? 0) + 1,
   };

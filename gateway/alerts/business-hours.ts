@@ -15,7 +15,13 @@ export class BusinessHours {
   private cachedInside = true;
 
   constructor(private readonly cfg: AlertsConfig['businessHours']) {
-    this.format = new Intl.DateTimeFormat('en-US', { timeZone: cfg.timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    this.format = new Intl.DateTimeFormat('en-US', {
+      timeZone: cfg.timezone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     this.start = minutes(cfg.start);
     this.end = minutes(cfg.end);
     this.days = new Set(cfg.days);

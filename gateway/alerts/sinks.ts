@@ -17,10 +17,20 @@ export interface AlertSinks {
  * The sinks named in the `alerts` config: a webhook (JSON POST, bounded retries) and/or syslog (RFC 5424 over
  * UDP, TCP or TLS). Neither is on the request path; both are copies of what the audit log already holds.
  */
-export function openAlertSinks(cfg: AlertsConfig, instance: string, opts: { retryDelaysMs?: readonly number[]; onError?: (err: unknown) => void } = {}): AlertSinks {
+export function openAlertSinks(
+  cfg: AlertsConfig,
+  instance: string,
+  opts: { retryDelaysMs?: readonly number[]; onError?: (err: unknown) => void } = {},
+): AlertSinks {
   const onError = opts.onError ?? ((err: unknown) => process.emitWarning(`hic: alert delivery: ${String(err)}`));
   const webhook = cfg.webhookUrl
-    ? new WebhookSink({ url: cfg.webhookUrl, timeoutMs: cfg.webhookTimeoutMs, attempts: cfg.webhookAttempts, onError, ...(opts.retryDelaysMs ? { retryDelaysMs: opts.retryDelaysMs } : {}) })
+    ? new WebhookSink({
+        url: cfg.webhookUrl,
+        timeoutMs: cfg.webhookTimeoutMs,
+        attempts: cfg.webhookAttempts,
+        onError,
+        ...(opts.retryDelaysMs ? { retryDelaysMs: opts.retryDelaysMs } : {}),
+      })
     : null;
   const syslog = cfg.syslog ? new SyslogSender(cfg.syslog, onError) : null;
   const origin = cfg.syslog ? { facility: cfg.syslog.facility, appName: cfg.syslog.appName, hostname: hostname(), procId: instance } : null;

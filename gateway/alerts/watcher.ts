@@ -51,7 +51,13 @@ export class AlertWatcher {
   onAccess(record: Fields): void {
     const reason = record['reason'];
     if (typeof reason === 'string' && BLOCKED_TRANSFER_REASONS.has(reason)) {
-      this.raise({ type: 'blocked-transfer', summary: `${String(record['method'])} ${String(record['path'])} refused (${reason})`, ...who(record), path: record['path'], reason });
+      this.raise({
+        type: 'blocked-transfer',
+        summary: `${String(record['method'])} ${String(record['path'])} refused (${reason})`,
+        ...who(record),
+        path: record['path'],
+        reason,
+      });
     }
     const session = record['session'];
     if (typeof session === 'string' && reason === 'allowed' && !this.hours.inside(this.deps.clock.now())) {
@@ -69,13 +75,28 @@ export class AlertWatcher {
       case 'login-failed':
         return this.failedLogin(e);
       case 'account-locked':
-        return this.raise({ type: 'account-locked', summary: `account ${String(e['user'])} locked after ${String(e['failures'])} failures`, ...who(e), stage: e['stage'] });
+        return this.raise({
+          type: 'account-locked',
+          summary: `account ${String(e['user'])} locked after ${String(e['failures'])} failures`,
+          ...who(e),
+          stage: e['stage'],
+        });
       case 'login-success':
         return this.loginSuccess(e);
       case 'session-terminal-mismatch':
-        return this.raise({ type: 'session-cookie-replayed', summary: `session of ${String(e['user'])} presented by another terminal`, ...who(e) });
+        return this.raise({
+          type: 'session-cookie-replayed',
+          summary: `session of ${String(e['user'])} presented by another terminal`,
+          ...who(e),
+        });
       case 'staff-action-refused':
-        return this.raise({ type: 'staff-action-refused', summary: `${String(e['by'])} tried ${String(e['action'])} without the role`, ...who(e), user: typeof e['by'] === 'string' ? e['by'] : null, action: e['action'] });
+        return this.raise({
+          type: 'staff-action-refused',
+          summary: `${String(e['by'])} tried ${String(e['action'])} without the role`,
+          ...who(e),
+          user: typeof e['by'] === 'string' ? e['by'] : null,
+          action: e['action'],
+        });
       default:
         // The other events raise nothing by themselves: alerts are written as events too, and must not loop.
         return;
@@ -95,7 +116,14 @@ export class AlertWatcher {
     const bucket = Math.floor(this.deps.clock.now() / windowMs);
     const n = await this.deps.stores.ephemeral.increment(EphemeralKeys.alertBurst.key(user, bucket), windowMs);
     if (n === count) {
-      this.raise({ type: 'failed-login-burst', summary: `${count} failed logins for ${user} within ${windowSeconds} s`, ...who(e), scope: 'user', count, windowSeconds });
+      this.raise({
+        type: 'failed-login-burst',
+        summary: `${count} failed logins for ${user} within ${windowSeconds} s`,
+        ...who(e),
+        scope: 'user',
+        count,
+        windowSeconds,
+      });
     }
   }
 
@@ -106,12 +134,23 @@ export class AlertWatcher {
     const terminal = String(e['terminalId'] ?? e['terminal'] ?? '');
     // SET NX marks: true only the first time. A user's very first login sets the baseline and raises nothing.
     const firstEver = await ephemeral.claim(EphemeralKeys.alertSeen.key(user, 'any'), EphemeralKeys.alertSeen.ttlMs);
-    const newNetwork = address !== '' && (await ephemeral.claim(EphemeralKeys.alertSeen.key(user, `net:${networkOf(address)}`), EphemeralKeys.alertSeen.ttlMs));
-    const newTerminal = terminal !== '' && (await ephemeral.claim(EphemeralKeys.alertSeen.key(user, `term:${terminal}`), EphemeralKeys.alertSeen.ttlMs));
-    if (!firstEver && newNetwork) this.raise({ type: 'new-network', summary: `${user} logged in from ${networkOf(address)} for the first time`, ...who(e), network: networkOf(address) });
-    if (!firstEver && newTerminal) this.raise({ type: 'new-terminal', summary: `${user} logged in from terminal ${terminal} for the first time`, ...who(e) });
+    const newNetwork =
+      address !== '' &&
+      (await ephemeral.claim(EphemeralKeys.alertSeen.key(user, `net:${networkOf(address)}`), EphemeralKeys.alertSeen.ttlMs));
+    const newTerminal =
+      terminal !== '' && (await ephemeral.claim(EphemeralKeys.alertSeen.key(user, `term:${terminal}`), EphemeralKeys.alertSeen.ttlMs));
+    if (!firstEver && newNetwork)
+      this.raise({
+        type: 'new-network',
+        summary: `${user} logged in from ${networkOf(address)} for the first time`,
+        ...who(e),
+        network: networkOf(address),
+      });
+    if (!firstEver && newTerminal)
+      this.raise({ type: 'new-terminal', summary: `${user} logged in from terminal ${terminal} for the first time`, ...who(e) });
     const live = await sessions.listByUser(user);
-    if (live.length > 1) this.raise({ type: 'concurrent-sessions', summary: `${user} has ${live.length} sessions at once`, ...who(e), sessions: live.length });
+    if (live.length > 1)
+      this.raise({ type: 'concurrent-sessions', summary: `${user} has ${live.length} sessions at once`, ...who(e), sessions: live.length });
     if (!this.hours.inside(this.deps.clock.now())) this.outsideHours(e, 'login');
   }
 
@@ -131,5 +170,12 @@ export class AlertWatcher {
 /** The identifying fields of an event, as the alert repeats them (the reviewer searches alerts by these). */
 function who(e: Fields): Pick<Alert, 'user' | 'project' | 'address' | 'terminal' | 'session'> & { terminalId?: unknown } {
   const pick = (k: string): string | null => (typeof e[k] === 'string' ? (e[k] as string) : null);
-  return { user: pick('user'), project: pick('project'), address: pick('address'), terminal: pick('terminal'), terminalId: e['terminalId'], session: pick('session') };
+  return {
+    user: pick('user'),
+    project: pick('project'),
+    address: pick('address'),
+    terminal: pick('terminal'),
+    terminalId: e['terminalId'],
+    session: pick('session'),
+  };
 }

@@ -77,7 +77,8 @@ export class WebhookSink {
         await res.body?.cancel().catch(() => undefined);
         if (res.ok) return true;
         retry = res.status === 408 || res.status === 429 || res.status >= 500;
-        if (!retry || attempt === this.opts.attempts) this.onError(new Error(`webhook answered ${res.status} for alert ${String(alert['type'])}`));
+        if (!retry || attempt === this.opts.attempts)
+          this.onError(new Error(`webhook answered ${res.status} for alert ${String(alert['type'])}`));
       } catch (err) {
         if (attempt === this.opts.attempts) this.onError(err);
       }

@@ -42,6 +42,11 @@ export function compileWithActivity(q: AuditQuery): { union: CompiledQuery; sear
   const rejectEndings = noAllowedAccess ? [...ALLOW_REASONS].map((r) => Buffer.from(`"reason":${JSON.stringify(r)}}`, 'utf8')) : [];
   return {
     search,
-    union: { ...scope, query: { ...scope.query, limit: 0 }, rejectEndings, matches: (e) => scope.matches(e) && (search.matches(e) || activityOf(e).length > 0) },
+    union: {
+      ...scope,
+      query: { ...scope.query, limit: 0 },
+      rejectEndings,
+      matches: (e) => scope.matches(e) && (search.matches(e) || activityOf(e).length > 0),
+    },
   };
 }

@@ -6,7 +6,11 @@ export function renderTable(headers: string[], rows: string[][], max = 48): stri
   const cut = (s: string): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
   const cells = rows.map((r) => r.map(cut));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...cells.map(line)].join('\n');
 }
 
@@ -18,8 +22,21 @@ const short = (v: unknown): string => (typeof v === 'string' && /^[0-9a-f]{64}$/
 export function searchTable(matches: AuditMatch[]): string {
   const rows = matches.map(({ file, line, entry: e }) => {
     const what = e.kind === 'access' ? 'access' : str(e['event']) + (e['event'] === 'alert' ? `:${str(e['type'])}` : '');
-    const detail = e.kind === 'access' ? `${str(e['method'])} ${str(e['path'])} ${str(e['status'])}` : str(e['summary'] ?? e['action'] ?? e['stage'] ?? '');
-    return [e.time, what, str(e['user'] ?? e['by']), str(e['project']), short(e['terminalId'] ?? e['terminal']), str(e['address']), detail, str(e['reason']), `${file}:${line}`];
+    const detail =
+      e.kind === 'access'
+        ? `${str(e['method'])} ${str(e['path'])} ${str(e['status'])}`
+        : str(e['summary'] ?? e['action'] ?? e['stage'] ?? '');
+    return [
+      e.time,
+      what,
+      str(e['user'] ?? e['by']),
+      str(e['project']),
+      short(e['terminalId'] ?? e['terminal']),
+      str(e['address']),
+      detail,
+      str(e['reason']),
+      `${file}:${line}`,
+    ];
   });
   return renderTable(['time', 'event', 'user', 'project', 'terminal', 'address', 'detail', 'reason', 'where'], rows);
 }
@@ -39,7 +56,10 @@ export function sessionsTable(sessions: SessionSummary[]): string {
     str(s.terminalId ?? short(s.terminal)),
     s.addresses.length > 0 ? s.addresses.join(',') : str(s.address),
   ]);
-  return renderTable(['session', 'user', 'project', 'login', 'end', 'reason', 'duration', 'requests', 'bytes', 'terminal', 'address'], rows);
+  return renderTable(
+    ['session', 'user', 'project', 'login', 'end', 'reason', 'duration', 'requests', 'bytes', 'terminal', 'address'],
+    rows,
+  );
 }
 
 /** 3723000 → "1h02m03s". */
@@ -48,5 +68,9 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
+  return h > 0
+    ? `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s`
+    : m > 0
+      ? `${m}m${String(sec).padStart(2, '0')}s`
+      : `${sec}s`;
 }

@@ -39,7 +39,13 @@ export interface AuditQuery {
 }
 
 /** Every allow reason of the request path: a new one in request-path/decision.ts fails to compile until listed. */
-const ALLOW: Record<AllowReason, true> = { allowed: true, 'gateway-page': true, 'health-check': true, 'crl-distribution': true, 'websocket-closed': true };
+const ALLOW: Record<AllowReason, true> = {
+  allowed: true,
+  'gateway-page': true,
+  'health-check': true,
+  'crl-distribution': true,
+  'websocket-closed': true,
+};
 /** Allow reasons of access records; every other access reason is a refusal. */
 export const ALLOW_REASONS: ReadonlySet<string> = new Set(Object.keys(ALLOW));
 /** Security events that are a decision: logins, staff actions and the refusals around them. */
@@ -144,7 +150,23 @@ export interface QueryInput {
   [key: string]: unknown;
 }
 
-const KNOWN = new Set(['user', 'project', 'terminal', 'address', 'since', 'until', 'event', 'kind', 'decision', 'reason', 'session', 'instance', 'field', 'fields', 'limit']);
+const KNOWN = new Set([
+  'user',
+  'project',
+  'terminal',
+  'address',
+  'since',
+  'until',
+  'event',
+  'kind',
+  'decision',
+  'reason',
+  'session',
+  'instance',
+  'field',
+  'fields',
+  'limit',
+]);
 
 /**
  * Validates raw input into an {@link AuditQuery}, collecting every problem into one BAD_REQUEST naming the key.
@@ -179,7 +201,8 @@ export function parseQuery(input: QueryInput, now: number, zone: string = DEFAUL
   for (const key of ['since', 'until'] as const) {
     if (input[key] === undefined) continue;
     const t = parseTime(input[key], now, zone);
-    if (t === null) problems.push(`${key}: an ISO 8601 time (2025-04-01T09:00:00+09:00), a day that exists (YYYY-MM-DD), or 30m / 24h / 7d`);
+    if (t === null)
+      problems.push(`${key}: an ISO 8601 time (2025-04-01T09:00:00+09:00), a day that exists (YYYY-MM-DD), or 30m / 24h / 7d`);
     else q[key] = t;
   }
   if (q.since !== undefined && q.until !== undefined && q.until <= q.since) problems.push('until: must be after since');

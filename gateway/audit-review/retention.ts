@@ -47,17 +47,28 @@ export async function retentionReport(dir: string, projects: readonly Project[],
   return out;
 }
 
-function verdict(day: string, named: string[], byId: Map<string, Project>, now: number): Pick<RetentionEntry, 'archivable' | 'why' | 'archivableFrom'> {
+function verdict(
+  day: string,
+  named: string[],
+  byId: Map<string, Project>,
+  now: number,
+): Pick<RetentionEntry, 'archivable' | 'why' | 'archivableFrom'> {
   // The file's last moment is the end of its UTC day.
   let from = Date.parse(`${day}T00:00:00Z`) + 86_400_000 + RETENTION_MS;
   for (const id of named) {
     const p = byId.get(id);
     if (!p) return { archivable: false, why: `project ${id} is not in the store: keep`, archivableFrom: null };
-    if (p.status !== 'ended' || p.endedAt === undefined) return { archivable: false, why: `project ${id} has not ended`, archivableFrom: null };
+    if (p.status !== 'ended' || p.endedAt === undefined)
+      return { archivable: false, why: `project ${id} has not ended`, archivableFrom: null };
     from = Math.max(from, p.endedAt + RETENTION_MS);
   }
   const iso = new Date(from).toISOString();
-  if (from <= now) return { archivable: true, why: named.length > 0 ? `all projects ended over a year ago` : 'over a year old, no project', archivableFrom: iso };
+  if (from <= now)
+    return {
+      archivable: true,
+      why: named.length > 0 ? `all projects ended over a year ago` : 'over a year old, no project',
+      archivableFrom: iso,
+    };
   return { archivable: false, why: `keep until ${iso}`, archivableFrom: iso };
 }
 

@@ -36,7 +36,13 @@ const ISO_LENGTH = 24;
  * chunk. Only the remaining lines are parsed and tested exactly. A partial last line (a crash) is skipped: the
  * verifier reports it.
  */
-export async function* scanDayFile(path: string, file: string, cq: CompiledQuery, stats: ScanStats, chunkBytes = CHUNK): AsyncGenerator<AuditMatch[]> {
+export async function* scanDayFile(
+  path: string,
+  file: string,
+  cq: CompiledQuery,
+  stats: ScanStats,
+  chunkBytes = CHUNK,
+): AsyncGenerator<AuditMatch[]> {
   const fh = await open(path, 'r');
   try {
     stats.files += 1;
@@ -102,7 +108,11 @@ function scanLines(
     const start = cursor;
     cursor = nl + 1;
     if (target === -1 && lead !== -1) continue; // no candidate in this buffer: just counting the rest
-    if (!rejectedByEnding(buf, start, nl, cq.rejectEndings) && inTimeRange(buf, start, nl, cq) && hasNeedles(buf, start, nl, end, groups, next, lead)) {
+    if (
+      !rejectedByEnding(buf, start, nl, cq.rejectEndings) &&
+      inTimeRange(buf, start, nl, cq) &&
+      hasNeedles(buf, start, nl, end, groups, next, lead)
+    ) {
       stats.parsed += 1;
       const entry = parse(buf, start, nl);
       if (entry && cq.matches(entry)) found.push({ file, line: lineNo, entry });
@@ -170,7 +180,9 @@ function hasNeedles(buf: Buffer, start: number, end: number, filled: number, gro
 function parse(buf: Buffer, start: number, end: number): AuditEnvelope | null {
   try {
     const value = JSON.parse(buf.toString('utf8', start, end)) as unknown;
-    return typeof value === 'object' && value !== null && typeof (value as AuditEnvelope).time === 'string' ? (value as AuditEnvelope) : null;
+    return typeof value === 'object' && value !== null && typeof (value as AuditEnvelope).time === 'string'
+      ? (value as AuditEnvelope)
+      : null;
   } catch {
     return null;
   }

@@ -34,7 +34,10 @@ export async function* searchAudit(
 }
 
 /** Collects a search into an array (API, tests); `truncated` tells that the limit cut it short. */
-export async function searchToArray(dir: string, query: AuditQuery): Promise<{ results: AuditMatch[]; truncated: boolean; stats: ScanStats }> {
+export async function searchToArray(
+  dir: string,
+  query: AuditQuery,
+): Promise<{ results: AuditMatch[]; truncated: boolean; stats: ScanStats }> {
   const stats = emptyStats();
   const limit = query.limit ?? 0;
   // One more than asked, to know whether there was more.
@@ -61,7 +64,13 @@ export async function dayFiles(dir: string, instance: string): Promise<string[]>
   return (await readdir(join(dir, instance)).catch(() => [] as string[])).filter((n) => DAY_FILE.test(n)).sort();
 }
 
-async function* instanceStream(dir: string, instance: string, cq: CompiledQuery, stats: ScanStats, chunkBytes?: number): AsyncGenerator<AuditMatch> {
+async function* instanceStream(
+  dir: string,
+  instance: string,
+  cq: CompiledQuery,
+  stats: ScanStats,
+  chunkBytes?: number,
+): AsyncGenerator<AuditMatch> {
   const sinceDay = cq.query.since === undefined ? null : new Date(cq.query.since).toISOString().slice(0, 10);
   const lastDay = cq.query.until === undefined ? null : new Date(cq.query.until + DAY_MS).toISOString().slice(0, 10);
   for (const name of await dayFiles(dir, instance)) {

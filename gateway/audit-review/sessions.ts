@@ -88,8 +88,22 @@ export async function sessionTimelines(dir: string, q: SessionQuery, stats: Scan
 
 function blank(session: string): SessionSummary {
   return {
-    session, user: null, project: null, terminal: null, terminalId: null, address: null, loginAt: null, endAt: null,
-    endReason: 'open', durationMs: null, requests: 0, refused: 0, bytes: 0, firstRequestAt: null, lastRequestAt: null, addresses: [],
+    session,
+    user: null,
+    project: null,
+    terminal: null,
+    terminalId: null,
+    address: null,
+    loginAt: null,
+    endAt: null,
+    endReason: 'open',
+    durationMs: null,
+    requests: 0,
+    refused: 0,
+    bytes: 0,
+    firstRequestAt: null,
+    lastRequestAt: null,
+    addresses: [],
   };
 }
 

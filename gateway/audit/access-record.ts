@@ -65,7 +65,12 @@ export function accessRecord(ctx: RequestContext, o: AccessOutcome): AccessRecor
  * Counted from the parsed request, not the socket: a TLS socket counts its records, and a streamed body can still
  * be on its way when the answer is done. A chunked body without Content-Length counts as its head only.
  */
-export function requestBytes(req: { method?: string | undefined; url?: string | undefined; rawHeaders: string[]; headers: { 'content-length'?: string | undefined } }): number {
+export function requestBytes(req: {
+  method?: string | undefined;
+  url?: string | undefined;
+  rawHeaders: string[];
+  headers: { 'content-length'?: string | undefined };
+}): number {
   let n = (req.method?.length ?? 0) + (req.url?.length ?? 0) + 13; // "M U HTTP/1.1\r\n"
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) n += raw[i]!.length + raw[i + 1]!.length + 4; // "name: value\r\n"

@@ -29,7 +29,13 @@ export async function loadCheckpoints(
   report: (f: Finding) => void,
 ): Promise<VerifiedCheckpoint[] | null> {
   const path = join(dir, instance, CHECKPOINT_FILE);
-  if (!(await access(path).then(() => true, () => false))) return null;
+  if (
+    !(await access(path).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return null;
   const file = `${instance}/${CHECKPOINT_FILE}`;
   const sound: VerifiedCheckpoint[] = [];
   let lastN = 0;
@@ -69,11 +75,7 @@ export async function loadCheckpoints(
  * The checkpoint on one line (`{"jws":"..."}`), or why it is not one. Messages stay generic: they say what
  * failed, not how.
  */
-async function verifyOne(
-  text: string,
-  instance: string,
-  publicKey: KeyObject,
-): Promise<Omit<Checkpoint, 'jws'> | string> {
+async function verifyOne(text: string, instance: string, publicKey: KeyObject): Promise<Omit<Checkpoint, 'jws'> | string> {
   let jws: unknown;
   try {
     jws = (JSON.parse(text) as { jws?: unknown }).jws;
@@ -116,11 +118,7 @@ async function verifyOne(
  * Verifies one compact JWS published outside the audit dir (signature, `typ`, instance, payload shape): the
  * checkpoint, or why it is not one.
  */
-export function verifyCheckpointJws(
-  jws: string,
-  instance: string,
-  publicKey: KeyObject,
-): Promise<Omit<Checkpoint, 'jws'> | string> {
+export function verifyCheckpointJws(jws: string, instance: string, publicKey: KeyObject): Promise<Omit<Checkpoint, 'jws'> | string> {
   return verifyOne(JSON.stringify({ jws }), instance, publicKey);
 }
 

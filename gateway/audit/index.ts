@@ -18,13 +18,4 @@ export { verifyAuditDir } from './verify.js';
 export type { VerifyOptions } from './verify.js';
 export { readAuditLines } from './read.js';
 export type { AuditLine, AuditLineFilter } from './read.js';
-export type {
-  AuditEnvelope,
-  AuditLog,
-  AuditOptions,
-  Checkpoint,
-  CheckpointReason,
-  Finding,
-  FindingKind,
-  VerifyResult,
-} from './types.js';
+export type { AuditEnvelope, AuditLog, AuditOptions, Checkpoint, CheckpointReason, Finding, FindingKind, VerifyResult } from './types.js';

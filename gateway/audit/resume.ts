@@ -31,9 +31,7 @@ const KEEP_DISCARDED = 64 * 1024;
  * Finds the tip of an instance's chain, newest day file first (a file that holds no complete line is passed
  * over). A partial last line is truncated away and described in `discarded`.
  */
-export async function recoverChain(
-  instanceDir: string,
-): Promise<{ tip: ChainTip | null; discarded: DiscardedBytes[] }> {
+export async function recoverChain(instanceDir: string): Promise<{ tip: ChainTip | null; discarded: DiscardedBytes[] }> {
   const names = (await readdir(instanceDir)).filter(isDayFile).sort();
   const discarded: DiscardedBytes[] = [];
   for (let i = names.length - 1; i >= 0; i--) {

@@ -57,10 +57,26 @@ export type SecurityEventOf<K extends SecurityEventName> = { event: K } & Securi
 
 /** Every name, at run time (the console's event picker): the check below fails to compile if one is missing. */
 export const SECURITY_EVENT_NAMES = [
-  'login-success', 'login-failed', 'account-locked', 'initial-password-used', 'password-changed', 'password-change-failed',
-  'password-reset-failed', 'password-reset-completed', 'totp-enrolled', 'totp-enrolment-failed', 'session-end',
-  'session-terminal-mismatch', 'staff-action', 'staff-action-refused', 'identity-check', 'transfer', 'alert', 'clock-check',
-  'clock-skew-resolved', 'chain-resumed',
+  'login-success',
+  'login-failed',
+  'account-locked',
+  'initial-password-used',
+  'password-changed',
+  'password-change-failed',
+  'password-reset-failed',
+  'password-reset-completed',
+  'totp-enrolled',
+  'totp-enrolment-failed',
+  'session-end',
+  'session-terminal-mismatch',
+  'staff-action',
+  'staff-action-refused',
+  'identity-check',
+  'transfer',
+  'alert',
+  'clock-check',
+  'clock-skew-resolved',
+  'chain-resumed',
 ] as const satisfies readonly SecurityEventName[];
 
 type Unlisted = Exclude<SecurityEventName, (typeof SECURITY_EVENT_NAMES)[number]>;

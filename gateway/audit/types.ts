@@ -97,15 +97,7 @@ export interface Checkpoint {
 }
 
 /** Kinds of finding; `gap` is a seq gap at a file boundary (a whole day file may be gone). */
-export type FindingKind =
-  | 'altered'
-  | 'deleted'
-  | 'inserted'
-  | 'reordered'
-  | 'truncated'
-  | 'bad-checkpoint'
-  | 'unparsable'
-  | 'gap';
+export type FindingKind = 'altered' | 'deleted' | 'inserted' | 'reordered' | 'truncated' | 'bad-checkpoint' | 'unparsable' | 'gap';
 
 /**
  * One problem found by {@link verifyAuditDir}. `file` is relative to the audit dir (`<instance>/<name>`); `line`

@@ -15,7 +15,6 @@ import type { Stores } from '../stores/types.js';
 /** Webhook deliveries still running at shutdown get this long; every alert is in the audit log anyway. */
 const SINK_CLOSE_MS = 2_000;
 
-
 /**
  * Opens the hash-chained audit log of this instance and adapts it to what the gateway calls, adding around it:
  * - checkpoints copied to the store (LOG-3), so a log cut together with its checkpoint file is still detected;
@@ -25,7 +24,13 @@ const SINK_CLOSE_MS = 2_000;
  * - the trusted-time check against the store's clock (LOG-5).
  * Without `stores` (a port for tools) only the log and the SIEM copy are set up.
  */
-export async function openGatewayAudit(config: GatewayConfig, clock: Clock, instanceId: string, stores?: Stores, metrics?: GatewayMetrics): Promise<AuditPort> {
+export async function openGatewayAudit(
+  config: GatewayConfig,
+  clock: Clock,
+  instanceId: string,
+  stores?: Stores,
+  metrics?: GatewayMetrics,
+): Promise<AuditPort> {
   const warn = (what: string) => (err: unknown) => process.emitWarning(`hic: ${what}: ${String(err)}`);
   const keys = await loadOrCreateSigningKey(join(config.audit.dir, 'keys'));
   // Before the log is opened: a misconfigured export fails the start without leaving the instance locked.
@@ -95,7 +100,12 @@ export async function openGatewayAudit(config: GatewayConfig, clock: Clock, inst
       await Promise.race([sinks.close(), new Promise((resolve) => setTimeout(resolve, SINK_CLOSE_MS).unref())]);
     },
   };
-  if (resumed) raise({ type: 'audit-chain-resumed', summary: 'the audit log resumed after an unclean stop; a cut last line was set aside', discarded: resumed });
+  if (resumed)
+    raise({
+      type: 'audit-chain-resumed',
+      summary: 'the audit log resumed after an unclean stop; a cut last line was set aside',
+      discarded: resumed,
+    });
   await monitor?.start();
   return port;
 }

@@ -29,7 +29,8 @@ export function caDirOf(home: string): string {
 
 async function loadCa(dir: string, ctx: CliContext, required: boolean): Promise<Authority | null> {
   if (!authorityExists(dir)) {
-    if (required) throw new HicError('CA_ERROR', `no certificate authority in ${dir}: run \`hic ca init\` first (state dir: HIC_HOME or --home)`);
+    if (required)
+      throw new HicError('CA_ERROR', `no certificate authority in ${dir}: run \`hic ca init\` first (state dir: HIC_HOME or --home)`);
     return null;
   }
   return loadAuthority(dir, { clock: ctx.clock });
@@ -42,7 +43,8 @@ export async function openCaCli(opts: { store: boolean; ca: boolean }): Promise<
     const caDir = caDirOf(ctx.home);
     const authority = await loadCa(caDir, ctx, opts.ca);
     const sessions = new SessionEnder(ctx.stores, ctx.clock, ctx.audit);
-    const audit = (action: string, details: Record<string, unknown>) => ctx.audit.security({ event: 'staff-action', action, by: ctx.operator, ...details });
+    const audit = (action: string, details: Record<string, unknown>) =>
+      ctx.audit.security({ event: 'staff-action', action, by: ctx.operator, ...details });
     return {
       ctx,
       caDir,
@@ -52,7 +54,12 @@ export async function openCaCli(opts: { store: boolean; ca: boolean }): Promise<
         try {
           return await run();
         } catch (err) {
-          await audit(action, { ...details, outcome: 'failed', error: isHicError(err) ? err.code : 'ERROR', message: (err as Error).message });
+          await audit(action, {
+            ...details,
+            outcome: 'failed',
+            error: isHicError(err) ? err.code : 'ERROR',
+            message: (err as Error).message,
+          });
           throw err;
         }
       },

@@ -33,7 +33,16 @@ export function formatCertificate(c: Pick<IssuedCertificate, 'serial' | 'fingerp
 /** The register as a table. */
 export function formatTable(views: readonly TerminalView[]): string {
   if (views.length === 0) return '(no terminals match)';
-  const rows = views.map((v) => [v.id, v.site, v.projects.join(',') || '-', v.status + (v.expired ? '/expired' : ''), day(v.notAfter), String(v.daysLeft), day(v.revokedAt), v.serial]);
+  const rows = views.map((v) => [
+    v.id,
+    v.site,
+    v.projects.join(',') || '-',
+    v.status + (v.expired ? '/expired' : ''),
+    day(v.notAfter),
+    String(v.daysLeft),
+    day(v.revokedAt),
+    v.serial,
+  ]);
   const header = ['ID', 'SITE', 'PROJECTS', 'STATUS', 'NOT AFTER', 'DAYS', 'REVOKED', 'SERIAL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');

@@ -51,7 +51,9 @@ export function readCsrFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new HicError('BAD_REQUEST', `cannot read the CSR file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
+    throw new HicError('BAD_REQUEST', `cannot read the CSR file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
+      cause: err,
+    });
   }
 }
 
@@ -84,7 +86,8 @@ export async function writeNewFile(path: string, data: string | Buffer, mode = 0
   try {
     handle = await open(path, 'wx', mode);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new HicError('CONFLICT', `${path} already exists; refusing to overwrite it`);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new HicError('CONFLICT', `${path} already exists; refusing to overwrite it`);
     throw err;
   }
   try {

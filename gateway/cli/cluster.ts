@@ -49,7 +49,11 @@ export function workerConfig(): GatewayConfig {
  * connections round-robin), restarts a worker that crashes (same slot), and on SIGINT/SIGTERM stops them all
  * gracefully. Resolves with the exit code once every worker is gone; `ready` runs once all are listening.
  */
-export function runPrimary(n: number, config: GatewayConfig, hooks: { ready(port: number): void; stopped(): Promise<void> }): Promise<number> {
+export function runPrimary(
+  n: number,
+  config: GatewayConfig,
+  hooks: { ready(port: number): void; stopped(): Promise<void> },
+): Promise<number> {
   return new Promise((resolve) => {
     let closing = false;
     let failed = false;

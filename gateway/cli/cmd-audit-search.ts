@@ -68,7 +68,8 @@ No limit unless --limit is given. For a live feed, configure audit.siem (pino tr
         n += 1;
         if (!sink.write(`${line}\n`)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
       }
-      if (sink !== process.stdout) await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      if (sink !== process.stdout)
+        await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
       process.stderr.write(`${n} line(s) exported from ${stats.lines} scanned\n`);
       return 0;
     });

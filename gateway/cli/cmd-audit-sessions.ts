@@ -9,7 +9,8 @@ function time(flag: string, value: unknown, now: number): number | undefined {
   if (value === undefined) return undefined;
   const zone = cliTimeZone();
   const t = parseTime(value, now, zone);
-  if (t === null) throw new UsageError(`--${flag}: an ISO 8601 time, a day that exists (YYYY-MM-DD, ${zone}) or 30m / 24h / 7d, not ${String(value)}`);
+  if (t === null)
+    throw new UsageError(`--${flag}: an ISO 8601 time, a day that exists (YYYY-MM-DD, ${zone}) or 30m / 24h / 7d, not ${String(value)}`);
   return t;
 }
 
@@ -45,7 +46,13 @@ ending at the latest at last request + idle limit (SES-1).`,
       await recordRead(ctx, 'audit.sessions', { dir, user: q.user, project: q.project, since: values.since, until: values.until });
       const sessions = await sessionTimelines(dir, q);
       const total = sessions.reduce((ms, s) => ms + (s.durationMs ?? 0), 0);
-      output(json, { ok: true, sessions }, sessions.length === 0 ? 'no sessions found' : `${sessionsTable(sessions)}\n${sessions.length} session(s), ${formatDuration(total)} in total`);
+      output(
+        json,
+        { ok: true, sessions },
+        sessions.length === 0
+          ? 'no sessions found'
+          : `${sessionsTable(sessions)}\n${sessions.length} session(s), ${formatDuration(total)} in total`,
+      );
       return 0;
     });
   },

@@ -20,10 +20,20 @@ Gateways serve the published CRL without authentication at /_hic/crl (DER) and /
   async run({ values, json }) {
     const out = stringOption(values, 'out');
     return withCaCli({ store: true, ca: true }, async (cli) => {
-      const crl = await cli.attempt('ca.crl', {}, () => publishCrl({ stores: cli.deps.stores, clock: cli.deps.clock, authority: requireAuthority(cli.deps) }));
+      const crl = await cli.attempt('ca.crl', {}, () =>
+        publishCrl({ stores: cli.deps.stores, clock: cli.deps.clock, authority: requireAuthority(cli.deps) }),
+      );
       if (out !== undefined) writeFileSync(out, values.der === true ? crlDer(crl.pem) : crl.pem, { mode: 0o644 });
       await cli.audit('ca.crl', { crlNumber: crl.number, entries: crl.entries, file: out ?? null });
-      const data = { ok: true, number: crl.number, thisUpdate: new Date(crl.thisUpdate).toISOString(), nextUpdate: new Date(crl.nextUpdate).toISOString(), entries: crl.entries, file: out ?? null, pem: crl.pem };
+      const data = {
+        ok: true,
+        number: crl.number,
+        thisUpdate: new Date(crl.thisUpdate).toISOString(),
+        nextUpdate: new Date(crl.nextUpdate).toISOString(),
+        entries: crl.entries,
+        file: out ?? null,
+        pem: crl.pem,
+      };
       if (!json && out === undefined) {
         process.stdout.write(crl.pem);
         return;

@@ -35,7 +35,11 @@ export const caInitCommand: Command = {
       const passphraseFile = stringOption(values, 'root-passphrase-file');
       const tlsDir = join(cli.ctx.home, 'tls');
       const files = { cert: join(tlsDir, 'server.cert.pem'), key: join(tlsDir, 'server.key.pem') };
-      const details = { caDir: dir, crlDistributionUrl: stringOption(values, 'crl-url') ?? null, rootKeyEncrypted: passphraseFile !== undefined };
+      const details = {
+        caDir: dir,
+        crlDistributionUrl: stringOption(values, 'crl-url') ?? null,
+        rootKeyEncrypted: passphraseFile !== undefined,
+      };
       const result = await cli.attempt('ca.init', details, async () => {
         if (authorityExists(dir)) throw new HicError('CONFLICT', `${dir} already holds a certificate authority; refusing to overwrite it`);
         const withServer = hostnames.length + ips.length > 0;
@@ -67,16 +71,25 @@ export const caInitCommand: Command = {
         rootKeyEncrypted: passphraseFile !== undefined,
         server: result.server,
       };
-      await cli.audit('ca.init', { ...details, root: data.root.fingerprint, issuing: data.issuing.fingerprint, serverSerial: result.server?.serial ?? null });
-      output(json, data, [
-        `CA created in ${dir}`,
-        `  root CA     ${root.subject}  (until ${data.root.notAfter})`,
-        `  issuing CA  ${issuing.subject}  (until ${data.issuing.notAfter})`,
-        `  trust file  ${data.bundle}`,
-        `  CRL URL     ${data.crlDistributionUrl ?? '(none: give --crl-url so relying parties can find the CRL)'}`,
-        ...(result.server ? [`  server      ${result.server.certFile} / ${result.server.keyFile}`] : []),
-        `The root key (${join(dir, 'root-ca.key.pem')}) is not needed for issuing: keep it offline.`,
-      ].join('\n'));
+      await cli.audit('ca.init', {
+        ...details,
+        root: data.root.fingerprint,
+        issuing: data.issuing.fingerprint,
+        serverSerial: result.server?.serial ?? null,
+      });
+      output(
+        json,
+        data,
+        [
+          `CA created in ${dir}`,
+          `  root CA     ${root.subject}  (until ${data.root.notAfter})`,
+          `  issuing CA  ${issuing.subject}  (until ${data.issuing.notAfter})`,
+          `  trust file  ${data.bundle}`,
+          `  CRL URL     ${data.crlDistributionUrl ?? '(none: give --crl-url so relying parties can find the CRL)'}`,
+          ...(result.server ? [`  server      ${result.server.certFile} / ${result.server.keyFile}`] : []),
+          `The root key (${join(dir, 'root-ca.key.pem')}) is not needed for issuing: keep it offline.`,
+        ].join('\n'),
+      );
     });
   },
 };

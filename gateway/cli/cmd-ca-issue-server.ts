@@ -11,7 +11,12 @@ export const caIssueServerCommand: Command = {
   usage: `usage: hic ca issue-server (--hostname NAME | --ip ADDRESS)... [--out-dir DIR] [--days N] [--home DIR] [--json]
   --out-dir DIR   where server.cert.pem and server.key.pem (0600) go (default <state dir>/tls); existing files
                   are never overwritten: give a new directory and point tls.certFile / tls.keyFile at it`,
-  options: { hostname: { type: 'string', multiple: true }, ip: { type: 'string', multiple: true }, 'out-dir': { type: 'string' }, days: { type: 'string' } },
+  options: {
+    hostname: { type: 'string', multiple: true },
+    ip: { type: 'string', multiple: true },
+    'out-dir': { type: 'string' },
+    days: { type: 'string' },
+  },
   async run({ values, json }) {
     const hostnames = listOption(values, 'hostname');
     const ipAddresses = listOption(values, 'ip');
@@ -27,8 +32,21 @@ export const caIssueServerCommand: Command = {
         await writeNewFile(files.keyFile, server.keyPem, 0o600);
         return server;
       });
-      await cli.audit('ca.issue-server', { hostnames, ipAddresses, ...files, serial: issued.serial, notAfter: issued.notAfter.toISOString() });
-      const data = { ok: true, ...files, serial: issued.serial, fingerprint: issued.fingerprint, notBefore: issued.notBefore.toISOString(), notAfter: issued.notAfter.toISOString() };
+      await cli.audit('ca.issue-server', {
+        hostnames,
+        ipAddresses,
+        ...files,
+        serial: issued.serial,
+        notAfter: issued.notAfter.toISOString(),
+      });
+      const data = {
+        ok: true,
+        ...files,
+        serial: issued.serial,
+        fingerprint: issued.fingerprint,
+        notBefore: issued.notBefore.toISOString(),
+        notAfter: issued.notAfter.toISOString(),
+      };
       output(json, data, `${formatCertificate(issued)}\nwritten to ${files.certFile} and ${files.keyFile}`);
     });
   },

@@ -2,7 +2,15 @@ import { join } from 'node:path';
 import { assertTerminalIdFree, enrolTerminal, terminalView } from '../terminals/index.js';
 import { withCaCli } from './ca-cli.js';
 import { formatCertificate, formatTerminal } from './ca-format.js';
-import { assertAbsent, daysOption, listOption, TERMINAL_REQUEST_OPTIONS, requiredOption, stringOption, writeNewFile } from './ca-options.js';
+import {
+  assertAbsent,
+  daysOption,
+  listOption,
+  TERMINAL_REQUEST_OPTIONS,
+  requiredOption,
+  stringOption,
+  writeNewFile,
+} from './ca-options.js';
 import { output, type Command } from './command.js';
 
 /**
@@ -42,8 +50,13 @@ The store comes from REDIS_URL (and HIC_STORE_PREFIX).`,
           await assertAbsent(pem.key);
         }
         const enrolled = await enrolTerminal(cli.deps, {
-          terminalId, site, projects, validityDays, by: cli.ctx.operator,
-          requestedBy: stringOption(values, 'requested-by'), note: stringOption(values, 'note'),
+          terminalId,
+          site,
+          projects,
+          validityDays,
+          by: cli.ctx.operator,
+          requestedBy: stringOption(values, 'requested-by'),
+          note: stringOption(values, 'note'),
         });
         await writeNewFile(out, enrolled.p12!, 0o600);
         if (pem) {
@@ -53,16 +66,33 @@ The store comes from REDIS_URL (and HIC_STORE_PREFIX).`,
         return enrolled;
       });
       const view = terminalView(result.terminal, cli.ctx.clock.now());
-      await cli.audit('ca.issue-terminal', { ...asked, serial: view.serial, fingerprint: view.fingerprint, notAfter: view.notAfter, requestedBy: view.requestedBy });
-      const data = { ok: true, terminal: view, certificate: { ...result.certificate, certPem: undefined }, p12File: out, p12Password: result.p12Password, ...(pem ? { certPemFile: pem.cert, keyPemFile: pem.key } : {}) };
-      output(json, data, [
-        formatTerminal(view),
-        formatCertificate(result.certificate),
-        `PKCS#12 bundle ${out}`,
-        `PKCS#12 password ${result.p12Password}`,
-        ...(pem ? [`PEM certificate ${pem.cert}`, `PEM key         ${pem.key} (unencrypted, mode 0600)`] : []),
-        'Hand the password to the terminal administrator separately from the file; it is not stored anywhere.',
-      ].join('\n'));
+      await cli.audit('ca.issue-terminal', {
+        ...asked,
+        serial: view.serial,
+        fingerprint: view.fingerprint,
+        notAfter: view.notAfter,
+        requestedBy: view.requestedBy,
+      });
+      const data = {
+        ok: true,
+        terminal: view,
+        certificate: { ...result.certificate, certPem: undefined },
+        p12File: out,
+        p12Password: result.p12Password,
+        ...(pem ? { certPemFile: pem.cert, keyPemFile: pem.key } : {}),
+      };
+      output(
+        json,
+        data,
+        [
+          formatTerminal(view),
+          formatCertificate(result.certificate),
+          `PKCS#12 bundle ${out}`,
+          `PKCS#12 password ${result.p12Password}`,
+          ...(pem ? [`PEM certificate ${pem.cert}`, `PEM key         ${pem.key} (unencrypted, mode 0600)`] : []),
+          'Hand the password to the terminal administrator separately from the file; it is not stored anywhere.',
+        ].join('\n'),
+      );
     });
   },
 };

@@ -28,7 +28,10 @@ export const caListCommand: Command = {
     return withCaCli({ store: true, ca: false }, async (cli) => {
       const now = cli.ctx.clock.now();
       const views = filterTerminals(await cli.ctx.stores.terminals.list(), filter, now).map((t) => terminalView(t, now));
-      await cli.audit('ca.list', { filter: { status: status ?? null, site: filter.site ?? null, project: filter.project ?? null, expiringWithin: within ?? null }, count: views.length });
+      await cli.audit('ca.list', {
+        filter: { status: status ?? null, site: filter.site ?? null, project: filter.project ?? null, expiringWithin: within ?? null },
+        count: views.length,
+      });
       output(json, { ok: true, terminals: views }, formatTable(views));
     });
   },

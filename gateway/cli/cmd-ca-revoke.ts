@@ -26,15 +26,36 @@ The store comes from REDIS_URL (and HIC_STORE_PREFIX): the same one the gateways
     // The CA is optional: revocation needs only the store; without the CA the CRL is re-signed later.
     return withCaCli({ store: true, ca: false }, async (cli) => {
       const asked = { terminalId: terminalId ?? null, serial: serial ?? null, reason, note: note ?? null };
-      const result = await cli.attempt('ca.revoke', asked, () => revokeTerminal(cli.deps, { terminalId, serial, reason, note, by: cli.ctx.operator }));
+      const result = await cli.attempt('ca.revoke', asked, () =>
+        revokeTerminal(cli.deps, { terminalId, serial, reason, note, by: cli.ctx.operator }),
+      );
       const view = terminalView(result.terminal, cli.ctx.clock.now());
-      await cli.audit('ca.revoke', { ...asked, terminalId: view.id, serial: result.certificate.serial, fingerprint: view.fingerprint, sessionsEnded: result.sessionsEnded, crlNumber: result.crl?.number ?? null });
-      const data = { ok: true, terminal: view, revokedSerial: result.certificate.serial, sessionsEnded: result.sessionsEnded, crlNumber: result.crl?.number ?? null };
-      output(json, data, [
-        formatTerminal(view),
-        `revoked on every gateway instance; ${result.sessionsEnded} session(s) ended`,
-        result.crl ? `CRL #${result.crl.number} published (${result.crl.entries} entries)` : `no CA in ${cli.caDir}: run \`hic ca crl\` where the CA is to re-sign the CRL`,
-      ].join('\n'));
+      await cli.audit('ca.revoke', {
+        ...asked,
+        terminalId: view.id,
+        serial: result.certificate.serial,
+        fingerprint: view.fingerprint,
+        sessionsEnded: result.sessionsEnded,
+        crlNumber: result.crl?.number ?? null,
+      });
+      const data = {
+        ok: true,
+        terminal: view,
+        revokedSerial: result.certificate.serial,
+        sessionsEnded: result.sessionsEnded,
+        crlNumber: result.crl?.number ?? null,
+      };
+      output(
+        json,
+        data,
+        [
+          formatTerminal(view),
+          `revoked on every gateway instance; ${result.sessionsEnded} session(s) ended`,
+          result.crl
+            ? `CRL #${result.crl.number} published (${result.crl.entries} entries)`
+            : `no CA in ${cli.caDir}: run \`hic ca crl\` where the CA is to re-sign the CRL`,
+        ].join('\n'),
+      );
     });
   },
 };

@@ -2,7 +2,16 @@ import { join } from 'node:path';
 import { assertTerminalIdFree, enrolTerminal, terminalView } from '../terminals/index.js';
 import { withCaCli } from './ca-cli.js';
 import { formatCertificate, formatTerminal } from './ca-format.js';
-import { assertAbsent, daysOption, listOption, TERMINAL_REQUEST_OPTIONS, readCsrFile, requiredOption, stringOption, writeNewFile } from './ca-options.js';
+import {
+  assertAbsent,
+  daysOption,
+  listOption,
+  TERMINAL_REQUEST_OPTIONS,
+  readCsrFile,
+  requiredOption,
+  stringOption,
+  writeNewFile,
+} from './ca-options.js';
 import { output, type Command } from './command.js';
 
 /**
@@ -34,14 +43,26 @@ RSA keys under 2048 bits, SHA-1/MD5 signatures, a terminal id already registered
         const csrPem = readCsrFile(csrFile);
         if (out !== '-') await assertAbsent(out);
         const enrolled = await enrolTerminal(cli.deps, {
-          terminalId, site, projects, validityDays, csrPem, by: cli.ctx.operator,
-          requestedBy: stringOption(values, 'requested-by'), note: stringOption(values, 'note'),
+          terminalId,
+          site,
+          projects,
+          validityDays,
+          csrPem,
+          by: cli.ctx.operator,
+          requestedBy: stringOption(values, 'requested-by'),
+          note: stringOption(values, 'note'),
         });
         if (out !== '-') await writeNewFile(out, enrolled.certificate.certPem, 0o644);
         return enrolled;
       });
       const view = terminalView(result.terminal, cli.ctx.clock.now());
-      await cli.audit('ca.sign-csr', { ...asked, serial: view.serial, fingerprint: view.fingerprint, notAfter: view.notAfter, requestedBy: view.requestedBy });
+      await cli.audit('ca.sign-csr', {
+        ...asked,
+        serial: view.serial,
+        fingerprint: view.fingerprint,
+        notAfter: view.notAfter,
+        requestedBy: view.requestedBy,
+      });
       const data = { ok: true, terminal: view, certificate: result.certificate, certFile: out === '-' ? null : out };
       if (!json && out === '-') {
         process.stdout.write(result.certificate.certPem);

@@ -13,17 +13,24 @@ const PROBE_TIMEOUT_MS = 4_000;
  */
 export const healthCommand: Command = {
   name: 'health',
-  summary: 'Probes this machine\'s gateway: /_hic/healthz (or /_hic/readyz with --ready). Exit 0 when it answers 200.',
+  summary: "Probes this machine's gateway: /_hic/healthz (or /_hic/readyz with --ready). Exit 0 when it answers 200.",
   usage: `usage: hic health [--config FILE] [--ready] [--json]
   --config FILE  the gateway's configuration (port and address are read from it, with HIC_PORT / HIC_HOST applied);
                  without it: 127.0.0.1 and HIC_PORT, else 8443
   --ready        readiness (store, audit log, configuration reload, not draining) instead of liveness`,
   options: { config: { type: 'string', short: 'c' }, ready: { type: 'boolean' } },
   async run({ values, json }) {
-    const { host, port } = typeof values.config === 'string' ? target(loadConfig(values.config).server) : target({ host: process.env.HIC_HOST ?? '127.0.0.1', port: Number(process.env.HIC_PORT ?? 8443) });
+    const { host, port } =
+      typeof values.config === 'string'
+        ? target(loadConfig(values.config).server)
+        : target({ host: process.env.HIC_HOST ?? '127.0.0.1', port: Number(process.env.HIC_PORT ?? 8443) });
     const path = values.ready === true ? READYZ_PATH : HEALTHZ_PATH;
     const answer = await probe(host, port, path);
-    output(json, { url: `https://${host.includes(':') ? `[${host}]` : host}:${port}${path}`, ...answer }, `${path}: ${answer.status || answer.error} ${answer.body}`.trim());
+    output(
+      json,
+      { url: `https://${host.includes(':') ? `[${host}]` : host}:${port}${path}`, ...answer },
+      `${path}: ${answer.status || answer.error} ${answer.body}`.trim(),
+    );
     return answer.status === 200 ? 0 : 1;
   },
 };

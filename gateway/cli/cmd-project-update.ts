@@ -49,7 +49,10 @@ ${DATES_HELP}`,
     const terminals = values['workspace-terminals'];
     if (terminals !== undefined && terminals !== 'on' && terminals !== 'off') throw new UsageError('--workspace-terminals takes on or off');
     if (terminals !== undefined) changes.workspaceTerminals = terminals === 'on';
-    if (Object.keys(changes).length === 0) throw new UsageError('nothing to change: give at least one of --start, --end, --clear-start, --clear-end, --network, --upstream, --profile, --credential-file, --workspace-terminals, --name, --polling');
+    if (Object.keys(changes).length === 0)
+      throw new UsageError(
+        'nothing to change: give at least one of --start, --end, --clear-start, --clear-end, --network, --upstream, --profile, --credential-file, --workspace-terminals, --name, --polling',
+      );
     await withContext(async (ctx) => {
       const p = await updateProject(ctx, id, changes, ctx.operator);
       output(json, { ok: true, project: view(p, zone) }, `updated project ${id}\n${describe(view(p, zone))}`);

@@ -7,7 +7,7 @@ import { zoneOrUsage } from './zone.js';
 import { requireReason, withContext } from './cmd-user.js';
 
 export function oneProject(positionals: string[]): string {
-  if (positionals.length !== 1) throw new UsageError('give exactly one project id (lower-case letters, digits and \'-\', e.g. study-001)');
+  if (positionals.length !== 1) throw new UsageError("give exactly one project id (lower-case letters, digits and '-', e.g. study-001)");
   return positionals[0]!;
 }
 
@@ -24,24 +24,39 @@ export function parseDayOption(flag: 'start' | 'end', value: unknown, zone: stri
   const text = String(value);
   const ms = flag === 'end' ? dayEndExclusive(text, zone) : dayStart(text, zone);
   if (ms === null) {
-    throw new UsageError(`--${flag}: "${text}" is not a day; use ${DAY_FORMAT_HINT} (a day that exists, in ${zone}${flag === 'end' ? '; the end day is included up to 23:59:59.999' : ''})`);
+    throw new UsageError(
+      `--${flag}: "${text}" is not a day; use ${DAY_FORMAT_HINT} (a day that exists, in ${zone}${flag === 'end' ? '; the end day is included up to 23:59:59.999' : ''})`,
+    );
   }
   return ms;
 }
 
 export function describe(p: Record<string, unknown>): string {
-  return Object.entries(p).map(([k, v]) => `${k.padEnd(12)} ${Array.isArray(v) ? (v.length ? v.join(', ') : '-') : v === null || v === undefined ? '-' : String(v)}`).join('\n');
+  return Object.entries(p)
+    .map(
+      ([k, v]) => `${k.padEnd(12)} ${Array.isArray(v) ? (v.length ? v.join(', ') : '-') : v === null || v === undefined ? '-' : String(v)}`,
+    )
+    .join('\n');
 }
 
 /** A project for people: the usage period as days in the zone (the last day inclusive), ISO times for scripts. */
 export function view(p: import('../stores/types.js').Project, zone: string): Record<string, unknown> {
   const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
   return {
-    id: p.id, name: p.name, status: p.status, profile: p.profile ?? null, upstream: p.upstream, networks: p.networks, pollingPaths: p.pollingPaths,
+    id: p.id,
+    name: p.name,
+    status: p.status,
+    profile: p.profile ?? null,
+    upstream: p.upstream,
+    networks: p.networks,
+    pollingPaths: p.pollingPaths,
     firstDay: p.startsAt == null ? null : formatLocalDay(p.startsAt, zone),
     lastDay: p.endsAt == null ? null : lastDayOf(p.endsAt, zone),
     timeZone: zone,
-    startsAt: iso(p.startsAt), endsAt: iso(p.endsAt), endedAt: iso(p.endedAt), createdAt: iso(p.createdAt),
+    startsAt: iso(p.startsAt),
+    endsAt: iso(p.endsAt),
+    endedAt: iso(p.endedAt),
+    createdAt: iso(p.createdAt),
   };
 }
 
@@ -49,9 +64,11 @@ export const projectCommands: Command[] = [
   {
     name: 'project add',
     summary: 'Creates an approved study: its workspace upstream, approved networks and usage period.',
-    usage: 'usage: hic project add ID --upstream URL --network CIDR [--network CIDR ...] [--name NAME] [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--polling PATH ...] [--profile jupyter-notebook-6.4] [--credential-file FILE] [--workspace-terminals] [--json]\n' +
+    usage:
+      'usage: hic project add ID --upstream URL --network CIDR [--network CIDR ...] [--name NAME] [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--polling PATH ...] [--profile jupyter-notebook-6.4] [--credential-file FILE] [--workspace-terminals] [--json]\n' +
       '  --credential-file FILE   the workspace credential the gateway presents (one line, mode 0600; required by profiles that name one)\n' +
-      '  --workspace-terminals    allow shells in the workspace (refused by default)\n' + DATES_HELP,
+      '  --workspace-terminals    allow shells in the workspace (refused by default)\n' +
+      DATES_HELP,
     options: {
       upstream: { type: 'string' },
       'credential-file': { type: 'string' },
@@ -73,14 +90,22 @@ export const projectCommands: Command[] = [
       const startsAt = parseDayOption('start', values.start, zone);
       const endsAt = parseDayOption('end', values.end, zone);
       await withContext(async (ctx) => {
-        const p = await addProject(ctx, {
-          id, upstream: values.upstream as string, networks, startsAt, endsAt,
-          ...(typeof values.name === 'string' ? { name: values.name } : {}),
-          ...(typeof values.profile === 'string' ? { profile: values.profile } : {}),
-          ...(typeof values['credential-file'] === 'string' ? { credentialFile: values['credential-file'] } : {}),
-          ...(values['workspace-terminals'] === true ? { workspaceTerminals: true } : {}),
-          pollingPaths: (values.polling as string[] | undefined) ?? [],
-        }, ctx.operator);
+        const p = await addProject(
+          ctx,
+          {
+            id,
+            upstream: values.upstream as string,
+            networks,
+            startsAt,
+            endsAt,
+            ...(typeof values.name === 'string' ? { name: values.name } : {}),
+            ...(typeof values.profile === 'string' ? { profile: values.profile } : {}),
+            ...(typeof values['credential-file'] === 'string' ? { credentialFile: values['credential-file'] } : {}),
+            ...(values['workspace-terminals'] === true ? { workspaceTerminals: true } : {}),
+            pollingPaths: (values.polling as string[] | undefined) ?? [],
+          },
+          ctx.operator,
+        );
         output(json, { ok: true, project: view(p, zone) }, `created project ${id}\n${describe(view(p, zone))}`);
       });
     },
@@ -95,9 +120,17 @@ export const projectCommands: Command[] = [
       const id = oneProject(positionals);
       await withContext(async (ctx) => {
         const p = view(await requireProject(ctx, id), zoneOrUsage());
-        const members = (await ctx.stores.accounts.list()).filter((a) => a.project === id).map((a) => ({ username: a.username, status: a.status, locked: a.lockedAt !== null }));
-        const terminals = (await ctx.stores.terminals.list()).filter((t) => t.projects.includes(id)).map((t) => ({ id: t.id, status: t.status }));
-        output(json, { ...p, members, terminals }, `${describe(p)}\nmembers      ${members.map((m) => `${m.username}(${m.status})`).join(', ')}\nterminals    ${terminals.map((t) => `${t.id}(${t.status})`).join(', ')}`);
+        const members = (await ctx.stores.accounts.list())
+          .filter((a) => a.project === id)
+          .map((a) => ({ username: a.username, status: a.status, locked: a.lockedAt !== null }));
+        const terminals = (await ctx.stores.terminals.list())
+          .filter((t) => t.projects.includes(id))
+          .map((t) => ({ id: t.id, status: t.status }));
+        output(
+          json,
+          { ...p, members, terminals },
+          `${describe(p)}\nmembers      ${members.map((m) => `${m.username}(${m.status})`).join(', ')}\nterminals    ${terminals.map((t) => `${t.id}(${t.status})`).join(', ')}`,
+        );
       });
     },
   },
@@ -119,7 +152,8 @@ export const projectCommands: Command[] = [
   {
     name: 'project resume',
     summary: 'Resumes a suspended project: the accounts its suspension stopped work again (their users log in anew).',
-    usage: 'usage: hic project resume ID --reason REASON [--json]\n' +
+    usage:
+      'usage: hic project resume ID --reason REASON [--json]\n' +
       '  Resumes only the accounts that `hic project suspend` stopped; an account suspended on its own (before, or\n' +
       '  again since) stays suspended (resume it with `hic user resume USER --reason R`). Audited as project.resume.',
     options: { reason: { type: 'string' } },
@@ -130,7 +164,11 @@ export const projectCommands: Command[] = [
       await withContext(async (ctx) => {
         const r = await resumeProject(ctx, id, reason, ctx.operator);
         const left = r.skipped.map((s) => `${s.user} (${s.why})`).join(', ');
-        output(json, { ok: true, project: id, ...r }, `resumed ${r.resumed.length} account(s) of ${id}: ${r.resumed.join(', ') || '-'}${left ? `\nleft as they are: ${left}` : ''}`);
+        output(
+          json,
+          { ok: true, project: id, ...r },
+          `resumed ${r.resumed.length} account(s) of ${id}: ${r.resumed.join(', ') || '-'}${left ? `\nleft as they are: ${left}` : ''}`,
+        );
       });
     },
   },
@@ -146,7 +184,11 @@ export const projectCommands: Command[] = [
         const caDir = join(ctx.home, 'ca');
         const authority = authorityExists(caDir) ? await loadAuthority(caDir, { clock: ctx.clock }) : null;
         const r = await endProject(ctx, id, ctx.operator, authority);
-        output(json, { ok: true, project: id, status: 'ended', ...r }, `ended ${id}: accounts suspended: ${r.users.join(', ') || '-'}; terminals revoked: ${r.terminals.join(', ') || '-'}`);
+        output(
+          json,
+          { ok: true, project: id, status: 'ended', ...r },
+          `ended ${id}: accounts suspended: ${r.users.join(', ') || '-'}; terminals revoked: ${r.terminals.join(', ') || '-'}`,
+        );
       });
     },
   },

@@ -9,7 +9,16 @@ import type { GatewayConfig } from '../config/types.js';
 import { systemClock } from '../core/clock.js';
 import { defaultSecretsFile, gatewayUrl as urlOf, startGateway } from '../bootstrap/start.js';
 import { startDemoWorkspace } from '../demo/workspace.js';
-import { demoConfig, demoInstructions, newWorkspaceCredential, preparePki, seedDemo, writeDemoInfo, type DemoInfo, type DemoWorkspaceKind } from '../demo/demo.js';
+import {
+  demoConfig,
+  demoInstructions,
+  newWorkspaceCredential,
+  preparePki,
+  seedDemo,
+  writeDemoInfo,
+  type DemoInfo,
+  type DemoWorkspaceKind,
+} from '../demo/demo.js';
 import { JUPYTER_BIN, startJupyter, writeSampleNotebookDir } from '../workspace/jupyter.js';
 import { openStores } from '../stores/index.js';
 import { isClusterWorker, resolveWorkers, runPrimary, workerConfig } from './cluster.js';
@@ -26,7 +35,12 @@ export const startCommand: Command = {
                 store; each worker writes its own audit chain, <instance id or hostname>-w<N>.
   --workspace   the analyst's project workspace in the demo: the built-in demo workspace (default), or a real
                 Jupyter Notebook from Debian's packages (/usr/bin/jupyter-notebook) with a sample notebook.`,
-  options: { demo: { type: 'boolean' }, config: { type: 'string', short: 'c' }, workers: { type: 'string', short: 'w' }, workspace: { type: 'string' } },
+  options: {
+    demo: { type: 'boolean' },
+    config: { type: 'string', short: 'c' },
+    workers: { type: 'string', short: 'w' },
+    workspace: { type: 'string' },
+  },
   async run({ values }) {
     if (!values.demo && typeof values.config !== 'string') throw new UsageError('give --demo or --config FILE');
     if (isClusterWorker()) return runWorker();
@@ -61,12 +75,18 @@ async function runWorker(): Promise<number> {
 }
 
 /** The analyst's workspace for the demo, holding the run's credential. */
-async function startWorkspace(home: string, kind: DemoWorkspaceKind): Promise<{ url: string; credentialFile: string; close(): Promise<void> }> {
+async function startWorkspace(
+  home: string,
+  kind: DemoWorkspaceKind,
+): Promise<{ url: string; credentialFile: string; close(): Promise<void> }> {
   const credential = newWorkspaceCredential(home);
   const port = Number(process.env.HIC_WORKSPACE_PORT ?? 0);
-  if (kind === 'demo') return { ...(await startDemoWorkspace(port, '127.0.0.1', { token: credential.token })), credentialFile: credential.file };
+  if (kind === 'demo')
+    return { ...(await startDemoWorkspace(port, '127.0.0.1', { token: credential.token })), credentialFile: credential.file };
   if (!existsSync(JUPYTER_BIN)) {
-    throw new UsageError(`--workspace jupyter needs ${JUPYTER_BIN}: install it with  apt-get install -y jupyter-notebook python3-ipykernel`);
+    throw new UsageError(
+      `--workspace jupyter needs ${JUPYTER_BIN}: install it with  apt-get install -y jupyter-notebook python3-ipykernel`,
+    );
   }
   const notebookDir = join(home, 'workspace-jupyter');
   writeSampleNotebookDir(notebookDir);
@@ -136,7 +156,12 @@ async function createSharedKeys(config: GatewayConfig): Promise<void> {
 async function seedOnce(home: string, authority: Authority, config: GatewayConfig): Promise<DemoInfo> {
   const stores = await openStores(config.store, systemClock);
   try {
-    const deps = { stores, secretBox: await SecretBox.loadOrCreate(defaultSecretsFile(config)), hashCost: DEFAULT_COST, clock: systemClock };
+    const deps = {
+      stores,
+      secretBox: await SecretBox.loadOrCreate(defaultSecretsFile(config)),
+      hashCost: DEFAULT_COST,
+      clock: systemClock,
+    };
     return await seedDemo(home, authority, deps, gatewayUrl(config, config.server.port), config, { writeInfo: false });
   } finally {
     await stores.close();

@@ -20,7 +20,13 @@ async function asReviewer<T>(action: string, fn: (tc: TransferContext, ctx: CliC
   try {
     const account = await ctx.stores.accounts.get(ctx.operator);
     if (!account || account.status !== 'active' || !account.roles.includes('reviewer')) {
-      await ctx.audit.security({ event: 'staff-action-refused', action, by: ctx.operator, roles: account?.roles ?? [], required: ['reviewer'] });
+      await ctx.audit.security({
+        event: 'staff-action-refused',
+        action,
+        by: ctx.operator,
+        roles: account?.roles ?? [],
+        required: ['reviewer'],
+      });
       throw new HicError('FORBIDDEN', `${ctx.operator} does not hold the reviewer role (set HIC_OPERATOR to your reviewer account)`);
     }
     return await fn(cliTransferContext(ctx), ctx);
@@ -41,10 +47,19 @@ function line(r: TransferRequest): string {
 
 function describe(r: TransferRequest): string {
   const v = publicTransfer(r);
-  const head = Object.entries(v).filter(([k]) => k !== 'findings' && k !== 'precheck')
+  const head = Object.entries(v)
+    .filter(([k]) => k !== 'findings' && k !== 'precheck')
     .map(([k, val]) => `${k.padEnd(12)} ${typeof val === 'object' ? JSON.stringify(val) : String(val)}`);
-  const findings = v.findings.map((f) => `  ${f.sheet ? `${f.sheet}!` : ''}${f.cell ?? `row ${f.row}`}  ${f.rule}  ${f.column}=${JSON.stringify(f.value)}${f.detail ? `  (${f.detail})` : ''}`);
-  return [...head, `findings     ${v.findings.length}`, ...findings, ...(v.precheck?.problem ? [`problem      ${v.precheck.problem}`] : [])].join('\n');
+  const findings = v.findings.map(
+    (f) =>
+      `  ${f.sheet ? `${f.sheet}!` : ''}${f.cell ?? `row ${f.row}`}  ${f.rule}  ${f.column}=${JSON.stringify(f.value)}${f.detail ? `  (${f.detail})` : ''}`,
+  );
+  return [
+    ...head,
+    `findings     ${v.findings.length}`,
+    ...findings,
+    ...(v.precheck?.problem ? [`problem      ${v.precheck.problem}`] : []),
+  ].join('\n');
 }
 
 function decision(verb: 'approve' | 'reject', outcome: Outcome): Command {
@@ -61,7 +76,11 @@ function decision(verb: 'approve' | 'reject', outcome: Outcome): Command {
       await asReviewer(`transfer.${verb}`, async (tc, ctx) => {
         const { decideTransfer } = await import('../transfers/decisions.js');
         const r = await decideTransfer(tc, id, ctx.operator, outcome, comment);
-        output(json, { ok: true, request: publicTransfer(r) }, `${r.id} ${r.status} by ${ctx.operator}${r.placement ? ` (written ${r.placement.writtenSha256}, read back ${r.placement.readBackSha256 ?? 'failed'})` : ''}`);
+        output(
+          json,
+          { ok: true, request: publicTransfer(r) },
+          `${r.id} ${r.status} by ${ctx.operator}${r.placement ? ` (written ${r.placement.writtenSha256}, read back ${r.placement.readBackSha256 ?? 'failed'})` : ''}`,
+        );
       });
     },
   };
@@ -76,11 +95,21 @@ export const transferCommands: Command[] = [
     async run({ values, json }) {
       const status = values.status as string | undefined;
       const direction = values.direction as string | undefined;
-      if (status !== undefined && !STATUSES.includes(status)) throw new UsageError(`unknown status: ${status} (statuses: ${STATUSES.join(', ')})`);
-      if (direction !== undefined && direction !== 'export' && direction !== 'import') throw new UsageError('--direction is export or import');
+      if (status !== undefined && !STATUSES.includes(status))
+        throw new UsageError(`unknown status: ${status} (statuses: ${STATUSES.join(', ')})`);
+      if (direction !== undefined && direction !== 'export' && direction !== 'import')
+        throw new UsageError('--direction is export or import');
       await asReviewer('transfer.list', async (tc, ctx) => {
-        const all = (await tc.stores.transfers.list()).filter((r) => (!status || r.status === status) && (!direction || r.direction === direction));
-        await ctx.audit.security({ event: 'staff-action', action: 'transfer.list', by: ctx.operator, count: all.length, ...(status ? { status } : {}) });
+        const all = (await tc.stores.transfers.list()).filter(
+          (r) => (!status || r.status === status) && (!direction || r.direction === direction),
+        );
+        await ctx.audit.security({
+          event: 'staff-action',
+          action: 'transfer.list',
+          by: ctx.operator,
+          count: all.length,
+          ...(status ? { status } : {}),
+        });
         output(json, { ok: true, requests: all.map(publicTransfer) }, all.length === 0 ? '(no requests)' : all.map(line).join('\n'));
       });
     },
@@ -96,7 +125,15 @@ export const transferCommands: Command[] = [
       await asReviewer('transfer.show', async (tc, ctx) => {
         const r = await tc.stores.transfers.get(id);
         if (!r) throw new HicError('NOT_FOUND', `unknown request: ${id}`);
-        await ctx.audit.security({ event: 'staff-action', action: 'transfer.show', by: ctx.operator, id, user: r.user, project: r.project, sha256: r.sha256 });
+        await ctx.audit.security({
+          event: 'staff-action',
+          action: 'transfer.show',
+          by: ctx.operator,
+          id,
+          user: r.user,
+          project: r.project,
+          sha256: r.sha256,
+        });
         output(json, { ok: true, request: publicTransfer(r) }, describe(r));
       });
     },
@@ -110,7 +147,8 @@ export const transferCommands: Command[] = [
     options: { 'retention-days': { type: 'string' } },
     async run({ values, json }) {
       const days = values['retention-days'] === undefined ? undefined : Number(values['retention-days']);
-      if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new UsageError('--retention-days must be a whole number of days, at least 1');
+      if (days !== undefined && (!Number.isInteger(days) || days < 1))
+        throw new UsageError('--retention-days must be a whole number of days, at least 1');
       await asReviewer('transfer.purge', async (tc) => {
         const { purgeQuarantine } = await import('../transfers/retention.js');
         const purged = await purgeQuarantine(days ? { ...tc, settings: { ...tc.settings, retentionDays: days } } : tc);

@@ -41,7 +41,8 @@ const evidenceOptions = {
 
 function evidence(values: Record<string, unknown>) {
   const missing = ['verified-by', 'method', 'document'].filter((k) => typeof values[k] !== 'string' || (values[k] as string).trim() === '');
-  if (missing.length > 0) throw new UsageError(`the identity check must be recorded first: --${missing.join(', --')} required (AUTH-5 ledger)`);
+  if (missing.length > 0)
+    throw new UsageError(`the identity check must be recorded first: --${missing.join(', --')} required (AUTH-5 ledger)`);
   return {
     verifiedBy: values['verified-by'] as string,
     method: values.method as string,
@@ -61,7 +62,10 @@ export const userCommands: Command[] = [
     allowPositionals: true,
     async run({ values, positionals, json }) {
       const username = oneUser(positionals);
-      const roles = String(values.role ?? '').split(',').map((r) => r.trim()).filter(Boolean) as Role[];
+      const roles = String(values.role ?? '')
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean) as Role[];
       if (roles.length === 0) throw new UsageError('--role is required');
       const unknown = roles.filter((r) => !ROLES.includes(r));
       if (unknown.length > 0) throw new UsageError(`unknown role: ${unknown.join(', ')} (roles: ${ROLES.join(', ')})`);
@@ -69,17 +73,27 @@ export const userCommands: Command[] = [
       if (roles.includes('analyst') && !project) throw new UsageError('an analyst needs --project');
       await withContext(async (ctx) => {
         if (project && !(await ctx.stores.projects.get(project))) throw new UsageError(`unknown project: ${project}`);
-        const created = await createAccount(ctx, { username, roles, project, ...(typeof values.name === 'string' ? { displayName: values.name } : {}), initial: true });
+        const created = await createAccount(ctx, {
+          username,
+          roles,
+          project,
+          ...(typeof values.name === 'string' ? { displayName: values.name } : {}),
+          initial: true,
+        });
         await ctx.audit.security({ event: 'staff-action', action: 'user.add', by: ctx.operator, user: username, roles, project });
-        output(json, { ok: true, user: publicAccount(created.account), initialPassword: created.password },
-          `created ${username} (${roles.join(', ')}${project ? `, project ${project}` : ''})\ninitial password (hand over securely; valid once, 14 days): ${created.password}`);
+        output(
+          json,
+          { ok: true, user: publicAccount(created.account), initialPassword: created.password },
+          `created ${username} (${roles.join(', ')}${project ? `, project ${project}` : ''})\ninitial password (hand over securely; valid once, 14 days): ${created.password}`,
+        );
       });
     },
   },
   {
     name: 'user show',
     summary: 'Shows an account: status, lock, password age, authenticator, identity-check ledger.',
-    usage: 'usage: hic user show USER [--json]\n  a table: status, lock, failed attempts, password age, authenticator, identity-check ledger (times in\n  HIC_TIMEZONE, default Asia/Tokyo); --json for the same data as JSON',
+    usage:
+      'usage: hic user show USER [--json]\n  a table: status, lock, failed attempts, password age, authenticator, identity-check ledger (times in\n  HIC_TIMEZONE, default Asia/Tokyo); --json for the same data as JSON',
     options: {},
     allowPositionals: true,
     async run({ positionals, json }) {
@@ -123,14 +137,17 @@ export const userCommands: Command[] = [
       const proof = evidence(values);
       await withContext(async (ctx) => {
         const started = await startReset(ctx, username, proof, ctx.operator, { lostAuthenticator: values['lost-authenticator'] === true });
-        output(json, { ok: true, user: username, ...started },
-          `reset started for ${username} (${started.mode}${started.needsApproval ? ', awaiting an administrator\'s approval' : ''})\none-time reset code for the user: ${started.code}\nvalid until ${started.expiresAt}`);
+        output(
+          json,
+          { ok: true, user: username, ...started },
+          `reset started for ${username} (${started.mode}${started.needsApproval ? ", awaiting an administrator's approval" : ''})\none-time reset code for the user: ${started.code}\nvalid until ${started.expiresAt}`,
+        );
       });
     },
   },
   {
     name: 'user approve-reset',
-    summary: 'Administrator\'s second approval of a lost-authenticator reset (not by the operator who started it).',
+    summary: "Administrator's second approval of a lost-authenticator reset (not by the operator who started it).",
     usage: 'usage: hic user approve-reset USER [--json]   (HIC_OPERATOR names the approving administrator)',
     options: {},
     allowPositionals: true,
@@ -153,7 +170,11 @@ export const userCommands: Command[] = [
       const reason = requireReason(values);
       await withContext(async (ctx) => {
         const ended = await suspendUser(ctx, username, reason, ctx.operator);
-        output(json, { ok: true, user: username, status: 'suspended', sessionsEnded: ended }, `suspended ${username} (${ended} session(s) ended)`);
+        output(
+          json,
+          { ok: true, user: username, status: 'suspended', sessionsEnded: ended },
+          `suspended ${username} (${ended} session(s) ended)`,
+        );
       });
     },
   },

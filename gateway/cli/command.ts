@@ -27,7 +27,12 @@ const common = {
 export async function runCommand(cmd: Command, argv: string[]): Promise<number> {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: argv, options: { ...common, ...cmd.options }, allowPositionals: cmd.allowPositionals ?? false, strict: true }) as typeof parsed;
+    parsed = parseArgs({
+      args: argv,
+      options: { ...common, ...cmd.options },
+      allowPositionals: cmd.allowPositionals ?? false,
+      strict: true,
+    }) as typeof parsed;
   } catch (err) {
     process.stderr.write(`hic ${cmd.name}: ${(err as Error).message}\n\n${cmd.usage}\n`);
     return 2;
@@ -60,7 +65,9 @@ function reportError(cmd: Command, err: unknown, json: boolean): number {
     // An error the command did not expect: its message, and the stack only when asked for (HIC_DEBUG=1), so an
     // operator's terminal or log never fills with internals.
     code = 'INTERNAL';
-    message = process.env.HIC_DEBUG ? String((err as Error)?.stack ?? err) : `internal error: ${String((err as Error)?.message ?? err)} (HIC_DEBUG=1 shows details)`;
+    message = process.env.HIC_DEBUG
+      ? String((err as Error)?.stack ?? err)
+      : `internal error: ${String((err as Error)?.message ?? err)} (HIC_DEBUG=1 shows details)`;
   }
   if (json) process.stdout.write(JSON.stringify({ ok: false, error: code, message }) + '\n');
   else process.stderr.write(`hic ${cmd.name}: ${message}\n${exit === 2 ? `\n${cmd.usage}\n` : ''}`);

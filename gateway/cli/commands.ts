@@ -9,4 +9,13 @@ import { transferCommands } from './cmd-transfer.js';
 import { userCommands } from './cmd-user.js';
 
 /** Every command, by the words that name it (scripts rely on these names). Each area adds its commands here. */
-export const commands: Command[] = [startCommand, healthCommand, ...userCommands, ...projectCommands, projectUpdateCommand, ...caCommands, ...auditCommands, ...transferCommands];
+export const commands: Command[] = [
+  startCommand,
+  healthCommand,
+  ...userCommands,
+  ...projectCommands,
+  projectUpdateCommand,
+  ...caCommands,
+  ...auditCommands,
+  ...transferCommands,
+];

@@ -55,7 +55,10 @@ export async function openCliContext(opts: { needsStore?: boolean } = {}): Promi
   const clock = systemClock;
   const store = cliStoreConfig();
   if (opts.needsStore !== false && !store) {
-    throw new HicError('CONFIG_INVALID', 'no store: the CLI needs the shared store the gateways use: REDIS_URL=redis://127.0.0.1:6379, or HIC_CONFIG=/etc/hic/gateway.yaml for its store section (Sentinel, Cluster)');
+    throw new HicError(
+      'CONFIG_INVALID',
+      'no store: the CLI needs the shared store the gateways use: REDIS_URL=redis://127.0.0.1:6379, or HIC_CONFIG=/etc/hic/gateway.yaml for its store section (Sentinel, Cluster)',
+    );
   }
   const stores = store ? await openStores(store, clock) : createMemoryStores(clock);
   const auditDir = process.env.HIC_AUDIT_DIR ?? join(home, 'audit');

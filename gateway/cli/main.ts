@@ -35,4 +35,3 @@ export async function main(argv: string[]): Promise<number> {
   process.stderr.write(`hic: unknown command: ${argv.join(' ')}\n\n${topHelp(commands)}\n`);
   return 2;
 }
-

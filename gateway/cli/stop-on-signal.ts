@@ -33,7 +33,10 @@ export function stopOnSignal(close: () => Promise<ShutdownReport | void>, opts: 
     }, opts.timeoutMs);
     close().then(
       (report) => {
-        if (report) write(`hic: stopped in ${report.totalMs} ms (drain ${report.ms} ms; ${report.websockets} WebSocket(s) closed with 1001; ${report.cut} connection(s) cut${report.drained ? '' : ' at the deadline'})\n`);
+        if (report)
+          write(
+            `hic: stopped in ${report.totalMs} ms (drain ${report.ms} ms; ${report.websockets} WebSocket(s) closed with 1001; ${report.cut} connection(s) cut${report.drained ? '' : ' at the deadline'})\n`,
+          );
         process.exit(report && !report.drained ? 1 : 0);
       },
       (err: unknown) => {

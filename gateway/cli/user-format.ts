@@ -29,17 +29,28 @@ export function formatAccount(a: Account, failures: FailureCounts, zone: string,
     ['name', a.displayName ?? '-'],
     ['roles', a.roles.join(', ')],
     ['project', a.project ?? '- (staff)'],
-    ['status', a.status === 'suspended' ? `suspended since ${a.suspendedAt ? at(a.suspendedAt) : '?'}: ${a.suspensionReason ?? '-'}` : 'active'],
+    [
+      'status',
+      a.status === 'suspended' ? `suspended since ${a.suspendedAt ? at(a.suspendedAt) : '?'}: ${a.suspensionReason ?? '-'}` : 'active',
+    ],
     ['locked', a.lockedAt === null ? 'no' : `yes, since ${at(a.lockedAt)} (unlock: hic user unlock)`],
     ['failed attempts', `password ${failures.password} of 5, one-time code ${failures.totp} of 5`],
-    ['password', a.passwordMeta.initial ? `initial password issued ${at(a.passwordMeta.changedAt)} (to be changed at first login)` : `changed ${at(a.passwordMeta.changedAt)}, ${ageDays} day(s) ago`],
+    [
+      'password',
+      a.passwordMeta.initial
+        ? `initial password issued ${at(a.passwordMeta.changedAt)} (to be changed at first login)`
+        : `changed ${at(a.passwordMeta.changedAt)}, ${ageDays} day(s) ago`,
+    ],
     ['authenticator', a.totpEnrolled ? 'enrolled' : 'not enrolled (enrols at first login)'],
     ['created', at(a.createdAt)],
   ];
   const checks = a.identityChecks ?? [];
-  const ledger = checks.length === 0
-    ? '  (none)'
-    : table(['WHEN', 'ACTION', 'VERIFIED BY', 'METHOD', 'DOCUMENT', 'REFERENCE'],
-      checks.map((c) => [formatLocal(c.at, zone), c.action, c.verifiedBy, c.method, c.document, c.reference ?? '-'])).replace(/^/gm, '  ');
+  const ledger =
+    checks.length === 0
+      ? '  (none)'
+      : table(
+          ['WHEN', 'ACTION', 'VERIFIED BY', 'METHOD', 'DOCUMENT', 'REFERENCE'],
+          checks.map((c) => [formatLocal(c.at, zone), c.action, c.verifiedBy, c.method, c.document, c.reference ?? '-']),
+        ).replace(/^/gm, '  ');
   return `${facts.map(([k, v]) => `${k.padEnd(16)} ${v}`).join('\n')}\n\nidentity checks (ledger, newest last; times ${zone})\n${ledger}`;
 }

@@ -25,16 +25,58 @@ const validate = ajv.compile(configSchema);
  */
 type RawConfig = Record<string, unknown>;
 /** A section of the raw file as an object to extend (a section that is not one is left to the schema to name). */
-const section = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const section = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 const envOverrides: Array<[string, (cfg: RawConfig, value: string) => void]> = [
-  ['REDIS_URL', (c, v) => { c.store = { ...section(c.store), kind: 'redis', url: v }; }],
-  ['HIC_STORE_PREFIX', (c, v) => { c.store = { ...section(c.store), prefix: v }; }],
-  ['HIC_HOST', (c, v) => { c.server = { ...section(c.server), host: v }; }],
-  ['HIC_PORT', (c, v) => { c.server = { ...section(c.server), port: Number.isInteger(Number(v)) ? Number(v) : v }; }],
-  ['HIC_TRUSTED_PROXIES', (c, v) => { c.server = { ...section(c.server), trustedProxies: v.split(',').map((s) => s.trim()).filter(Boolean) }; }],
-  ['HIC_AUDIT_DIR', (c, v) => { c.audit = { ...section(c.audit), dir: v }; }],
-  ['HIC_INSTANCE_ID', (c, v) => { c.audit = { ...section(c.audit), instanceId: v }; }],
+  [
+    'REDIS_URL',
+    (c, v) => {
+      c.store = { ...section(c.store), kind: 'redis', url: v };
+    },
+  ],
+  [
+    'HIC_STORE_PREFIX',
+    (c, v) => {
+      c.store = { ...section(c.store), prefix: v };
+    },
+  ],
+  [
+    'HIC_HOST',
+    (c, v) => {
+      c.server = { ...section(c.server), host: v };
+    },
+  ],
+  [
+    'HIC_PORT',
+    (c, v) => {
+      c.server = { ...section(c.server), port: Number.isInteger(Number(v)) ? Number(v) : v };
+    },
+  ],
+  [
+    'HIC_TRUSTED_PROXIES',
+    (c, v) => {
+      c.server = {
+        ...section(c.server),
+        trustedProxies: v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      };
+    },
+  ],
+  [
+    'HIC_AUDIT_DIR',
+    (c, v) => {
+      c.audit = { ...section(c.audit), dir: v };
+    },
+  ],
+  [
+    'HIC_INSTANCE_ID',
+    (c, v) => {
+      c.audit = { ...section(c.audit), instanceId: v };
+    },
+  ],
 ];
 
 /** A key as the file spells it, quoted when it is empty or has characters a reader could not see or tell apart. */
@@ -52,7 +94,8 @@ function describe(err: ErrorObject): string {
     const name = String(err.params.additionalProperty);
     return `store.${name}: passwords are not written in the configuration; put it in a file readable by its owner only (chmod 600) and name the file in store.${name}File`;
   }
-  if (err.keyword === 'additionalProperties') return `${key === '(root)' ? '' : key + '.'}${keyName(String(err.params.additionalProperty))}: is not a known setting`;
+  if (err.keyword === 'additionalProperties')
+    return `${key === '(root)' ? '' : key + '.'}${keyName(String(err.params.additionalProperty))}: is not a known setting`;
   if (err.keyword === 'format') return `${key}: is not a valid ${String(err.params.format)} (e.g. 10.0.0.0/8)`;
   if (err.keyword === 'enum') return `${key}: must be one of ${(err.params.allowedValues as unknown[]).join(', ')}`;
   return `${key}: ${err.message ?? 'is invalid'}`;
@@ -77,7 +120,8 @@ export function validateConfig(raw: unknown, opts: { checkFiles?: boolean } = {}
     if (!isTimeZone(cfg.pages.timezone)) problems.push(`pages.timezone: unknown time zone "${cfg.pages.timezone}" (e.g. Asia/Tokyo)`);
     const profiles = loadWorkspaceProfiles();
     cfg.projects.forEach((p, i) => {
-      if (p.profile !== undefined && !profiles.has(p.profile)) problems.push(`projects.${i}.profile: unknown workspace profile "${p.profile}" (known: ${[...profiles.keys()].join(', ')})`);
+      if (p.profile !== undefined && !profiles.has(p.profile))
+        problems.push(`projects.${i}.profile: unknown workspace profile "${p.profile}" (known: ${[...profiles.keys()].join(', ')})`);
     });
     const seen = new Set<string>();
     cfg.projects.forEach((p, i) => {
@@ -109,7 +153,8 @@ function storeProblems(store: StoreConfig, checkFiles: boolean): string[] {
   const ways = (['url', 'sentinels', 'cluster'] as const).filter((k) => store[k] !== undefined);
   if (ways.length === 0) problems.push('store: kind redis needs one of url (or REDIS_URL), sentinels (with sentinelName) or cluster');
   if (ways.length > 1) problems.push(`store: ${ways.join(' and ')} are alternatives; give exactly one of url, sentinels, cluster`);
-  if (store.sentinels !== undefined && store.sentinelName === undefined) problems.push('store.sentinelName: is required with store.sentinels (the name the sentinels monitor)');
+  if (store.sentinels !== undefined && store.sentinelName === undefined)
+    problems.push('store.sentinelName: is required with store.sentinels (the name the sentinels monitor)');
   for (const key of ['sentinelName', 'sentinelPasswordFile'] as const) {
     if (store[key] !== undefined && store.sentinels === undefined) problems.push(`store.${key}: only applies with store.sentinels`);
   }
@@ -141,7 +186,11 @@ function isTimeZone(name: string): boolean {
 }
 
 /** Reads a YAML or JSON file, applies the environment overrides and validates. */
-export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env, base: Record<string, unknown> = {}): GatewayConfig {
+export function loadConfig(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  base: Record<string, unknown> = {},
+): GatewayConfig {
   let raw: RawConfig = structuredClone(base);
   if (file) {
     let text: string;

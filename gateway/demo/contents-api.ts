@@ -28,7 +28,13 @@ function fileModel(path: string, entry: { bytes: Buffer; modified: string }, con
   const name = path.split('/').pop()!;
   const asText = format !== 'base64' && !entry.bytes.includes(0) && Buffer.from(entry.bytes.toString('utf8'), 'utf8').equals(entry.bytes);
   return {
-    name, path, type: 'file', writable: true, created: entry.modified, last_modified: entry.modified, size: entry.bytes.length,
+    name,
+    path,
+    type: 'file',
+    writable: true,
+    created: entry.modified,
+    last_modified: entry.modified,
+    size: entry.bytes.length,
     mimetype: null,
     format: content ? (asText ? 'text' : 'base64') : null,
     content: content ? (asText ? entry.bytes.toString('utf8') : entry.bytes.toString('base64')) : null,
@@ -45,9 +51,11 @@ function directoryModel(files: ContentsStore, dir: string) {
     if (slash === -1) children.set(rest, { type: 'file', path: p });
     else children.set(rest.slice(0, slash), { type: 'directory', path: prefix + rest.slice(0, slash) });
   }
-  const content = [...children].map(([name, c]) => c.type === 'file'
-    ? fileModel(c.path, files.get(c.path)!, false, null)
-    : { name, path: c.path, type: 'directory', size: null, last_modified: null, content: null, format: null });
+  const content = [...children].map(([name, c]) =>
+    c.type === 'file'
+      ? fileModel(c.path, files.get(c.path)!, false, null)
+      : { name, path: c.path, type: 'directory', size: null, last_modified: null, content: null, format: null },
+  );
   return { name: dir.split('/').pop() ?? '', path: dir, type: 'directory', format: 'json', content };
 }
 
@@ -88,11 +96,13 @@ export function handleContents(req: IncomingMessage, res: ServerResponse, files:
       } catch {
         return send(res, 400, { message: 'invalid JSON' });
       }
-      if (model.type === 'directory') return send(res, 201, { name: path.split('/').pop(), path, type: 'directory', content: null, format: null });
+      if (model.type === 'directory')
+        return send(res, 201, { name: path.split('/').pop(), path, type: 'directory', content: null, format: null });
       const existed = files.has(path);
-      const bytes = model.type === 'file' && model.format === 'base64' && typeof model.content === 'string'
-        ? Buffer.from(model.content, 'base64')
-        : Buffer.from(typeof model.content === 'string' ? model.content : JSON.stringify(model.content ?? null), 'utf8');
+      const bytes =
+        model.type === 'file' && model.format === 'base64' && typeof model.content === 'string'
+          ? Buffer.from(model.content, 'base64')
+          : Buffer.from(typeof model.content === 'string' ? model.content : JSON.stringify(model.content ?? null), 'utf8');
       const entry = { bytes, modified: new Date().toISOString() };
       files.set(path, entry);
       // `saved`: the bytes received (the proxy tests read it to see that a save went through intact).

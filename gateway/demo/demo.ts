@@ -169,12 +169,29 @@ export async function seedDemo(
   // Every terminal certificate names where its CRL is (issue 11 item 6): the gateway that is serving right now,
   // whatever port it got, even when the CA was made for another one.
   const crlUrl = crlUrlFor(url) ?? authority.crlDistributionUrl;
-  const issuer = crlUrl === undefined || crlUrl === authority.crlDistributionUrl ? authority : await loadAuthority(authority.dir, { crlDistributionUrl: crlUrl });
+  const issuer =
+    crlUrl === undefined || crlUrl === authority.crlDistributionUrl
+      ? authority
+      : await loadAuthority(authority.dir, { crlDistributionUrl: crlUrl });
   for (const id of TERMINAL_IDS) terminals.push(await demoTerminal(termDir, issuer, deps, id, 'demo-site', [DEMO_PROJECT], crlUrl));
   // A staff terminal serves no project (README: "A terminal with no project is a staff terminal").
   const staffTerminal = await demoTerminal(termDir, issuer, deps, STAFF_TERMINAL, 'demo-staff-room', [], crlUrl);
-  const analyst = await createAccount(deps, { username: 'analyst1', roles: ['analyst'], project: DEMO_PROJECT, initial: false, enrolTotp: true, replace: true });
-  const firstLogin = await createAccount(deps, { username: 'analyst2', roles: ['analyst'], project: DEMO_PROJECT, initial: true, enrolTotp: false, replace: true });
+  const analyst = await createAccount(deps, {
+    username: 'analyst1',
+    roles: ['analyst'],
+    project: DEMO_PROJECT,
+    initial: false,
+    enrolTotp: true,
+    replace: true,
+  });
+  const firstLogin = await createAccount(deps, {
+    username: 'analyst2',
+    roles: ['analyst'],
+    project: DEMO_PROJECT,
+    initial: true,
+    enrolTotp: false,
+    replace: true,
+  });
   const staffAccounts: Record<string, DemoAccount> = {};
   for (const [key, username, role] of DEMO_STAFF) {
     const made = await createAccount(deps, { username, roles: [role], project: null, initial: false, enrolTotp: true, replace: true });
@@ -183,7 +200,13 @@ export async function seedDemo(
   const info: DemoInfo = {
     url,
     caCertPem: resolve(config.tls.caFile),
-    analyst: { username: 'analyst1', password: analyst.password, totpSecret: analyst.totpSecret!, totpUri: analyst.totpUri!, project: DEMO_PROJECT },
+    analyst: {
+      username: 'analyst1',
+      password: analyst.password,
+      totpSecret: analyst.totpSecret!,
+      totpUri: analyst.totpUri!,
+      project: DEMO_PROJECT,
+    },
     firstLogin: { username: 'analyst2', password: firstLogin.password },
     terminals,
     staff: { ...(staffAccounts as Record<(typeof DEMO_STAFF)[number][0], DemoAccount>), terminal: staffTerminal },
@@ -210,18 +233,38 @@ async function demoTerminal(
   projects: string[],
   crlUrl: string | undefined,
 ): Promise<DemoTerminal> {
-  const files = { p12: join(termDir, `${id}.p12`), certPem: join(termDir, `${id}.cert.pem`), keyPem: join(termDir, `${id}.key.pem`), pw: join(termDir, `${id}.p12-password`) };
+  const files = {
+    p12: join(termDir, `${id}.p12`),
+    certPem: join(termDir, `${id}.cert.pem`),
+    keyPem: join(termDir, `${id}.key.pem`),
+    pw: join(termDir, `${id}.p12-password`),
+  };
   const previous = existsSync(files.certPem) && existsSync(files.pw) ? describeCertificate(readFileSync(files.certPem, 'utf8')) : null;
-  const reuse = previous !== null && previous.notAfter.getTime() > Date.now() + 86_400_000 && (crlUrl === undefined || previous.crlUrls.includes(crlUrl));
+  const reuse =
+    previous !== null &&
+    previous.notAfter.getTime() > Date.now() + 86_400_000 &&
+    (crlUrl === undefined || previous.crlUrls.includes(crlUrl));
   if (!reuse) {
-    const issued = await authority.issueTerminalCertificate({ terminalId: id, site, ...(projects.length === 1 ? { project: projects[0]! } : {}) });
+    const issued = await authority.issueTerminalCertificate({
+      terminalId: id,
+      site,
+      ...(projects.length === 1 ? { project: projects[0]! } : {}),
+    });
     writeFileSync(files.certPem, issued.certPem);
     writeSecret(files.keyPem, issued.keyPem);
     writeSecret(files.p12, issued.p12);
     writeSecret(files.pw, issued.p12Password);
   }
   const cert = describeCertificate(readFileSync(files.certPem, 'utf8'));
-  await registerTerminal(deps.stores, deps.clock, { id, site, projects, fingerprint: cert.fingerprint, serial: cert.serial, notAfter: cert.notAfter, requestedBy: 'demo' });
+  await registerTerminal(deps.stores, deps.clock, {
+    id,
+    site,
+    projects,
+    fingerprint: cert.fingerprint,
+    serial: cert.serial,
+    notAfter: cert.notAfter,
+    requestedBy: 'demo',
+  });
   return { id, site, p12: files.p12, p12Password: readFileSync(files.pw, 'utf8'), certPem: files.certPem, keyPem: files.keyPem };
 }
 

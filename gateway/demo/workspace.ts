@@ -70,7 +70,9 @@ export async function startDemoWorkspace(port = 0, host = '127.0.0.1', opts: { t
       else rest();
     } else if (url.pathname === '/upload' && req.method === 'POST') {
       let n = 0;
-      req.on('data', (c: Buffer) => (n += c.length)).on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ received: n })));
+      req
+        .on('data', (c: Buffer) => (n += c.length))
+        .on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ received: n })));
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
@@ -83,7 +85,8 @@ export async function startDemoWorkspace(port = 0, host = '127.0.0.1', opts: { t
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       // `?headers=1`: first tell what the upgrade looked like (the gateway must show one origin on HTTP and WebSocket).
-      if (req.url?.includes('headers=1')) ws.send(JSON.stringify({ host: req.headers.host, origin: req.headers.origin ?? null, url: req.url }));
+      if (req.url?.includes('headers=1'))
+        ws.send(JSON.stringify({ host: req.headers.host, origin: req.headers.origin ?? null, url: req.url }));
       ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
     });
   });

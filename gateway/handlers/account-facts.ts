@@ -5,7 +5,9 @@ import { failureCounts, requireAccount } from '../users/deps.js';
 /** What the account pages (helpdesk, security, administration) show of one account: state, failures, sessions. */
 export async function accountFacts(rt: Runtime, username: string): Promise<AccountFacts> {
   const account = await requireAccount(rt, username);
-  const sessions = (await Promise.all((await rt.stores.sessions.listByUser(username)).map((id) => rt.stores.sessions.get(id)))).filter((s) => s !== null);
+  const sessions = (await Promise.all((await rt.stores.sessions.listByUser(username)).map((id) => rt.stores.sessions.get(id)))).filter(
+    (s) => s !== null,
+  );
   return {
     account,
     failures: await failureCounts(rt, username),

@@ -27,7 +27,10 @@ const EMPTY: AccountForm = { username: '', displayName: '', roles: [], project: 
 export function registerAdminAccounts(app: FastifyInstance, rt: Runtime): void {
   const list = async (reply: FastifyReply, f: StaffForm, status: number, top: string, values = EMPTY) => {
     const accounts = (await rt.stores.accounts.list()).sort((a, b) => a.username.localeCompare(b.username));
-    const projects = (await rt.stores.projects.list()).filter((p) => p.status === 'active').map((p) => p.id).sort();
+    const projects = (await rt.stores.projects.list())
+      .filter((p) => p.status === 'active')
+      .map((p) => p.id)
+      .sort();
     const body = `${adminNav(f.lang, ADMIN_ACCOUNTS)}<h1>${A.accounts[f.lang]}</h1>${top}<p>${A.recorded[f.lang]}</p>${accountsTable(f.lang, accounts)}${addAccountForm(f.lang, f.csrf, values, projects)}`;
     return sendPage(reply, status, f.render(A.accounts[f.lang], body, { path: ADMIN_ACCOUNTS }));
   };
@@ -51,13 +54,25 @@ export function registerAdminAccounts(app: FastifyInstance, rt: Runtime): void {
     if (!f.csrfOk) return list(reply, f, 403, notice('error', text.csrf[f.lang]), v);
     let password: string;
     try {
-      password = await audited(rt, f.staff, 'user.add', { user: v.username, roles: v.roles, project: v.project || null, via: 'admin-page' }, async () => {
-        if (v.roles.length === 0) throw new HicError('BAD_REQUEST', C.needRole[f.lang]);
-        if (v.roles.includes('analyst') && v.project === '') throw new HicError('BAD_REQUEST', C.needProject[f.lang]);
-        if (v.project !== '') await requireProject(rt, v.project);
-        const created = await createAccount(rt, { username: v.username, roles: v.roles, project: v.project || null, ...(v.displayName ? { displayName: v.displayName } : {}), initial: true });
-        return created.password;
-      });
+      password = await audited(
+        rt,
+        f.staff,
+        'user.add',
+        { user: v.username, roles: v.roles, project: v.project || null, via: 'admin-page' },
+        async () => {
+          if (v.roles.length === 0) throw new HicError('BAD_REQUEST', C.needRole[f.lang]);
+          if (v.roles.includes('analyst') && v.project === '') throw new HicError('BAD_REQUEST', C.needProject[f.lang]);
+          if (v.project !== '') await requireProject(rt, v.project);
+          const created = await createAccount(rt, {
+            username: v.username,
+            roles: v.roles,
+            project: v.project || null,
+            ...(v.displayName ? { displayName: v.displayName } : {}),
+            initial: true,
+          });
+          return created.password;
+        },
+      );
     } catch (err) {
       if (!isHicError(err) || err.status >= 500) throw err;
       return list(reply, f, err.status, notice('error', err.detail ?? err.message), v);

@@ -7,7 +7,17 @@ import { requireStaffForm, seeOther, type StaffForm } from '../http/staff-form.j
 import { doneNotice } from '../pages/done-notice.js';
 import { text } from '../pages/i18n.js';
 import { esc, notice } from '../pages/layout.js';
-import { addForm, changeForm, changesOf, P, projectFacts, projectsTable, sentValues, valuesOf, type FormValues } from '../pages/admin-project-views.js';
+import {
+  addForm,
+  changeForm,
+  changesOf,
+  P,
+  projectFacts,
+  projectsTable,
+  sentValues,
+  valuesOf,
+  type FormValues,
+} from '../pages/admin-project-views.js';
 import { A, ADMIN_PROJECTS, adminNav, projectPath } from '../pages/admin-views.js';
 import { addProject, endProject, requireProject, updateProject } from '../projects/project-service.js';
 import type { Runtime } from '../runtime.js';
@@ -16,7 +26,17 @@ import { loadWorkspaceProfiles } from '../../policies/workspace-profile.js';
 
 type Id = { Params: { id: string } };
 type Body = { Body: Record<string, unknown> };
-const EMPTY: FormValues = { id: '', name: '', upstream: '', networks: [], pollingPaths: [], profile: '', credentialFile: '', start: '', end: '' };
+const EMPTY: FormValues = {
+  id: '',
+  name: '',
+  upstream: '',
+  networks: [],
+  pollingPaths: [],
+  profile: '',
+  credentialFile: '',
+  start: '',
+  end: '',
+};
 
 /**
  * Projects on the administration pages (issue 13 item 4; AC-1 networks, AC-3 period, SES-4 end): list and add,
@@ -96,7 +116,9 @@ export function registerAdminProjects(app: FastifyInstance, rt: Runtime): void {
     if (!f.csrfOk) return one(reply, f, req.params.id, 403, notice('error', text.csrf[f.lang]));
     if (req.body?.['confirm'] !== '1') return one(reply, f, req.params.id, 422, notice('error', P.endConfirm[f.lang]));
     try {
-      await audited(rt, f.staff, 'project.end', { project: req.params.id, via: 'admin-page' }, async () => endProject(rt, req.params.id, f.staff.user, await gatewayAuthority(rt)));
+      await audited(rt, f.staff, 'project.end', { project: req.params.id, via: 'admin-page' }, async () =>
+        endProject(rt, req.params.id, f.staff.user, await gatewayAuthority(rt)),
+      );
     } catch (err) {
       return one(reply, f, req.params.id, (err as HicError).status, refused(err));
     }

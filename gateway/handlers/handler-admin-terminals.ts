@@ -5,7 +5,17 @@ import { audited } from '../http/audited.js';
 import { sendPage } from '../http/send-page.js';
 import { auditStaffAction } from '../http/staff-auth.js';
 import { requireStaffForm, seeOther, type StaffForm } from '../http/staff-form.js';
-import { issuedBox, issueForm, R, registerFilters, registerTable, revokeForm, sentIssue, terminalFacts, type IssueForm } from '../pages/admin-terminal-views.js';
+import {
+  issuedBox,
+  issueForm,
+  R,
+  registerFilters,
+  registerTable,
+  revokeForm,
+  sentIssue,
+  terminalFacts,
+  type IssueForm,
+} from '../pages/admin-terminal-views.js';
 import { A, ADMIN_TERMINALS, adminNav, terminalPath } from '../pages/admin-views.js';
 import { doneNotice } from '../pages/done-notice.js';
 import { text } from '../pages/i18n.js';
@@ -30,11 +40,18 @@ export function registerAdminTerminals(app: FastifyInstance, rt: Runtime): void 
   const list = async (reply: FastifyReply, f: StaffForm, status: number, top: string, filter = '', values = EMPTY) => {
     const now = rt.clock.now();
     const q = new URLSearchParams(filter);
-    const terminals = filterTerminals(await rt.stores.terminals.list(), {
-      status: q.get('status') === 'active' || q.get('status') === 'revoked' ? (q.get('status') as 'active' | 'revoked') : undefined,
-      expiringWithinMs: q.get('expiring') === '30' ? 30 * DAY_MS : undefined,
-    }, now);
-    const projects = (await rt.stores.projects.list()).filter((p) => p.status === 'active').map((p) => p.id).sort();
+    const terminals = filterTerminals(
+      await rt.stores.terminals.list(),
+      {
+        status: q.get('status') === 'active' || q.get('status') === 'revoked' ? (q.get('status') as 'active' | 'revoked') : undefined,
+        expiringWithinMs: q.get('expiring') === '30' ? 30 * DAY_MS : undefined,
+      },
+      now,
+    );
+    const projects = (await rt.stores.projects.list())
+      .filter((p) => p.status === 'active')
+      .map((p) => p.id)
+      .sort();
     const body = `${adminNav(f.lang, ADMIN_TERMINALS)}<h1>${A.terminals[f.lang]}</h1>${top}<p>${A.recorded[f.lang]}</p>${registerFilters(f.lang, filter)}${registerTable(f.lang, terminals, now, zone)}${issueForm(f.lang, f.csrf, values, projects)}`;
     return sendPage(reply, status, f.render(A.terminals[f.lang], body, { path: ADMIN_TERMINALS }));
   };
@@ -51,7 +68,12 @@ export function registerAdminTerminals(app: FastifyInstance, rt: Runtime): void 
   app.get<{ Querystring: Record<string, string> }>(ADMIN_TERMINALS, async (req, reply) => {
     const f = await requireStaffForm(rt, req, reply, ['admin'], 'ca.list');
     if (!f) return reply;
-    const filter = req.query.status === 'active' || req.query.status === 'revoked' ? `status=${req.query.status}` : req.query.expiring === '30' ? 'expiring=30' : '';
+    const filter =
+      req.query.status === 'active' || req.query.status === 'revoked'
+        ? `status=${req.query.status}`
+        : req.query.expiring === '30'
+          ? 'expiring=30'
+          : '';
     await auditStaffAction(rt, f.staff, 'ca.list', { filter, via: 'admin-page' });
     return list(reply, f, 200, '', filter);
   });
@@ -66,8 +88,17 @@ export function registerAdminTerminals(app: FastifyInstance, rt: Runtime): void 
     try {
       issued = await audited(rt, f.staff, 'ca.issue-terminal', asked, async () => {
         const days = v.validityDays === '' ? undefined : Number(v.validityDays);
-        if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 825)) throw new HicError('BAD_REQUEST', `${R.validity[f.lang]}: 1–825`);
-        const result = await enrolTerminal(await gatewayLedgerDeps(rt), { terminalId: v.terminal, site: v.site, projects: v.projects, validityDays: days, requestedBy: v.requestedBy || undefined, by: f.staff.user, note: v.note || undefined });
+        if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 825))
+          throw new HicError('BAD_REQUEST', `${R.validity[f.lang]}: 1–825`);
+        const result = await enrolTerminal(await gatewayLedgerDeps(rt), {
+          terminalId: v.terminal,
+          site: v.site,
+          projects: v.projects,
+          validityDays: days,
+          requestedBy: v.requestedBy || undefined,
+          by: f.staff.user,
+          note: v.note || undefined,
+        });
         if (!result.p12 || !result.p12Password) throw new HicError('CA_ERROR', 'the CA made no PKCS#12 bundle');
         return { result, token: await keepBundle(rt, result.terminal.id, f.staff.user, result.p12), password: result.p12Password };
       });
@@ -75,7 +106,11 @@ export function registerAdminTerminals(app: FastifyInstance, rt: Runtime): void 
       const e = refusal(err);
       return list(reply, f, e.status, notice('error', e.detail ?? e.message), '', v);
     }
-    await auditStaffAction(rt, f.staff, 'ca.issue-terminal', { ...auditFieldsOf(issued.result.terminal), requestedBy: issued.result.terminal.requestedBy, via: 'admin-page' });
+    await auditStaffAction(rt, f.staff, 'ca.issue-terminal', {
+      ...auditFieldsOf(issued.result.terminal),
+      requestedBy: issued.result.terminal.requestedBy,
+      via: 'admin-page',
+    });
     // The answer to the POST is the only page with the password; the bundle waits for one download.
     return list(reply, f, 201, issuedBox(f.lang, f.csrf, issued.result.terminal, issued.token, issued.password));
   });
@@ -85,7 +120,11 @@ export function registerAdminTerminals(app: FastifyInstance, rt: Runtime): void 
     if (!f) return reply;
     if (!f.csrfOk) return show(reply, f, req.params.id, 403, notice('error', text.csrf[f.lang]));
     const p12 = await takeBundle(rt, req.params.id, f.staff.user, String(req.body?.['token'] ?? ''));
-    await auditStaffAction(rt, f.staff, 'ca.bundle-download', { terminalId: req.params.id, outcome: p12 ? 'downloaded' : 'refused', via: 'admin-page' });
+    await auditStaffAction(rt, f.staff, 'ca.bundle-download', {
+      terminalId: req.params.id,
+      outcome: p12 ? 'downloaded' : 'refused',
+      via: 'admin-page',
+    });
     if (!p12) return show(reply, f, req.params.id, 410, notice('error', R.gone[f.lang]));
     return reply
       .header('content-type', 'application/x-pkcs12')
@@ -107,16 +146,27 @@ export function registerAdminTerminals(app: FastifyInstance, rt: Runtime): void 
     if (!f) return reply;
     if (!f.csrfOk) return show(reply, f, req.params.id, 403, notice('error', text.csrf[f.lang]));
     const reason = String(req.body?.['reason'] ?? '');
-    const note = String(req.body?.['note'] ?? '').trim().slice(0, 500) || undefined;
+    const note =
+      String(req.body?.['note'] ?? '')
+        .trim()
+        .slice(0, 500) || undefined;
     let result;
     try {
       result = await audited(rt, f.staff, 'ca.revoke', { terminalId: req.params.id, reason, via: 'admin-page' }, async () =>
-        revokeTerminal(await gatewayLedgerDeps(rt), { terminalId: req.params.id, reason, note, by: f.staff.user }));
+        revokeTerminal(await gatewayLedgerDeps(rt), { terminalId: req.params.id, reason, note, by: f.staff.user }),
+      );
     } catch (err) {
       const e = refusal(err);
       return show(reply, f, req.params.id, e.status, notice('error', e.detail ?? e.message));
     }
-    await auditStaffAction(rt, f.staff, 'ca.revoke', { ...auditFieldsOf(result.terminal), reason, note, sessionsEnded: result.sessionsEnded, crlNumber: result.crl?.number ?? null, via: 'admin-page' });
+    await auditStaffAction(rt, f.staff, 'ca.revoke', {
+      ...auditFieldsOf(result.terminal),
+      reason,
+      note,
+      sessionsEnded: result.sessionsEnded,
+      crlNumber: result.crl?.number ?? null,
+      via: 'admin-page',
+    });
     return seeOther(reply, terminalPath(req.params.id), 'revoked');
   });
 }

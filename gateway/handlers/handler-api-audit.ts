@@ -57,7 +57,12 @@ export function registerAuditApi(app: FastifyInstance, rt: Runtime): void {
       idleTimeoutMs: rt.config.session.idleTimeoutSeconds * 1000,
       now,
     };
-    await auditStaffAction(rt, staff, 'audit.sessions', { user: q.user ?? null, project: q.project ?? null, since: since ?? null, until: until ?? null });
+    await auditStaffAction(rt, staff, 'audit.sessions', {
+      user: q.user ?? null,
+      project: q.project ?? null,
+      since: since ?? null,
+      until: until ?? null,
+    });
     return reply.header('cache-control', 'no-store').send({ sessions: await sessionTimelines(dir, q) });
   });
 

@@ -5,7 +5,15 @@ import type { Runtime } from '../runtime.js';
 import { gatewayLedgerDeps } from '../terminals/ca-source.js';
 import type { EnrolResult } from '../terminals/index.js';
 import {
-  auditFieldsOf, enrolTerminal, filterTerminals, findTerminal, publishCrl, renewTerminal, requireAuthority, revokeTerminal, terminalView,
+  auditFieldsOf,
+  enrolTerminal,
+  filterTerminals,
+  findTerminal,
+  publishCrl,
+  renewTerminal,
+  requireAuthority,
+  revokeTerminal,
+  terminalView,
   TERMINAL_REVOCATION_REASONS,
 } from '../terminals/index.js';
 import { registerCrl } from './handler-crl.js';
@@ -20,31 +28,58 @@ const issueSchema = {
     additionalProperties: false,
     required: ['terminal', 'site'],
     properties: {
-      terminal: text(64), site: text(64), projects: { type: 'array', maxItems: 50, items: text(63) },
-      csr: text(PEM_MAX), validityDays: { type: 'integer', minimum: 1, maximum: 825 }, requestedBy: text(64), note: text(500),
+      terminal: text(64),
+      site: text(64),
+      projects: { type: 'array', maxItems: 50, items: text(63) },
+      csr: text(PEM_MAX),
+      validityDays: { type: 'integer', minimum: 1, maximum: 825 },
+      requestedBy: text(64),
+      note: text(500),
     },
   },
 } as const;
 const renewSchema = {
-  body: { type: 'object', additionalProperties: false, properties: { csr: text(PEM_MAX), validityDays: { type: 'integer', minimum: 1, maximum: 825 }, note: text(500) } },
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { csr: text(PEM_MAX), validityDays: { type: 'integer', minimum: 1, maximum: 825 }, note: text(500) },
+  },
 } as const;
 const revokeSchema = {
   body: {
     type: 'object',
     additionalProperties: false,
     required: ['reason'],
-    properties: { terminal: text(64), serial: text(64), reason: { type: 'string', enum: [...TERMINAL_REVOCATION_REASONS] }, note: text(500) },
+    properties: {
+      terminal: text(64),
+      serial: text(64),
+      reason: { type: 'string', enum: [...TERMINAL_REVOCATION_REASONS] },
+      note: text(500),
+    },
   },
 } as const;
 const listSchema = {
   querystring: {
     type: 'object',
     additionalProperties: false,
-    properties: { status: { type: 'string', enum: ['active', 'revoked'] }, site: text(64), project: text(63), expiringWithinDays: { type: 'integer', minimum: 0, maximum: 3650 } },
+    properties: {
+      status: { type: 'string', enum: ['active', 'revoked'] },
+      site: text(64),
+      project: text(63),
+      expiringWithinDays: { type: 'integer', minimum: 0, maximum: 3650 },
+    },
   },
 } as const;
 
-type IssueBody = { terminal: string; site: string; projects?: string[]; csr?: string; validityDays?: number; requestedBy?: string; note?: string };
+type IssueBody = {
+  terminal: string;
+  site: string;
+  projects?: string[];
+  csr?: string;
+  validityDays?: number;
+  requestedBy?: string;
+  note?: string;
+};
 type RenewBody = { csr?: string; validityDays?: number; note?: string };
 type RevokeBody = { terminal?: string; serial?: string; reason: string; note?: string };
 type ListQuery = { status?: 'active' | 'revoked'; site?: string; project?: string; expiringWithinDays?: number };
@@ -54,7 +89,14 @@ function issuedBody(rt: Runtime, result: EnrolResult) {
   const c = result.certificate;
   return {
     terminal: terminalView(result.terminal, rt.clock.now()),
-    certificate: { serial: c.serial, fingerprint: c.fingerprint, subject: c.subject, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), certPem: c.certPem },
+    certificate: {
+      serial: c.serial,
+      fingerprint: c.fingerprint,
+      subject: c.subject,
+      notBefore: c.notBefore.toISOString(),
+      notAfter: c.notAfter.toISOString(),
+      certPem: c.certPem,
+    },
     ...(result.p12 ? { p12Base64: result.p12.toString('base64'), p12Password: result.p12Password } : {}),
   };
 }
@@ -72,7 +114,12 @@ export function registerCaApi(app: FastifyInstance, rt: Runtime): void {
     if (!staff) return reply;
     const q = req.query;
     const now = rt.clock.now();
-    const filter = { status: q.status, site: q.site, project: q.project, expiringWithinMs: q.expiringWithinDays === undefined ? undefined : q.expiringWithinDays * DAY_MS };
+    const filter = {
+      status: q.status,
+      site: q.site,
+      project: q.project,
+      expiringWithinMs: q.expiringWithinDays === undefined ? undefined : q.expiringWithinDays * DAY_MS,
+    };
     const terminals = filterTerminals(await rt.stores.terminals.list(), filter, now).map((t) => terminalView(t, now));
     await auditStaffAction(rt, staff, 'ca.list', { filter: q, count: terminals.length });
     return reply.header('cache-control', 'no-store').send({ terminals });
@@ -93,7 +140,16 @@ export function registerCaApi(app: FastifyInstance, rt: Runtime): void {
     if (!staff) return reply;
     const asked = { terminalId: b.terminal, site: b.site, projects: b.projects ?? [] };
     const result = await audited(rt, staff, action, asked, async () =>
-      enrolTerminal(await gatewayLedgerDeps(rt), { terminalId: b.terminal, site: b.site, projects: b.projects ?? [], csrPem: b.csr, validityDays: b.validityDays, requestedBy: b.requestedBy, by: staff.user, note: b.note }),
+      enrolTerminal(await gatewayLedgerDeps(rt), {
+        terminalId: b.terminal,
+        site: b.site,
+        projects: b.projects ?? [],
+        csrPem: b.csr,
+        validityDays: b.validityDays,
+        requestedBy: b.requestedBy,
+        by: staff.user,
+        note: b.note,
+      }),
     );
     await auditStaffAction(rt, staff, action, { ...auditFieldsOf(result.terminal), requestedBy: result.terminal.requestedBy, via: 'api' });
     return reply.code(201).header('cache-control', 'no-store').send(issuedBody(rt, result));
@@ -104,10 +160,23 @@ export function registerCaApi(app: FastifyInstance, rt: Runtime): void {
     if (!staff) return reply;
     const b = req.body ?? {};
     const result = await audited(rt, staff, 'ca.renew-terminal', { terminalId: req.params.id }, async () =>
-      renewTerminal(await gatewayLedgerDeps(rt), { terminalId: req.params.id, csrPem: b.csr, validityDays: b.validityDays, by: staff.user, note: b.note }),
+      renewTerminal(await gatewayLedgerDeps(rt), {
+        terminalId: req.params.id,
+        csrPem: b.csr,
+        validityDays: b.validityDays,
+        by: staff.user,
+        note: b.note,
+      }),
     );
-    await auditStaffAction(rt, staff, 'ca.renew-terminal', { ...auditFieldsOf(result.terminal), previousSerial: result.previous.serial, sessionsEnded: result.sessionsEnded, via: 'api' });
-    return reply.header('cache-control', 'no-store').send({ ...issuedBody(rt, result), previousSerial: result.previous.serial, sessionsEnded: result.sessionsEnded });
+    await auditStaffAction(rt, staff, 'ca.renew-terminal', {
+      ...auditFieldsOf(result.terminal),
+      previousSerial: result.previous.serial,
+      sessionsEnded: result.sessionsEnded,
+      via: 'api',
+    });
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ ...issuedBody(rt, result), previousSerial: result.previous.serial, sessionsEnded: result.sessionsEnded });
   });
 
   app.post<{ Body: RevokeBody }>('/_hic/api/ca/revocations', { schema: revokeSchema }, async (req, reply) => {
@@ -116,9 +185,22 @@ export function registerCaApi(app: FastifyInstance, rt: Runtime): void {
     const b = req.body;
     const asked = { terminalId: b.terminal, serial: b.serial, reason: b.reason };
     const result = await audited(rt, staff, 'ca.revoke', asked, async () =>
-      revokeTerminal(await gatewayLedgerDeps(rt), { terminalId: b.terminal, serial: b.serial, reason: b.reason, note: b.note, by: staff.user }),
+      revokeTerminal(await gatewayLedgerDeps(rt), {
+        terminalId: b.terminal,
+        serial: b.serial,
+        reason: b.reason,
+        note: b.note,
+        by: staff.user,
+      }),
     );
-    await auditStaffAction(rt, staff, 'ca.revoke', { ...auditFieldsOf(result.terminal), reason: b.reason, note: b.note, sessionsEnded: result.sessionsEnded, crlNumber: result.crl?.number ?? null, via: 'api' });
+    await auditStaffAction(rt, staff, 'ca.revoke', {
+      ...auditFieldsOf(result.terminal),
+      reason: b.reason,
+      note: b.note,
+      sessionsEnded: result.sessionsEnded,
+      crlNumber: result.crl?.number ?? null,
+      via: 'api',
+    });
     return reply.header('cache-control', 'no-store').send({
       terminal: terminalView(result.terminal, rt.clock.now()),
       revokedSerial: result.certificate.serial,
@@ -135,7 +217,11 @@ export function registerCaApi(app: FastifyInstance, rt: Runtime): void {
       return publishCrl({ stores: deps.stores, clock: deps.clock, authority: requireAuthority(deps) });
     });
     await auditStaffAction(rt, staff, 'ca.crl', { crlNumber: crl.number, entries: crl.entries, via: 'api' });
-    return reply.header('cache-control', 'no-store').send({ number: crl.number, thisUpdate: new Date(crl.thisUpdate).toISOString(), nextUpdate: new Date(crl.nextUpdate).toISOString(), entries: crl.entries });
+    return reply.header('cache-control', 'no-store').send({
+      number: crl.number,
+      thisUpdate: new Date(crl.thisUpdate).toISOString(),
+      nextUpdate: new Date(crl.nextUpdate).toISOString(),
+      entries: crl.entries,
+    });
   });
 }
-

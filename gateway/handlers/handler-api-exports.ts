@@ -13,7 +13,12 @@ import { listDirectory } from '../transfers/workspace-client.js';
 
 type IdParams = { Params: { id: string } };
 const commentSchema = {
-  body: { type: 'object', required: ['comment'], additionalProperties: false, properties: { comment: { type: 'string', minLength: 1, maxLength: 2000 } } },
+  body: {
+    type: 'object',
+    required: ['comment'],
+    additionalProperties: false,
+    properties: { comment: { type: 'string', minLength: 1, maxLength: 2000 } },
+  },
 } as const;
 
 /** A filename for Content-Disposition: ASCII fallback plus the UTF-8 name (RFC 6266, RFC 8187). */
@@ -88,12 +93,17 @@ export function registerExportsApi(api: FastifyInstance, rt: Runtime): void {
       .send(bytes);
   });
 
-  for (const [verb, outcome] of [['approve', 'approved'], ['reject', 'rejected']] as const) {
+  for (const [verb, outcome] of [
+    ['approve', 'approved'],
+    ['reject', 'rejected'],
+  ] as const) {
     api.post<IdParams & { Body: { comment: string } }>(`/_hic/api/transfers/:id/${verb}`, { schema: commentSchema }, async (req, reply) => {
       const staff = await requireRole(rt, req, reply, ['reviewer'], `transfer.${verb}`);
       if (!staff) return reply;
       if (!TRANSFER_ID.test(req.params.id)) throw new HicError('NOT_FOUND');
-      return reply.header('cache-control', 'no-store').send(publicTransfer(await decideTransfer(tc(), req.params.id, staff.user, outcome, req.body.comment)));
+      return reply
+        .header('cache-control', 'no-store')
+        .send(publicTransfer(await decideTransfer(tc(), req.params.id, staff.user, outcome, req.body.comment)));
     });
   }
 
@@ -102,6 +112,8 @@ export function registerExportsApi(api: FastifyInstance, rt: Runtime): void {
     if (!session) return reply;
     const target = await tc().target(session.project);
     if (!target) throw new HicError('FORBIDDEN');
-    return reply.header('cache-control', 'no-store').send({ path: req.query.path ?? '', entries: await listDirectory(target, req.query.path ?? '') });
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ path: req.query.path ?? '', entries: await listDirectory(target, req.query.path ?? '') });
   });
 }

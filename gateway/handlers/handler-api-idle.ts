@@ -12,7 +12,10 @@ export function idleMsLeft(rt: Runtime, session: SessionRecord): number {
 
 function notLoggedIn(reply: FastifyReply, unavailable: boolean): FastifyReply {
   const code = unavailable ? 'STORE_UNAVAILABLE' : 'NOT_AUTHENTICATED';
-  return reply.code(errorCatalogue[code].status).header('cache-control', 'no-store').send({ error: code, message: errorCatalogue[code].message });
+  return reply
+    .code(errorCatalogue[code].status)
+    .header('cache-control', 'no-store')
+    .send({ error: code, message: errorCatalogue[code].message });
 }
 
 /** The session of the request, checked like currentSession but without counting the request as an operation. */

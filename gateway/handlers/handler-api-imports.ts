@@ -56,7 +56,10 @@ export function registerImportsApi(api: FastifyInstance, rt: Runtime): void {
   api.register(async (scope) => {
     // Loaded when the server is built, not when the module is: every `hic` command imports the handler modules.
     const { default: multipart } = await import('@fastify/multipart');
-    await scope.register(multipart, { limits: { fileSize: rt.config.transfers.maxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 12 }, throwFileSizeLimit: true });
+    await scope.register(multipart, {
+      limits: { fileSize: rt.config.transfers.maxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
+      throwFileSizeLimit: true,
+    });
     scope.post('/_hic/api/imports', async (req, reply) => {
       if (crossSite(req)) throw new HicError('FORBIDDEN', 'Cross-site request refused.');
       const session = await requireAnalyst(rt, req, reply, 'import.request');
@@ -79,7 +82,9 @@ export function registerImportsApi(api: FastifyInstance, rt: Runtime): void {
     const session = await requireViewer(rt, req, reply, 'import.list');
     if (!session) return reply;
     const all = await tc().stores.transfers.list();
-    const visible = all.filter((r) => r.direction === 'import' && canSee(r, session) && (req.query.status === undefined || r.status === req.query.status));
+    const visible = all.filter(
+      (r) => r.direction === 'import' && canSee(r, session) && (req.query.status === undefined || r.status === req.query.status),
+    );
     return reply.header('cache-control', 'no-store').send({ requests: visible.map(publicTransfer) });
   });
 

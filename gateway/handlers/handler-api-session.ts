@@ -32,29 +32,33 @@ const loginSchema = {
 export function registerApiSession(app: FastifyInstance, rt: Runtime): void {
   const login = new LoginService(rt);
 
-  app.post<{ Body: { username: string; password: string; totp?: string } }>('/_hic/api/session', { schema: loginSchema }, async (req, reply) => {
-    const origin = loginOrigin(req);
-    const { username, password, totp = '' } = req.body;
-    const outcome = await login.checkPassword(username, password, origin);
-    if (!outcome.ok) {
-      if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
-      return fail(reply, outcome.rateLimited ? 'RATE_LIMITED' : 'LOGIN_FAILED');
-    }
-    // First login without an authenticator: a restricted session that can only change the password and enrol.
-    if (outcome.next === 'totp' && !(await login.checkTotp(outcome.account, totp, origin))) return fail(reply, 'LOGIN_FAILED');
-    const { token, record } = await login.startSession(outcome.account, origin, 'api');
-    return reply
-      .code(201)
-      .header('set-cookie', hostCookie(SESSION_COOKIE, token))
-      .header('cache-control', 'no-store')
-      .send({
-        user: record.user,
-        project: record.project,
-        roles: record.roles,
-        expiresAt: new Date(record.expiresAt).toISOString(),
-        ...(record.restriction ? { restriction: record.restriction } : {}),
-      });
-  });
+  app.post<{ Body: { username: string; password: string; totp?: string } }>(
+    '/_hic/api/session',
+    { schema: loginSchema },
+    async (req, reply) => {
+      const origin = loginOrigin(req);
+      const { username, password, totp = '' } = req.body;
+      const outcome = await login.checkPassword(username, password, origin);
+      if (!outcome.ok) {
+        if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
+        return fail(reply, outcome.rateLimited ? 'RATE_LIMITED' : 'LOGIN_FAILED');
+      }
+      // First login without an authenticator: a restricted session that can only change the password and enrol.
+      if (outcome.next === 'totp' && !(await login.checkTotp(outcome.account, totp, origin))) return fail(reply, 'LOGIN_FAILED');
+      const { token, record } = await login.startSession(outcome.account, origin, 'api');
+      return reply
+        .code(201)
+        .header('set-cookie', hostCookie(SESSION_COOKIE, token))
+        .header('cache-control', 'no-store')
+        .send({
+          user: record.user,
+          project: record.project,
+          roles: record.roles,
+          expiresAt: new Date(record.expiresAt).toISOString(),
+          ...(record.restriction ? { restriction: record.restriction } : {}),
+        });
+    },
+  );
 
   app.get('/_hic/api/session', async (req, reply) => {
     const current = await currentSession(rt, req);

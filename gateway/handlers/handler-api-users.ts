@@ -27,7 +27,14 @@ const evidenceSchema = {
     },
   },
 } as const;
-const reasonSchema = { body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } } } as const;
+const reasonSchema = {
+  body: {
+    type: 'object',
+    required: ['reason'],
+    additionalProperties: false,
+    properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+  },
+} as const;
 
 /**
  * Account and project administration over HTTP (AC-5): each endpoint names the roles that may call it; a call
@@ -57,9 +64,25 @@ export function registerUsersApi(api: FastifyInstance, rt: Runtime): void {
       const { username, roles, project, displayName } = req.body;
       if (roles.includes('analyst') && !project) throw new HicError('BAD_REQUEST', 'an analyst needs a project');
       if (project) await requireProject(rt, project);
-      const created = await createAccount(rt, { username, roles, project: project ?? null, ...(displayName ? { displayName } : {}), initial: true });
-      await rt.audit.security({ event: 'staff-action', action: 'user.add', by: staff.user, user: username, roles, project: project ?? null });
-      return reply.code(201).header('cache-control', 'no-store').send({ user: publicAccount(created.account), initialPassword: created.password });
+      const created = await createAccount(rt, {
+        username,
+        roles,
+        project: project ?? null,
+        ...(displayName ? { displayName } : {}),
+        initial: true,
+      });
+      await rt.audit.security({
+        event: 'staff-action',
+        action: 'user.add',
+        by: staff.user,
+        user: username,
+        roles,
+        project: project ?? null,
+      });
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send({ user: publicAccount(created.account), initialPassword: created.password });
     },
   );
 
@@ -81,8 +104,13 @@ export function registerUsersApi(api: FastifyInstance, rt: Runtime): void {
   api.post<UserParams & { Body: Evidence }>('/_hic/api/users/:username/reset', { schema: evidenceSchema }, async (req, reply) => {
     const staff = await requireRole(rt, req, reply, ['helpdesk'], 'user.reset');
     if (!staff) return reply;
-    const started = await startReset(rt, req.params.username, req.body ?? {}, staff.user, { lostAuthenticator: req.body?.lostAuthenticator === true });
-    return reply.code(201).header('cache-control', 'no-store').send({ ok: true, user: req.params.username, ...started });
+    const started = await startReset(rt, req.params.username, req.body ?? {}, staff.user, {
+      lostAuthenticator: req.body?.lostAuthenticator === true,
+    });
+    return reply
+      .code(201)
+      .header('cache-control', 'no-store')
+      .send({ ok: true, user: req.params.username, ...started });
   });
 
   api.post<UserParams>('/_hic/api/users/:username/reset/approve', async (req, reply) => {
@@ -106,7 +134,16 @@ export function registerUsersApi(api: FastifyInstance, rt: Runtime): void {
     return reply.send({ ok: true, user: req.params.username, status: 'active' });
   });
 
-  type ProjectBody = { id: string; name?: string; upstream: string; networks: string[]; pollingPaths?: string[]; profile?: string; startsAt?: string; endsAt?: string };
+  type ProjectBody = {
+    id: string;
+    name?: string;
+    upstream: string;
+    networks: string[];
+    pollingPaths?: string[];
+    profile?: string;
+    startsAt?: string;
+    endsAt?: string;
+  };
   api.post<{ Body: ProjectBody }>(
     '/_hic/api/projects',
     {
@@ -116,9 +153,14 @@ export function registerUsersApi(api: FastifyInstance, rt: Runtime): void {
           additionalProperties: false,
           required: ['id', 'upstream', 'networks'],
           properties: {
-            id: { type: 'string' }, name: { type: 'string' }, upstream: { type: 'string' },
-            networks: { type: 'array', items: { type: 'string' } }, pollingPaths: { type: 'array', items: { type: 'string' } }, profile: { type: 'string' },
-            startsAt: { type: 'string', format: 'date-time' }, endsAt: { type: 'string', format: 'date-time' },
+            id: { type: 'string' },
+            name: { type: 'string' },
+            upstream: { type: 'string' },
+            networks: { type: 'array', items: { type: 'string' } },
+            pollingPaths: { type: 'array', items: { type: 'string' } },
+            profile: { type: 'string' },
+            startsAt: { type: 'string', format: 'date-time' },
+            endsAt: { type: 'string', format: 'date-time' },
           },
         },
       },
@@ -127,13 +169,20 @@ export function registerUsersApi(api: FastifyInstance, rt: Runtime): void {
       const staff = await requireRole(rt, req, reply, ['admin'], 'project.add');
       if (!staff) return reply;
       const b = req.body;
-      const project = await addProject(rt, {
-        id: b.id, upstream: b.upstream, networks: b.networks, pollingPaths: b.pollingPaths ?? [],
-        ...(b.name ? { name: b.name } : {}),
-        ...(b.profile ? { profile: b.profile } : {}),
-        startsAt: b.startsAt ? Date.parse(b.startsAt) : null,
-        endsAt: b.endsAt ? Date.parse(b.endsAt) : null,
-      }, staff.user);
+      const project = await addProject(
+        rt,
+        {
+          id: b.id,
+          upstream: b.upstream,
+          networks: b.networks,
+          pollingPaths: b.pollingPaths ?? [],
+          ...(b.name ? { name: b.name } : {}),
+          ...(b.profile ? { profile: b.profile } : {}),
+          startsAt: b.startsAt ? Date.parse(b.startsAt) : null,
+          endsAt: b.endsAt ? Date.parse(b.endsAt) : null,
+        },
+        staff.user,
+      );
       return reply.code(201).send(project);
     },
   );
@@ -147,18 +196,35 @@ export function registerUsersApi(api: FastifyInstance, rt: Runtime): void {
   api.post<{ Params: { id: string } }>('/_hic/api/projects/:id/end', async (req, reply) => {
     const staff = await requireRole(rt, req, reply, ['admin'], 'project.end');
     if (!staff) return reply;
-    return reply.send({ ok: true, project: req.params.id, status: 'ended', ...(await endProject(rt, req.params.id, staff.user, await gatewayAuthority(rt))) });
+    return reply.send({
+      ok: true,
+      project: req.params.id,
+      status: 'ended',
+      ...(await endProject(rt, req.params.id, staff.user, await gatewayAuthority(rt))),
+    });
   });
 
-  api.post<{ Params: { id: string }; Body: { reason: string } }>('/_hic/api/projects/:id/suspend', { schema: reasonSchema }, async (req, reply) => {
-    const staff = await requireRole(rt, req, reply, ['security', 'admin'], 'project.suspend');
-    if (!staff) return reply;
-    return reply.send({ ok: true, project: req.params.id, suspended: await suspendProject(rt, req.params.id, req.body.reason, staff.user) });
-  });
+  api.post<{ Params: { id: string }; Body: { reason: string } }>(
+    '/_hic/api/projects/:id/suspend',
+    { schema: reasonSchema },
+    async (req, reply) => {
+      const staff = await requireRole(rt, req, reply, ['security', 'admin'], 'project.suspend');
+      if (!staff) return reply;
+      return reply.send({
+        ok: true,
+        project: req.params.id,
+        suspended: await suspendProject(rt, req.params.id, req.body.reason, staff.user),
+      });
+    },
+  );
 
-  api.post<{ Params: { id: string }; Body: { reason: string } }>('/_hic/api/projects/:id/resume', { schema: reasonSchema }, async (req, reply) => {
-    const staff = await requireRole(rt, req, reply, ['security', 'admin'], 'project.resume');
-    if (!staff) return reply;
-    return reply.send({ ok: true, project: req.params.id, ...(await resumeProject(rt, req.params.id, req.body.reason, staff.user)) });
-  });
+  api.post<{ Params: { id: string }; Body: { reason: string } }>(
+    '/_hic/api/projects/:id/resume',
+    { schema: reasonSchema },
+    async (req, reply) => {
+      const staff = await requireRole(rt, req, reply, ['security', 'admin'], 'project.resume');
+      if (!staff) return reply;
+      return reply.send({ ok: true, project: req.params.id, ...(await resumeProject(rt, req.params.id, req.body.reason, staff.user)) });
+    },
+  );
 }

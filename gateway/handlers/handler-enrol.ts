@@ -60,13 +60,15 @@ export function registerEnrol(app: FastifyInstance, api: FastifyInstance, rt: Ru
 
   app.get('/_hic/enrol', async (req, reply) => {
     const current = await currentSession(rt, req);
-    if (!current.session || current.session.restriction !== 'totp-enrolment') return reply.code(302).header('location', '/_hic/login').send();
+    if (!current.session || current.session.restriction !== 'totp-enrolment')
+      return reply.code(302).header('location', '/_hic/login').send();
     return enrolPage(req, reply, current.session, 200);
   });
 
   app.post<{ Body: { code?: string; _csrf?: string } }>('/_hic/enrol', async (req, reply) => {
     const current = await currentSession(rt, req);
-    if (!current.session || current.session.restriction !== 'totp-enrolment') return reply.code(302).header('location', '/_hic/login').send();
+    if (!current.session || current.session.restriction !== 'totp-enrolment')
+      return reply.code(302).header('location', '/_hic/login').send();
     const lang = langOf(req);
     if (!csrfValid(req)) return enrolPage(req, reply, current.session, 403, notice('error', text.csrf[lang]));
     // A wrong code keeps the same QR code on screen: the user retries with the entry already in the phone.
@@ -79,22 +81,31 @@ export function registerEnrol(app: FastifyInstance, api: FastifyInstance, rt: Ru
 
   api.post('/_hic/api/totp/enrolment', async (req, reply) => {
     const current = await currentSession(rt, req);
-    if (!current.session || current.session.restriction !== 'totp-enrolment') return reply.code(409).send({ error: 'CONFLICT', message: 'No enrolment is pending for this session.' });
+    if (!current.session || current.session.restriction !== 'totp-enrolment')
+      return reply.code(409).send({ error: 'CONFLICT', message: 'No enrolment is pending for this session.' });
     const offer = await offerEnrolment(rt, current.session.user);
     return reply.header('cache-control', 'no-store').send(offer);
   });
 
   api.post<{ Body: { code: string } }>(
     '/_hic/api/totp/enrolment/confirm',
-    { schema: { body: { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', maxLength: 8 } } } } },
+    {
+      schema: {
+        body: { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', maxLength: 8 } } },
+      },
+    },
     async (req, reply) => {
       const current = await currentSession(rt, req);
-      if (!current.session || current.session.restriction !== 'totp-enrolment') return reply.code(409).send({ error: 'CONFLICT', message: 'No enrolment is pending for this session.' });
+      if (!current.session || current.session.restriction !== 'totp-enrolment')
+        return reply.code(409).send({ error: 'CONFLICT', message: 'No enrolment is pending for this session.' });
       if (!(await confirmEnrolment(rt, current.session.user, req.body.code))) {
         return reply.code(422).send({ error: 'POLICY_VIOLATION', rule: 'totp-invalid', message: labels.wrong });
       }
       const { token, record } = await login.continueSession(current.session, current.session.user);
-      return reply.code(201).header('set-cookie', hostCookie(SESSION_COOKIE, token)).send({ ok: true, user: record.user, project: record.project });
+      return reply
+        .code(201)
+        .header('set-cookie', hostCookie(SESSION_COOKIE, token))
+        .send({ ok: true, user: record.user, project: record.project });
     },
   );
 }

@@ -24,7 +24,13 @@ type Query = { dir?: string; file?: string; lang?: string };
 type Form = Record<string, string | undefined>;
 
 /** The analyst's session for a page, or a reply already sent (login redirect, or 403 page for other roles). */
-export async function pageSession(rt: Runtime, req: FastifyRequest, reply: FastifyReply, role: 'analyst' | 'reviewer', action: string): Promise<SessionRecord | null> {
+export async function pageSession(
+  rt: Runtime,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  role: 'analyst' | 'reviewer',
+  action: string,
+): Promise<SessionRecord | null> {
   const current = await currentSession(rt, req);
   if (!current.session) {
     reply.code(302).header('location', '/_hic/login').send();
@@ -32,7 +38,16 @@ export async function pageSession(rt: Runtime, req: FastifyRequest, reply: Fasti
   }
   const s = current.session;
   if (s.restriction || !s.roles.includes(role)) {
-    await rt.audit.security({ event: 'staff-action-refused', action, by: s.user, roles: s.roles, required: [role], session: s.id, terminal: s.terminal, address: req.hic.address });
+    await rt.audit.security({
+      event: 'staff-action-refused',
+      action,
+      by: s.user,
+      roles: s.roles,
+      required: [role],
+      session: s.id,
+      terminal: s.terminal,
+      address: req.hic.address,
+    });
     const lang = langOf(req);
     html(reply, 403, page(lang, '403', `<h1>403</h1>${notice('error', tt.notAllowed[lang])}`, { user: s.user }));
     return null;
@@ -63,18 +78,27 @@ async function headersOf(rt: Runtime, project: string, path: string): Promise<st
 
 function browser(lang: Lang, dir: string, entries: Awaited<ReturnType<typeof listDirectory>>): string {
   const up = dir === '' ? '' : `<li><a href="/_hic/exports/new?dir=${encodeURIComponent(parentOf(dir))}">↑ ${tt.up[lang]}</a></li>`;
-  const items = entries.map((e) => e.type === 'directory'
-    ? `<li>📁 <a href="/_hic/exports/new?dir=${encodeURIComponent(e.path)}">${esc(e.name)}/</a></li>`
-    : `<li>📄 <a href="/_hic/exports/new?file=${encodeURIComponent(e.path)}">${esc(e.name)}</a> <small>${e.size === null ? '' : bytes(e.size)}</small></li>`);
+  const items = entries.map((e) =>
+    e.type === 'directory'
+      ? `<li>📁 <a href="/_hic/exports/new?dir=${encodeURIComponent(e.path)}">${esc(e.name)}/</a></li>`
+      : `<li>📄 <a href="/_hic/exports/new?file=${encodeURIComponent(e.path)}">${esc(e.name)}</a> <small>${e.size === null ? '' : bytes(e.size)}</small></li>`,
+  );
   return `<h2>${tt.folder[lang]}: /${esc(dir)}</h2><ul class="files">${up}${items.join('')}</ul>`;
 }
 
 function requestForm(lang: Lang, csrf: string, path: string, headers: string[], message = '', purpose = ''): string {
-  const columns = headers.length === 0 ? '' : `<fieldset><legend>${tt.columns[lang]}</legend>${headers.map((h, i) => {
-    const guess = guessColumnKind(h);
-    const options = COLUMN_KINDS.map((k) => `<option value="${k}"${k === guess ? ' selected' : ''}>${esc(kindText[k][lang])}</option>`).join('');
-    return `<label for="k${i}">${esc(h) || `(${i + 1})`}</label><input type="hidden" name="h${i}" value="${esc(h)}"><select id="k${i}" name="k${i}">${options}</select>`;
-  }).join('')}</fieldset>`;
+  const columns =
+    headers.length === 0
+      ? ''
+      : `<fieldset><legend>${tt.columns[lang]}</legend>${headers
+          .map((h, i) => {
+            const guess = guessColumnKind(h);
+            const options = COLUMN_KINDS.map(
+              (k) => `<option value="${k}"${k === guess ? ' selected' : ''}>${esc(kindText[k][lang])}</option>`,
+            ).join('');
+            return `<label for="k${i}">${esc(h) || `(${i + 1})`}</label><input type="hidden" name="h${i}" value="${esc(h)}"><select id="k${i}" name="k${i}">${options}</select>`;
+          })
+          .join('')}</fieldset>`;
   return `${message}<form method="post" action="/_hic/exports/new">${csrfField(csrf)}<input type="hidden" name="path" value="${esc(path)}">
 <p>${tt.file[lang]}: <code id="picked">${esc(path)}</code> — <a href="/_hic/exports/new?dir=${encodeURIComponent(parentOf(path))}">${tt.up[lang]}</a></p>
 <label for="purpose">${tt.purpose[lang]}</label><textarea id="purpose" name="purpose" rows="3" maxlength="2000" required>${esc(purpose)}</textarea>
@@ -84,7 +108,10 @@ ${columns}<button type="submit">${tt.submit[lang]}</button></form>`;
 /** One request as its analyst sees it: status, findings, and the download link once approved. */
 function requestView(lang: Lang, v: ReturnType<typeof publicTransfer>): string {
   const left = v.direction === 'export' && v.status === 'approved' ? (v.maxDownloads ?? 0) - (v.downloads ?? 0) : 0;
-  const download = left > 0 ? `<p><a class="download" href="/_hic/api/exports/${esc(v.id)}/file">${tt.download[lang]}</a> — ${tt.downloadsLeft[lang]}: ${left}, ${tt.validUntil[lang]}: ${esc(v.validUntil ?? '')}</p>` : '';
+  const download =
+    left > 0
+      ? `<p><a class="download" href="/_hic/api/exports/${esc(v.id)}/file">${tt.download[lang]}</a> — ${tt.downloadsLeft[lang]}: ${left}, ${tt.validUntil[lang]}: ${esc(v.validUntil ?? '')}</p>`
+      : '';
   return `<h1>${esc(v.name)}</h1><p>${tt.status[lang]}: ${statusBadge(v.status, lang)}</p>
 <p>${tt.purpose[lang]}: ${esc(v.purpose)}</p><p><small>SHA-256 ${esc(v.sha256)} · ${bytes(v.size)}</small></p>
 ${v.decision ? `<p>${esc(v.decision.by)}: ${esc(v.decision.comment)}</p>` : ''}${download}
@@ -106,15 +133,30 @@ export function registerExportPages(app: FastifyInstance, rt: Runtime): void {
     try {
       if (req.query.file) {
         const headers = await headersOf(rt, s.project, req.query.file);
-        return html(reply, 200, page(lang, tt.exportHeading[lang], intro + requestForm(lang, csrf, req.query.file, headers), { user: s.user, path: '/_hic/exports/new' }));
+        return html(
+          reply,
+          200,
+          page(lang, tt.exportHeading[lang], intro + requestForm(lang, csrf, req.query.file, headers), {
+            user: s.user,
+            path: '/_hic/exports/new',
+          }),
+        );
       }
       const dir = (req.query.dir ?? '').replace(/^\/+|\/+$/g, '');
       const target = await transferContext(rt).target(s.project);
       const entries = target ? await listDirectory(target, dir) : [];
-      return html(reply, 200, page(lang, tt.exportHeading[lang], intro + browser(lang, dir, entries), { user: s.user, path: '/_hic/exports/new' }));
+      return html(
+        reply,
+        200,
+        page(lang, tt.exportHeading[lang], intro + browser(lang, dir, entries), { user: s.user, path: '/_hic/exports/new' }),
+      );
     } catch (err) {
       if (!isHicError(err)) throw err;
-      return html(reply, err.status, page(lang, tt.exportHeading[lang], intro + notice('error', err.detail ?? err.message), { user: s.user, path: '/_hic/exports/new' }));
+      return html(
+        reply,
+        err.status,
+        page(lang, tt.exportHeading[lang], intro + notice('error', err.detail ?? err.message), { user: s.user, path: '/_hic/exports/new' }),
+      );
     }
   });
 
@@ -131,7 +173,17 @@ export function registerExportPages(app: FastifyInstance, rt: Runtime): void {
       if (COLUMN_KINDS.includes(kind)) columns[String(body[`h${i}`])] = kind;
     }
     const again = (status: number, message: string) =>
-      html(reply, status, page(lang, tt.exportHeading[lang], `<h1>${tt.exportHeading[lang]}</h1>` + requestForm(lang, csrfToken(req, reply), path, Object.keys(columns), notice('error', message), purpose), { user: s.user, path: '/_hic/exports/new' }));
+      html(
+        reply,
+        status,
+        page(
+          lang,
+          tt.exportHeading[lang],
+          `<h1>${tt.exportHeading[lang]}</h1>` +
+            requestForm(lang, csrfToken(req, reply), path, Object.keys(columns), notice('error', message), purpose),
+          { user: s.user, path: '/_hic/exports/new' },
+        ),
+      );
     if (!csrfValid(req)) return again(403, text.csrf[lang]);
     if (!path || !purpose) return again(400, lang === 'ja' ? 'ファイルと目的を入力してください。' : 'Pick a file and state the purpose.');
     try {
@@ -148,7 +200,10 @@ export function registerExportPages(app: FastifyInstance, rt: Runtime): void {
     if (!s) return reply;
     const lang = langOf(req);
     const mine = (await rt.stores.transfers.list()).filter((r) => r.user === s.user && r.project === s.project).reverse();
-    const rows = mine.map((r) => `<tr><td><a href="/_hic/${r.direction}s/${r.id}">${esc(r.name)}</a></td><td>${r.direction === 'export' ? tt.export[lang] : tt.import[lang]}</td><td>${statusBadge(r.status, lang)}</td><td>${esc(new Date(r.createdAt).toISOString())}</td></tr>`);
+    const rows = mine.map(
+      (r) =>
+        `<tr><td><a href="/_hic/${r.direction}s/${r.id}">${esc(r.name)}</a></td><td>${r.direction === 'export' ? tt.export[lang] : tt.import[lang]}</td><td>${statusBadge(r.status, lang)}</td><td>${esc(new Date(r.createdAt).toISOString())}</td></tr>`,
+    );
     const body = `<h1>${tt.myRequests[lang]}</h1><p><a href="/_hic/exports/new">${tt.exportHeading[lang]}</a> · <a href="/_hic/imports/new">${tt.importHeading[lang]}</a></p>
 ${mine.length === 0 ? `<p>${tt.none[lang]}</p>` : `<table><thead><tr><th>${tt.file[lang]}</th><th>${tt.direction[lang]}</th><th>${tt.status[lang]}</th><th>${tt.requestedAt[lang]}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`}`;
     return html(reply, 200, page(lang, tt.myRequests[lang], body, { user: s.user, path: '/_hic/exports' }));
@@ -160,8 +215,13 @@ ${mine.length === 0 ? `<p>${tt.none[lang]}</p>` : `<table><thead><tr><th>${tt.fi
       if (!s) return reply;
       const lang = langOf(req);
       const r = TRANSFER_ID.test(req.params.id) ? await rt.stores.transfers.get(req.params.id) : null;
-      if (!r || `${r.direction}s` !== direction || !canSee(r, s)) return html(reply, 404, page(lang, '404', `<h1>404</h1><p>${text.notFound[lang]}</p>`, { user: s.user }));
-      return html(reply, 200, page(lang, r.name, requestView(lang, publicTransfer(r)), { user: s.user, path: `/_hic/${direction}/${r.id}` }));
+      if (!r || `${r.direction}s` !== direction || !canSee(r, s))
+        return html(reply, 404, page(lang, '404', `<h1>404</h1><p>${text.notFound[lang]}</p>`, { user: s.user }));
+      return html(
+        reply,
+        200,
+        page(lang, r.name, requestView(lang, publicTransfer(r)), { user: s.user, path: `/_hic/${direction}/${r.id}` }),
+      );
     });
   }
 }

@@ -39,7 +39,9 @@ export function isOpsRequest(method: string, path: string, address: string | und
 type Check = 'ok' | 'unavailable' | 'failed' | 'reload-failed' | 'draining';
 
 /** What readiness found; `ready` only when every check is ok. */
-export async function readiness(rt: Runtime): Promise<{ ready: boolean; checks: Record<'store' | 'audit' | 'config' | 'lifecycle', Check>; reloadProblems?: string[] }> {
+export async function readiness(
+  rt: Runtime,
+): Promise<{ ready: boolean; checks: Record<'store' | 'audit' | 'config' | 'lifecycle', Check>; reloadProblems?: string[] }> {
   // The last reload of the project table (runtime.ts): a failed one keeps serving the previous table, but an
   // instance whose configuration did not take is not ready until it does.
   const reload = rt.projectsReload;
@@ -58,7 +60,13 @@ async function auditWritable(rt: Runtime): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), AUDIT_PROBE_MS)));
   try {
-    return await Promise.race([rt.audit.flush().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      rt.audit.flush().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -67,7 +75,10 @@ async function auditWritable(rt: Runtime): Promise<boolean> {
 /** Answers 403 when the peer is not allowed (the hook lets staff terminals reach any gateway page). */
 function refused(req: FastifyRequest, reply: FastifyReply, rt: Runtime): boolean {
   if (isOpsAddress(req.raw.socket.remoteAddress, rt)) return false;
-  void reply.code(403).header('cache-control', 'no-store').send({ error: 'FORBIDDEN', message: 'Operations endpoints answer loopback and staff networks only.' });
+  void reply
+    .code(403)
+    .header('cache-control', 'no-store')
+    .send({ error: 'FORBIDDEN', message: 'Operations endpoints answer loopback and staff networks only.' });
   return true;
 }
 
@@ -79,7 +90,10 @@ export function registerHealth(app: FastifyInstance, rt: Runtime): void {
   app.get(READYZ_PATH, async (req, reply) => {
     if (refused(req, reply, rt)) return reply;
     const r = await readiness(rt);
-    return reply.code(r.ready ? 200 : 503).header('cache-control', 'no-store').send({ status: r.ready ? 'ready' : 'not-ready', ...r });
+    return reply
+      .code(r.ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status: r.ready ? 'ready' : 'not-ready', ...r });
   });
   app.get(METRICS_PATH, async (req, reply) => {
     if (refused(req, reply, rt)) return reply;

@@ -5,7 +5,16 @@ import { sendPage } from '../http/send-page.js';
 import { requireStaffPage, type StaffPage } from '../http/staff-page.js';
 import { text } from '../pages/i18n.js';
 import { esc, notice } from '../pages/layout.js';
-import { actionForms, DOCUMENT_VALUES, ledgerTable, METHOD_VALUES, resetCodeBox, stateList, W, HELPDESK_PATH } from '../pages/helpdesk-views.js';
+import {
+  actionForms,
+  DOCUMENT_VALUES,
+  ledgerTable,
+  METHOD_VALUES,
+  resetCodeBox,
+  stateList,
+  W,
+  HELPDESK_PATH,
+} from '../pages/helpdesk-views.js';
 import type { Runtime } from '../runtime.js';
 import { accountFacts } from './account-facts.js';
 import { startReset } from '../users/reset.js';
@@ -31,7 +40,13 @@ export function registerHelpdeskAccount(app: FastifyInstance, rt: Runtime): void
   app.get<Params>(`${HELPDESK_PATH}users/:username`, async (req, reply) => {
     const ok = await requireStaffPage(rt, req, reply, ['helpdesk'], 'user.show');
     if (!ok) return reply;
-    await rt.audit.security({ event: 'staff-action', action: 'user.show', by: ok.staff.user, user: req.params.username, via: 'helpdesk-page' });
+    await rt.audit.security({
+      event: 'staff-action',
+      action: 'user.show',
+      by: ok.staff.user,
+      user: req.params.username,
+      via: 'helpdesk-page',
+    });
     return show(reply, ok, req.params.username, csrfToken(req, reply));
   });
 
@@ -40,7 +55,9 @@ export function registerHelpdeskAccount(app: FastifyInstance, rt: Runtime): void
     const method = String(body?.method ?? '');
     const document = String(body?.document ?? '');
     if (!METHOD_VALUES.includes(method) || !DOCUMENT_VALUES.includes(document)) return null;
-    const reference = String(body?.reference ?? '').trim().slice(0, 200);
+    const reference = String(body?.reference ?? '')
+      .trim()
+      .slice(0, 200);
     return { verifiedBy: verifier, method, document, ...(reference ? { reference } : {}) };
   };
 
@@ -51,11 +68,25 @@ export function registerHelpdeskAccount(app: FastifyInstance, rt: Runtime): void
     const csrf = csrfToken(req, reply);
     if (!csrfValid(req)) return show(reply, ok, req.params.username, csrf, 403, notice('error', text.csrf[lang]));
     const evidence = evidenceOf(req.body, staff.user);
-    if (!evidence) return show(reply, ok, req.params.username, csrf, 422, notice('error', lang === 'ja' ? '確認方法と確認書類を選んでください（本人確認の記録が先です）。' : 'Choose the method and the document (the identity check is recorded first).'));
+    if (!evidence)
+      return show(
+        reply,
+        ok,
+        req.params.username,
+        csrf,
+        422,
+        notice(
+          'error',
+          lang === 'ja'
+            ? '確認方法と確認書類を選んでください（本人確認の記録が先です）。'
+            : 'Choose the method and the document (the identity check is recorded first).',
+        ),
+      );
     try {
       await unlockUser(rt, req.params.username, evidence, staff.user);
     } catch (err) {
-      if (isHicError(err) && err.code === 'NOT_LOCKED') return show(reply, ok, req.params.username, csrf, 409, notice('info', W.notLocked[lang]));
+      if (isHicError(err) && err.code === 'NOT_LOCKED')
+        return show(reply, ok, req.params.username, csrf, 409, notice('info', W.notLocked[lang]));
       throw err;
     }
     return show(reply, ok, req.params.username, csrf, 200, notice('ok', W.unlocked[lang]));
@@ -68,18 +99,41 @@ export function registerHelpdeskAccount(app: FastifyInstance, rt: Runtime): void
     const csrf = csrfToken(req, reply);
     if (!csrfValid(req)) return show(reply, ok, req.params.username, csrf, 403, notice('error', text.csrf[lang]));
     const evidence = evidenceOf(req.body, staff.user);
-    if (!evidence) return show(reply, ok, req.params.username, csrf, 422, notice('error', lang === 'ja' ? '確認方法と確認書類を選んでください（本人確認の記録が先です）。' : 'Choose the method and the document (the identity check is recorded first).'));
+    if (!evidence)
+      return show(
+        reply,
+        ok,
+        req.params.username,
+        csrf,
+        422,
+        notice(
+          'error',
+          lang === 'ja'
+            ? '確認方法と確認書類を選んでください（本人確認の記録が先です）。'
+            : 'Choose the method and the document (the identity check is recorded first).',
+        ),
+      );
     try {
-      const started = await startReset(rt, req.params.username, evidence, staff.user, { lostAuthenticator: req.body?.lostAuthenticator === '1' });
-      return show(reply, ok, req.params.username, csrf, 201, resetCodeBox(lang, started.code, Date.parse(started.expiresAt), started.needsApproval, rt.config.pages.timezone));
+      const started = await startReset(rt, req.params.username, evidence, staff.user, {
+        lostAuthenticator: req.body?.lostAuthenticator === '1',
+      });
+      return show(
+        reply,
+        ok,
+        req.params.username,
+        csrf,
+        201,
+        resetCodeBox(lang, started.code, Date.parse(started.expiresAt), started.needsApproval, rt.config.pages.timezone),
+      );
     } catch (err) {
       if (isHicError(err) && err.code === 'BAD_REQUEST') {
-        const msg = lang === 'ja' ? '認証アプリが未登録です。「認証アプリを紛失している」を選んでください（管理者の承認が必要です）。' : err.detail ?? err.message;
+        const msg =
+          lang === 'ja'
+            ? '認証アプリが未登録です。「認証アプリを紛失している」を選んでください（管理者の承認が必要です）。'
+            : (err.detail ?? err.message);
         return show(reply, ok, req.params.username, csrf, 422, notice('error', msg));
       }
       throw err;
     }
   });
 }
-
-

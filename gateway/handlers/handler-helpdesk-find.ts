@@ -25,7 +25,16 @@ export function registerHelpdeskFind(app: FastifyInstance, rt: Runtime): void {
         .sort((a, b) => a.username.localeCompare(b.username))
         .slice(0, MAX_MATCHES);
       await rt.audit.security({ event: 'staff-action', action: 'helpdesk.find', by: staff.user, query: q, count: matches.length });
-      if (wantsJson(req.url, req.headers)) return reply.header('cache-control', 'no-store').send({ accounts: matches.map((a) => ({ username: a.username, displayName: a.displayName ?? null, project: a.project, status: a.status, locked: a.lockedAt !== null })) });
+      if (wantsJson(req.url, req.headers))
+        return reply.header('cache-control', 'no-store').send({
+          accounts: matches.map((a) => ({
+            username: a.username,
+            displayName: a.displayName ?? null,
+            project: a.project,
+            status: a.status,
+            locked: a.lockedAt !== null,
+          })),
+        });
       body += matchesTable(lang, matches);
     }
     return sendPage(reply, 200, render(W.title[lang], body));

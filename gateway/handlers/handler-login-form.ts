@@ -23,13 +23,11 @@ const PENDING_MS = EphemeralKeys.loginPending.ttlMs;
 type Query = { next?: string; lang?: string; idle?: string; out?: string; reset?: string };
 type Form = { username?: string; password?: string; code?: string; _csrf?: string; next?: string };
 
-
 function langOf(req: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply): Lang {
   const q = req.query.lang;
   if (q === 'en' || q === 'ja') reply.header('set-cookie', hostCookie(LANG_COOKIE, q, { maxAgeSeconds: 31536000 }));
   return pickLang(req.headers, q);
 }
-
 
 /**
  * The standing hint for people who cannot log in: the same text for every visitor and after every failure, so it
@@ -73,7 +71,13 @@ export function registerLoginForm(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Querystring: Query }>('/_hic/login', async (req, reply) => {
     const lang = langOf(req, reply);
     const q = req.query;
-    const info = q.idle ? notice('info', text.idleNotice[lang]) : q.reset ? notice('ok', text.resetDone[lang]) : q.out ? notice('info', text.loggedOut[lang]) : '';
+    const info = q.idle
+      ? notice('info', text.idleNotice[lang])
+      : q.reset
+        ? notice('ok', text.resetDone[lang])
+        : q.out
+          ? notice('info', text.loggedOut[lang])
+          : '';
     return html(reply, 200, passwordForm(lang, csrfToken(req, reply), safeNext(q.next, rt.config.server.publicOrigin), info, '', contact));
   });
 
@@ -82,7 +86,8 @@ export function registerLoginForm(app: FastifyInstance, rt: Runtime): void {
     const next = safeNext(req.body?.next, rt.config.server.publicOrigin);
     const { username = '', password = '' } = req.body ?? {};
     const typed = String(username).slice(0, 64);
-    if (!csrfValid(req)) return html(reply, 403, passwordForm(lang, csrfToken(req, reply), next, notice('error', text.csrf[lang]), typed, contact));
+    if (!csrfValid(req))
+      return html(reply, 403, passwordForm(lang, csrfToken(req, reply), next, notice('error', text.csrf[lang]), typed, contact));
     const origin = loginOrigin(req);
     const outcome = await login.checkPassword(String(username), String(password), origin);
     if (!outcome.ok) {
@@ -128,10 +133,7 @@ export function registerLoginForm(app: FastifyInstance, rt: Runtime): void {
     const { token, record } = await login.startSession(account, origin, 'form');
     return reply
       .code(303)
-      .header('set-cookie', [
-        hostCookie(SESSION_COOKIE, token),
-        clearCookie(LOGIN_COOKIE),
-      ])
+      .header('set-cookie', [hostCookie(SESSION_COOKIE, token), clearCookie(LOGIN_COOKIE)])
       .header('location', record.restriction ? '/_hic/password' : pending.next || startPageOf(record.roles))
       .send();
   });

@@ -22,7 +22,11 @@ export function registerLogout(app: FastifyInstance, rt: Runtime): void {
   app.post('/_hic/logout', async (req, reply) => {
     if (!csrfValid(req)) {
       const lang = pickLang(req.headers);
-      return sendPage(reply, 403, page(lang, text.logout[lang], `<h1>${text.logout[lang]}</h1><p>${text.csrf[lang]}</p>`, { path: '/_hic/logout' }));
+      return sendPage(
+        reply,
+        403,
+        page(lang, text.logout[lang], `<h1>${text.logout[lang]}</h1><p>${text.csrf[lang]}</p>`, { path: '/_hic/logout' }),
+      );
     }
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (token && isWellFormedToken(token)) await rt.sessions.end(sessionIdOf(token), 'logout', undefined);

@@ -14,7 +14,10 @@ import { html, langOf, ruleError } from './page-helpers.js';
 
 const labels = {
   heading: { ja: 'パスワードの変更', en: 'Change password' },
-  forced: { ja: 'パスワードの変更が必要です（初回ログインまたは有効期限切れ）。', en: 'You must change your password (first login or expired).' },
+  forced: {
+    ja: 'パスワードの変更が必要です（初回ログインまたは有効期限切れ）。',
+    en: 'You must change your password (first login or expired).',
+  },
   rules: {
     ja: '8文字以上で英字・数字・記号を混在させてください。13文字以上なら定期変更は不要です。利用者IDや過去5回分のパスワードは使えません。',
     en: 'At least 8 characters mixing letters, digits and symbols; 13 or more never expire. Not your user ID nor one of your last 5 passwords.',
@@ -53,7 +56,18 @@ ${passwordRulesList(lang, { password: 'next', confirm: 'confirm', user })}
     const current = await currentSession(rt, req);
     if (!current.session) return reply.code(302).header('location', '/_hic/login').send();
     const lang = langOf(req);
-    return html(reply, 200, form(lang, csrfToken(req, reply), current.session.restriction === 'password-change', '', current.session.user, idleMsLeft(rt, current.session)));
+    return html(
+      reply,
+      200,
+      form(
+        lang,
+        csrfToken(req, reply),
+        current.session.restriction === 'password-change',
+        '',
+        current.session.user,
+        idleMsLeft(rt, current.session),
+      ),
+    );
   });
 
   app.post<{ Body: Form }>('/_hic/password', async (req, reply) => {
@@ -62,7 +76,8 @@ ${passwordRulesList(lang, { password: 'next', confirm: 'confirm', user })}
     const session = current.session;
     const lang = langOf(req);
     const forced = session.restriction === 'password-change';
-    const again = (status: number, message: string) => html(reply, status, form(lang, csrfToken(req, reply), forced, notice('error', message), session.user, idleMsLeft(rt, session)));
+    const again = (status: number, message: string) =>
+      html(reply, status, form(lang, csrfToken(req, reply), forced, notice('error', message), session.user, idleMsLeft(rt, session)));
     if (!csrfValid(req)) return again(403, text.csrf[lang]);
     const { current: pw = '', next = '', confirm = '' } = req.body ?? {};
     if (next !== confirm) return again(422, labels.mismatch[lang]);
@@ -70,10 +85,23 @@ ${passwordRulesList(lang, { password: 'next', confirm: 'confirm', user })}
     if (!result.ok) return again(422, result.message[lang]);
     if (!session.restriction) {
       const home = startPageOf(session.roles);
-      return html(reply, 200, page(lang, labels.heading[lang], `<h1>${labels.heading[lang]}</h1>${notice('ok', labels.done[lang])}<p><a href="${esc(home)}">${esc(`→ ${home}`)}</a></p>`, { user: session.user, idleMs: idleMsLeft(rt, session) }));
+      return html(
+        reply,
+        200,
+        page(
+          lang,
+          labels.heading[lang],
+          `<h1>${labels.heading[lang]}</h1>${notice('ok', labels.done[lang])}<p><a href="${esc(home)}">${esc(`→ ${home}`)}</a></p>`,
+          { user: session.user, idleMs: idleMsLeft(rt, session) },
+        ),
+      );
     }
     const { token, record } = await login.continueSession(session, session.user);
-    return reply.code(303).header('set-cookie', hostCookie(SESSION_COOKIE, token)).header('location', record.restriction === 'totp-enrolment' ? '/_hic/enrol' : startPageOf(record.roles)).send();
+    return reply
+      .code(303)
+      .header('set-cookie', hostCookie(SESSION_COOKIE, token))
+      .header('location', record.restriction === 'totp-enrolment' ? '/_hic/enrol' : startPageOf(record.roles))
+      .send();
   });
 
   api.post<{ Body: { current: string; next: string } }>(
@@ -90,7 +118,8 @@ ${passwordRulesList(lang, { password: 'next', confirm: 'confirm', user })}
     },
     async (req, reply) => {
       const current = await currentSession(rt, req);
-      if (!current.session) return reply.code(current.unavailable ? 503 : 401).send({ error: current.unavailable ? 'STORE_UNAVAILABLE' : 'NOT_AUTHENTICATED' });
+      if (!current.session)
+        return reply.code(current.unavailable ? 503 : 401).send({ error: current.unavailable ? 'STORE_UNAVAILABLE' : 'NOT_AUTHENTICATED' });
       const session = current.session;
       const result = await changePassword(rt, session.user, req.body.current, req.body.next);
       if (!result.ok) return ruleError(reply, 422, result.rule, result.message);

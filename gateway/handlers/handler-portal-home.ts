@@ -25,13 +25,20 @@ export function registerPortalHome(app: FastifyInstance, rt: Runtime): void {
     const { staff, lang, render } = ok;
     const areas = areasOf(staff.roles);
     if (wantsJson(req.url, req.headers)) {
-      return reply.header('cache-control', 'no-store').send({ user: staff.user, roles: staff.roles, areas: areas.map((a) => ({ role: a.role, path: a.ready ? a.path : null })) });
+      return reply
+        .header('cache-control', 'no-store')
+        .send({ user: staff.user, roles: staff.roles, areas: areas.map((a) => ({ role: a.role, path: a.ready ? a.path : null })) });
     }
-    const list = areas.length === 0
-      ? `<p>${words.none[lang]}</p>`
-      : `<ul class="areas">${areas.map((a) => `<li>${a.ready ? `<a href="${esc(a.path)}">${esc(a.label[lang])}</a>` : `${esc(a.label[lang])}（${words.soon[lang]}）`} — ${esc(a.does[lang])}</li>`).join('')}</ul>`;
+    const list =
+      areas.length === 0
+        ? `<p>${words.none[lang]}</p>`
+        : `<ul class="areas">${areas.map((a) => `<li>${a.ready ? `<a href="${esc(a.path)}">${esc(a.label[lang])}</a>` : `${esc(a.label[lang])}（${words.soon[lang]}）`} — ${esc(a.does[lang])}</li>`).join('')}</ul>`;
     const analyst = staff.roles.includes('analyst') ? `<p><a href="/">${words.analyst[lang]}</a></p>` : '';
-    return sendPage(reply, 200, render(words.title[lang], `<h1>${words.title[lang]}</h1><p>${words.intro[lang]}</p>${list}${analyst}`, { path: PORTAL_PATH }));
+    return sendPage(
+      reply,
+      200,
+      render(words.title[lang], `<h1>${words.title[lang]}</h1><p>${words.intro[lang]}</p>${list}${analyst}`, { path: PORTAL_PATH }),
+    );
   };
   app.get(PORTAL_PATH, handler);
   app.get('/_hic', handler);

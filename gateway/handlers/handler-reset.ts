@@ -17,7 +17,10 @@ const labels = {
   newPassword: { ja: '新しいパスワード', en: 'New password' },
   confirm: { ja: '新しいパスワード（確認）', en: 'New password (again)' },
   mismatch: { ja: '確認用のパスワードが一致しません。', en: 'The two new passwords differ.' },
-  totpHint: { ja: '認証アプリをなくした場合は空欄のまま（管理者の承認が必要です）。', en: 'Leave empty if you lost your authenticator (an administrator must approve).' },
+  totpHint: {
+    ja: '認証アプリをなくした場合は空欄のまま（管理者の承認が必要です）。',
+    en: 'Leave empty if you lost your authenticator (an administrator must approve).',
+  },
   done: { ja: 'パスワードを再設定しました。ログインしてください。', en: 'Your password has been reset. Please log in.' },
 };
 
@@ -51,7 +54,8 @@ ${passwordRulesList(lang, { password: 'next', confirm: 'confirm', userField: 'us
     if (!csrfValid(req)) return html(reply, 403, form(lang, csrfToken(req, reply), notice('error', text.csrf[lang])));
     const b = req.body ?? {};
     const username = String(b.username ?? '').slice(0, 64);
-    if (String(b.next ?? '') !== String(b.confirm ?? '')) return html(reply, 422, form(lang, csrfToken(req, reply), notice('error', labels.mismatch[lang]), username));
+    if (String(b.next ?? '') !== String(b.confirm ?? ''))
+      return html(reply, 422, form(lang, csrfToken(req, reply), notice('error', labels.mismatch[lang]), username));
     const result = await completeReset(rt, username, String(b.code ?? ''), String(b.totp ?? ''), String(b.next ?? ''));
     if (!result.ok) return html(reply, 422, form(lang, csrfToken(req, reply), notice('error', result.message[lang]), username));
     // The login page then says the password was reset (not "logged out", which it never was).
@@ -66,7 +70,12 @@ ${passwordRulesList(lang, { password: 'next', confirm: 'confirm', userField: 'us
           type: 'object',
           additionalProperties: false,
           required: ['username', 'code', 'next'],
-          properties: { username: { type: 'string', maxLength: 64 }, code: { type: 'string', maxLength: 32 }, totp: { type: 'string', maxLength: 8 }, next: { type: 'string', maxLength: 1024 } },
+          properties: {
+            username: { type: 'string', maxLength: 64 },
+            code: { type: 'string', maxLength: 32 },
+            totp: { type: 'string', maxLength: 8 },
+            next: { type: 'string', maxLength: 1024 },
+          },
         },
       },
     },

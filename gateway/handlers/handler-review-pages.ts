@@ -19,14 +19,18 @@ const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpeg: 'image/jpe
 
 function listTable(rs: TransferRequest[], lang: 'ja' | 'en'): string {
   if (rs.length === 0) return `<p>${tt.none[lang]}</p>`;
-  const rows = rs.map((r) => `<tr><td><a href="/_hic/review/${r.id}">${esc(r.name)}</a></td><td>${r.direction === 'export' ? tt.export[lang] : tt.import[lang]}</td><td>${esc(r.user)}</td><td>${esc(r.project)}</td><td>${statusBadge(r.status, lang)}</td><td>${precheckOf(r)?.findings.length ?? '—'}</td><td>${esc(new Date(r.createdAt).toISOString())}</td></tr>`);
+  const rows = rs.map(
+    (r) =>
+      `<tr><td><a href="/_hic/review/${r.id}">${esc(r.name)}</a></td><td>${r.direction === 'export' ? tt.export[lang] : tt.import[lang]}</td><td>${esc(r.user)}</td><td>${esc(r.project)}</td><td>${statusBadge(r.status, lang)}</td><td>${precheckOf(r)?.findings.length ?? '—'}</td><td>${esc(new Date(r.createdAt).toISOString())}</td></tr>`,
+  );
   return `<table><thead><tr><th>${tt.file[lang]}</th><th>${tt.direction[lang]}</th><th>${tt.analyst[lang]}</th><th>${tt.project[lang]}</th><th>${tt.status[lang]}</th><th>${tt.findings[lang]}</th><th>${tt.requestedAt[lang]}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** The file as the reviewer sees it: a table preview with findings highlighted, text, or an image (never executed). */
 async function content(rt: Runtime, r: TransferRequest, lang: 'ja' | 'en'): Promise<string> {
   const tc = transferContext(rt);
-  if (r.quarantineDeletedAt || !(await tc.quarantine.has(r.sha256))) return `<p>${lang === 'ja' ? '隔離領域のファイルは削除済みです（ハッシュは記録に残っています）。' : 'The quarantine copy has been deleted (its hash stays on record).'}</p>`;
+  if (r.quarantineDeletedAt || !(await tc.quarantine.has(r.sha256)))
+    return `<p>${lang === 'ja' ? '隔離領域のファイルは削除済みです（ハッシュは記録に残っています）。' : 'The quarantine copy has been deleted (its hash stays on record).'}</p>`;
   const path = tc.quarantine.pathOf(r.sha256);
   const pre = precheckOf(r);
   const kind = pre?.kind ?? (r.direction === 'import' ? 'text' : 'other');
@@ -43,12 +47,13 @@ async function content(rt: Runtime, r: TransferRequest, lang: 'ja' | 'en'): Prom
 
 async function detail(rt: Runtime, r: TransferRequest, lang: 'ja' | 'en', csrf: string, reviewer: string, message = ''): Promise<string> {
   const v = publicTransfer(r);
-  const form = r.status === 'pending'
-    ? r.user === reviewer
-      ? notice('info', tt.ownRequest[lang])
-      : `<form method="post" action="/_hic/review/${r.id}">${csrfField(csrf)}<label for="comment">${tt.comment[lang]}</label><textarea id="comment" name="comment" rows="3" maxlength="2000" required></textarea>
+  const form =
+    r.status === 'pending'
+      ? r.user === reviewer
+        ? notice('info', tt.ownRequest[lang])
+        : `<form method="post" action="/_hic/review/${r.id}">${csrfField(csrf)}<label for="comment">${tt.comment[lang]}</label><textarea id="comment" name="comment" rows="3" maxlength="2000" required></textarea>
 <div class="actions"><button type="submit" name="decision" value="approve">${tt.approve[lang]}</button><button type="submit" name="decision" value="reject">${tt.reject[lang]}</button></div></form>`
-    : '';
+      : '';
   return `<h1>${esc(r.name)}</h1>${message}
 <table><tbody>
 <tr><th>${tt.direction[lang]}</th><td>${r.direction === 'export' ? tt.export[lang] : tt.import[lang]}</td></tr>
@@ -77,7 +82,10 @@ export function registerReviewPages(app: FastifyInstance, rt: Runtime): void {
     const lang = langOf(req);
     const all = await rt.stores.transfers.list();
     const pending = all.filter((r) => r.status === 'pending' || r.status === 'scan-pending');
-    const decided = all.filter((r) => !pending.includes(r)).reverse().slice(0, 50);
+    const decided = all
+      .filter((r) => !pending.includes(r))
+      .reverse()
+      .slice(0, 50);
     const body = `<h1>${tt.reviewHeading[lang]}</h1><h2>${tt.pendingList[lang]}</h2>${listTable(pending, lang)}<h2>${tt.decidedList[lang]}</h2>${listTable(decided, lang)}`;
     return html(reply, 200, page(lang, tt.reviewHeading[lang], body, { user: s.user, path: '/_hic/review' }));
   });
@@ -88,28 +96,56 @@ export function registerReviewPages(app: FastifyInstance, rt: Runtime): void {
     const lang = langOf(req);
     const r = TRANSFER_ID.test(req.params.id) ? await rt.stores.transfers.get(req.params.id) : null;
     if (!r) return html(reply, 404, page(lang, '404', `<h1>404</h1><p>${text.notFound[lang]}</p>`, { user: s.user }));
-    await rt.audit.security({ event: 'staff-action', action: 'transfer.show', by: s.user, id: r.id, user: r.user, project: r.project, sha256: r.sha256 });
-    return html(reply, 200, page(lang, r.name, await detail(rt, r, lang, csrfToken(req, reply), s.user), { user: s.user, path: `/_hic/review/${r.id}` }));
+    await rt.audit.security({
+      event: 'staff-action',
+      action: 'transfer.show',
+      by: s.user,
+      id: r.id,
+      user: r.user,
+      project: r.project,
+      sha256: r.sha256,
+    });
+    return html(
+      reply,
+      200,
+      page(lang, r.name, await detail(rt, r, lang, csrfToken(req, reply), s.user), { user: s.user, path: `/_hic/review/${r.id}` }),
+    );
   });
 
-  app.post<{ Params: { id: string }; Body: { comment?: string; decision?: string; _csrf?: string } }>('/_hic/review/:id', async (req, reply) => {
-    const s = await pageSession(rt, req, reply, 'reviewer', 'transfer.decide');
-    if (!s) return reply;
-    const lang = langOf(req);
-    const r = TRANSFER_ID.test(req.params.id) ? await rt.stores.transfers.get(req.params.id) : null;
-    if (!r) return html(reply, 404, page(lang, '404', `<h1>404</h1><p>${text.notFound[lang]}</p>`, { user: s.user }));
-    const again = async (status: number, message: string) => html(reply, status, page(lang, r.name, await detail(rt, (await rt.stores.transfers.get(r.id)) ?? r, lang, csrfToken(req, reply), s.user, message), { user: s.user }));
-    if (!csrfValid(req)) return again(403, notice('error', text.csrf[lang]));
-    const decision = req.body?.decision;
-    if (decision !== 'approve' && decision !== 'reject') return again(400, notice('error', 'approve / reject?'));
-    try {
-      await decideTransfer(transferContext(rt), r.id, s.user, decision === 'approve' ? 'approved' : 'rejected', String(req.body?.comment ?? ''));
-    } catch (err) {
-      if (!isHicError(err)) throw err;
-      return again(err.status, notice('error', err.status === 403 ? tt.ownRequest[lang] : (err.detail ?? err.message)));
-    }
-    return again(200, notice('info', tt.decided[lang]));
-  });
+  app.post<{ Params: { id: string }; Body: { comment?: string; decision?: string; _csrf?: string } }>(
+    '/_hic/review/:id',
+    async (req, reply) => {
+      const s = await pageSession(rt, req, reply, 'reviewer', 'transfer.decide');
+      if (!s) return reply;
+      const lang = langOf(req);
+      const r = TRANSFER_ID.test(req.params.id) ? await rt.stores.transfers.get(req.params.id) : null;
+      if (!r) return html(reply, 404, page(lang, '404', `<h1>404</h1><p>${text.notFound[lang]}</p>`, { user: s.user }));
+      const again = async (status: number, message: string) =>
+        html(
+          reply,
+          status,
+          page(lang, r.name, await detail(rt, (await rt.stores.transfers.get(r.id)) ?? r, lang, csrfToken(req, reply), s.user, message), {
+            user: s.user,
+          }),
+        );
+      if (!csrfValid(req)) return again(403, notice('error', text.csrf[lang]));
+      const decision = req.body?.decision;
+      if (decision !== 'approve' && decision !== 'reject') return again(400, notice('error', 'approve / reject?'));
+      try {
+        await decideTransfer(
+          transferContext(rt),
+          r.id,
+          s.user,
+          decision === 'approve' ? 'approved' : 'rejected',
+          String(req.body?.comment ?? ''),
+        );
+      } catch (err) {
+        if (!isHicError(err)) throw err;
+        return again(err.status, notice('error', err.status === 403 ? tt.ownRequest[lang] : (err.detail ?? err.message)));
+      }
+      return again(200, notice('info', tt.decided[lang]));
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/_hic/review/:id/image', async (req, reply) => {
     const s = await pageSession(rt, req, reply, 'reviewer', 'transfer.image');
@@ -119,7 +155,11 @@ export function registerReviewPages(app: FastifyInstance, rt: Runtime): void {
     if (!r || pre?.kind !== 'image' || !IMAGE_TYPES[pre.format]) return reply.code(404).send({ error: 'NOT_FOUND' });
     const bytes = await transferContext(rt).quarantine.read(r.sha256);
     // An SVG opened directly must not run script: a sandboxed, script-less CSP on the image itself.
-    return reply.header('content-type', IMAGE_TYPES[pre.format]!).header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
-      .header('x-content-type-options', 'nosniff').header('cache-control', 'no-store').send(bytes);
+    return reply
+      .header('content-type', IMAGE_TYPES[pre.format]!)
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-store')
+      .send(bytes);
   });
 }

@@ -36,12 +36,20 @@ export function registerSecurityAlerts(app: FastifyInstance, rt: Runtime): void 
     if (!f) return reply;
     if (!f.csrfOk) return alertsPage(reply, f, 403, notice('error', text.csrf[f.lang]));
     const ref = String(req.body?.['alert'] ?? '');
-    const note = String(req.body?.['note'] ?? '').trim().slice(0, 200);
+    const note = String(req.body?.['note'] ?? '')
+      .trim()
+      .slice(0, 200);
     const alert = await findAlert(dir, ref, rt.clock.now());
     if (!alert) return alertsPage(reply, f, 404, notice('error', V.noAlert[f.lang]));
     if (alert.ack) return alertsPage(reply, f, 409, notice('info', V.already[f.lang](alert.ack.by)));
     const e = alert.match.entry as Record<string, unknown>;
-    await auditStaffAction(rt, f.staff, ALERT_ACK_ACTION, { alert: ref, type: e['type'] ?? null, alertTime: alert.match.entry.time, user: e['user'] ?? null, ...(note ? { note } : {}) });
+    await auditStaffAction(rt, f.staff, ALERT_ACK_ACTION, {
+      alert: ref,
+      type: e['type'] ?? null,
+      alertTime: alert.match.entry.time,
+      user: e['user'] ?? null,
+      ...(note ? { note } : {}),
+    });
     return seeOther(reply, ALERTS_PATH, 'acknowledged');
   });
 }

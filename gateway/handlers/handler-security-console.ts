@@ -51,7 +51,10 @@ export function registerSecurityConsole(app: FastifyInstance, rt: Runtime): void
         const { rows, total, chart, activity } = await newestPage(rt, query, page);
         const zone = rt.config.pages.timezone;
         body += activityChart(lang, activity, zone);
-        body += rows.length === 0 ? notice('info', T.none[lang]) : hourlyChart(lang, chart, zone) + resultsTable(lang, rows, zone) + pager(lang, input, page, total);
+        body +=
+          rows.length === 0
+            ? notice('info', T.none[lang])
+            : hourlyChart(lang, chart, zone) + resultsTable(lang, rows, zone) + pager(lang, input, page, total);
       } catch (err) {
         if (!isHicError(err)) throw err;
         body += notice('error', err.detail ?? err.message);
@@ -69,7 +72,10 @@ export function registerSecurityConsole(app: FastifyInstance, rt: Runtime): void
       query = await toQuery(rt, input, ok.lang);
     } catch (err) {
       if (!isHicError(err)) throw err;
-      return reply.code(400).header('cache-control', 'no-store').send({ error: 'BAD_REQUEST', message: err.detail ?? err.message });
+      return reply
+        .code(400)
+        .header('cache-control', 'no-store')
+        .send({ error: 'BAD_REQUEST', message: err.detail ?? err.message });
     }
     await auditStaffAction(rt, ok.staff, 'audit.export', { query: describeQuery(query), format: 'csv' });
     const zone = rt.config.pages.timezone;
@@ -101,10 +107,16 @@ function hasConditions(input: ConsoleInput): boolean {
 
 async function toQuery(rt: Runtime, input: ConsoleInput, lang: Lang): Promise<AuditQuery> {
   if (input.event !== undefined && !EVENTS.includes(input.event)) {
-    throw new HicError('BAD_REQUEST', lang === 'ja' ? `イベント「${input.event}」はありません。一覧から選んでください。` : `event: "${input.event}" is not an event; choose one from the list`);
+    throw new HicError(
+      'BAD_REQUEST',
+      lang === 'ja'
+        ? `イベント「${input.event}」はありません。一覧から選んでください。`
+        : `event: "${input.event}" is not an event; choose one from the list`,
+    );
   }
   const conditions: QueryInput = {};
-  for (const key of ['user', 'project', 'terminal', 'address', 'since', 'until', 'event', 'decision'] as const) if (input[key] !== undefined) conditions[key] = input[key];
+  for (const key of ['user', 'project', 'terminal', 'address', 'since', 'until', 'event', 'decision'] as const)
+    if (input[key] !== undefined) conditions[key] = input[key];
   if (conditions.since === undefined) conditions.since = DEFAULT_SINCE;
   const query = parseQuery(conditions, rt.clock.now(), rt.config.pages.timezone);
   if (query.terminal) query.terminal = await expandTerminals(rt.stores.terminals, query.terminal);
@@ -152,6 +164,8 @@ function pager(lang: Lang, input: ConsoleInput, page: number, total: number): st
     const qs = new URLSearchParams({ ...input, page: String(p) } as Record<string, string>).toString();
     return `<a href="${PATH}?${esc(qs)}" rel="${p > page ? 'next' : 'prev'}">${label}</a>`;
   };
-  const exportQs = new URLSearchParams(Object.fromEntries(Object.entries(input).filter(([k]) => k !== 'page')) as Record<string, string>).toString();
+  const exportQs = new URLSearchParams(
+    Object.fromEntries(Object.entries(input).filter(([k]) => k !== 'page')) as Record<string, string>,
+  ).toString();
   return `<nav class="pager" aria-label="${lang === 'ja' ? 'ページ' : 'Pages'}">${page > 1 ? link(page - 1, T.newer[lang]) : ''}<span>${T.pageOf[lang](page, pages, total)}</span>${page < pages ? link(page + 1, T.older[lang]) : ''}<a href="${PATH}export.csv?${esc(exportQs)}" id="csv-export">${T.csv[lang]}</a></nav>`;
 }

@@ -8,7 +8,14 @@ import { doneNotice } from '../pages/done-notice.js';
 import { text } from '../pages/i18n.js';
 import { esc, notice } from '../pages/layout.js';
 import { backToConsole } from '../pages/security-review-views.js';
-import { projectSuspensionForm, secProjectPath, SEC_PROJECTS_PATH, securityProjectFacts, securityProjectsTable, SP } from '../pages/security-project-views.js';
+import {
+  projectSuspensionForm,
+  secProjectPath,
+  SEC_PROJECTS_PATH,
+  securityProjectFacts,
+  securityProjectsTable,
+  SP,
+} from '../pages/security-project-views.js';
 import { S } from '../pages/suspension-views.js';
 import { requireProject, resumeProject, suspendProject } from '../projects/project-service.js';
 import type { Runtime } from '../runtime.js';
@@ -25,8 +32,18 @@ export function registerSecurityProjects(app: FastifyInstance, rt: Runtime): voi
   const zone = rt.config.pages.timezone;
   const showProject = async (reply: FastifyReply, f: StaffForm, id: string, status: number, message: string) => {
     const p = await rt.stores.projects.get(id);
-    if (!p) return sendPage(reply, 404, f.render(SP.project[f.lang], `${backToConsole(f.lang)}${notice('error', f.lang === 'ja' ? '指定された研究課題はありません。' : 'No such project.')}`));
-    const members = (await rt.stores.accounts.list()).filter((a) => a.project === p.id).sort((a, b) => a.username.localeCompare(b.username));
+    if (!p)
+      return sendPage(
+        reply,
+        404,
+        f.render(
+          SP.project[f.lang],
+          `${backToConsole(f.lang)}${notice('error', f.lang === 'ja' ? '指定された研究課題はありません。' : 'No such project.')}`,
+        ),
+      );
+    const members = (await rt.stores.accounts.list())
+      .filter((a) => a.project === p.id)
+      .sort((a, b) => a.username.localeCompare(b.username));
     const body = `${backToConsole(f.lang)}<p><a href="${SEC_PROJECTS_PATH}">← ${SP.projects[f.lang]}</a></p><h1>${SP.project[f.lang]}: ${esc(p.id)}</h1>${message}${securityProjectFacts(f.lang, p, members, zone)}${projectSuspensionForm(f.lang, f.csrf, p)}`;
     return sendPage(reply, status, f.render(`${SP.project[f.lang]}: ${p.id}`, body, { path: secProjectPath(p.id) }));
   };
@@ -53,7 +70,9 @@ export function registerSecurityProjects(app: FastifyInstance, rt: Runtime): voi
       if (!f) return reply;
       const { id } = req.params;
       if (!f.csrfOk) return showProject(reply, f, id, 403, notice('error', text.csrf[f.lang]));
-      const reason = String(req.body?.reason ?? '').trim().slice(0, 500);
+      const reason = String(req.body?.reason ?? '')
+        .trim()
+        .slice(0, 500);
       if (reason === '') return showProject(reply, f, id, 422, notice('error', S.needReason[f.lang]));
       try {
         await audited<unknown>(rt, f.staff, `project.${kind}`, { project: id, reason, via: 'security-page' }, async () => {

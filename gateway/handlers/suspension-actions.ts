@@ -19,21 +19,32 @@ export type ShowAccount = (reply: FastifyReply, f: StaffForm, username: string, 
  * administration), each authorised by role, CSRF-checked and needing a reason; the suspension service ends every
  * session at once and audits `user.suspend` / `user.resume` with the operator and the reason (LOG-6).
  */
-export function registerSuspensionActions(app: FastifyInstance, rt: Runtime, accountsPath: string, roles: readonly Role[], show: ShowAccount): void {
-  const run = (kind: 'suspend' | 'resume') => async (req: { params: Params['Params']; body: Params['Body'] | undefined; method: string }, reply: FastifyReply, f: StaffForm) => {
-    const { username } = req.params;
-    if (!f.csrfOk) return show(reply, f, username, 403, notice('error', text.csrf[f.lang]));
-    const reason = String(req.body?.reason ?? '').trim().slice(0, 500);
-    if (reason === '') return show(reply, f, username, 422, notice('error', S.needReason[f.lang]));
-    try {
-      await audited<unknown>(rt, f.staff, `user.${kind}`, { user: username, reason, via: accountsPath }, () =>
-        kind === 'suspend' ? suspendUser(rt, username, reason, f.staff.user) : resumeUser(rt, username, reason, f.staff.user));
-    } catch (err) {
-      if (isHicError(err) && err.status < 500) return show(reply, f, username, err.status, notice('error', err.detail ?? err.message));
-      throw err;
-    }
-    return seeOther(reply, `${accountsPath}/${encodeURIComponent(username)}`, kind === 'suspend' ? 'suspended' : 'resumed');
-  };
+export function registerSuspensionActions(
+  app: FastifyInstance,
+  rt: Runtime,
+  accountsPath: string,
+  roles: readonly Role[],
+  show: ShowAccount,
+): void {
+  const run =
+    (kind: 'suspend' | 'resume') =>
+    async (req: { params: Params['Params']; body: Params['Body'] | undefined; method: string }, reply: FastifyReply, f: StaffForm) => {
+      const { username } = req.params;
+      if (!f.csrfOk) return show(reply, f, username, 403, notice('error', text.csrf[f.lang]));
+      const reason = String(req.body?.reason ?? '')
+        .trim()
+        .slice(0, 500);
+      if (reason === '') return show(reply, f, username, 422, notice('error', S.needReason[f.lang]));
+      try {
+        await audited<unknown>(rt, f.staff, `user.${kind}`, { user: username, reason, via: accountsPath }, () =>
+          kind === 'suspend' ? suspendUser(rt, username, reason, f.staff.user) : resumeUser(rt, username, reason, f.staff.user),
+        );
+      } catch (err) {
+        if (isHicError(err) && err.status < 500) return show(reply, f, username, err.status, notice('error', err.detail ?? err.message));
+        throw err;
+      }
+      return seeOther(reply, `${accountsPath}/${encodeURIComponent(username)}`, kind === 'suspend' ? 'suspended' : 'resumed');
+    };
   for (const kind of ['suspend', 'resume'] as const) {
     app.post<Params>(`${accountsPath}/:username/${kind}`, async (req, reply) => {
       const f = await requireStaffForm(rt, req, reply, roles, `user.${kind}`);

@@ -6,7 +6,13 @@ import { auditStaffAction } from './staff-auth.js';
  * Runs a staff operation and audits its outcome when it fails (LOG-6: every staff action is recorded, refused ones
  * too); the caller records the success with what it produced.
  */
-export async function audited<T>(rt: Runtime, staff: { user: string }, action: string, details: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+export async function audited<T>(
+  rt: Runtime,
+  staff: { user: string },
+  action: string,
+  details: Record<string, unknown>,
+  run: () => Promise<T>,
+): Promise<T> {
   try {
     return await run();
   } catch (err) {

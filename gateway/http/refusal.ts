@@ -75,7 +75,11 @@ export function refusalResponse(decision: Refused, req: RefusedRequest): Refusal
   if (json) {
     const body: Record<string, string> = { error: code, message: explained?.[lang] ?? errorCatalogue[code].message };
     if (explained) body.reason = decision.reason;
-    return { status: decision.status, headers: { ...NO_STORE, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+    return {
+      status: decision.status,
+      headers: { ...NO_STORE, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(body),
+    };
   }
   const title = heading(decision.status, lang);
   const message = explained?.[lang] ?? (decision.status === 401 ? text.loginExpired[lang] : title);
@@ -83,7 +87,15 @@ export function refusalResponse(decision: Refused, req: RefusedRequest): Refusal
   return { status: decision.status, headers: { ...GATEWAY_PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' }, body: html };
 }
 
-const REASON_PHRASE: Record<number, string> = { 302: 'Found', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+const REASON_PHRASE: Record<number, string> = {
+  302: 'Found',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
 
 /** The refusal as a raw HTTP/1.1 response, for an upgrade request that never reached Fastify's reply. */
 export function rawRefusal(r: RefusalResponse): string {

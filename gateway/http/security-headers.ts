@@ -6,8 +6,7 @@ import { STYLE_HASH } from '../pages/style.js';
  * hash (no 'unsafe-inline') — no framing, no caching of pages that may show personal data.
  */
 export const GATEWAY_PAGE_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    `default-src 'none'; style-src 'self' ${STYLE_HASH}; script-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  'content-security-policy': `default-src 'none'; style-src 'self' ${STYLE_HASH}; script-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',

@@ -15,7 +15,13 @@ export interface StaffForm extends StaffPage {
  * Authorises a staff page or form (http/staff-page.ts: login redirect, role, 403 audited) and sets up its CSRF
  * token (http/csrf.ts). Returns null when the reply has been sent.
  */
-export async function requireStaffForm(rt: Runtime, req: FastifyRequest, reply: FastifyReply, roles: readonly Role[], action: string): Promise<StaffForm | null> {
+export async function requireStaffForm(
+  rt: Runtime,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  roles: readonly Role[],
+  action: string,
+): Promise<StaffForm | null> {
   const ok = await requireStaffPage(rt, req, reply, roles, action);
   if (!ok) return null;
   return { ...ok, csrf: csrfToken(req, reply), csrfOk: req.method !== 'POST' || csrfValid(req) };
@@ -23,5 +29,9 @@ export async function requireStaffForm(rt: Runtime, req: FastifyRequest, reply: 
 
 /** After a form did its work: back to a page saying what happened (POST → redirect → GET; a reload repeats nothing). */
 export function seeOther(reply: FastifyReply, path: string, done: string): FastifyReply {
-  return reply.code(303).header('cache-control', 'no-store').header('location', `${path}?done=${encodeURIComponent(done)}`).send();
+  return reply
+    .code(303)
+    .header('cache-control', 'no-store')
+    .header('location', `${path}?done=${encodeURIComponent(done)}`)
+    .send();
 }

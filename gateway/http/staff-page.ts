@@ -25,14 +25,24 @@ export interface StaffPage {
  * person's own menu, audited as `staff-action-refused`. Scripts (request-kind.ts) get the JSON answers of the API.
  * Returns null when the reply has been sent.
  */
-export async function requireStaffPage(rt: Runtime, req: FastifyRequest, reply: FastifyReply, roles: readonly Role[], action: string): Promise<StaffPage | null> {
+export async function requireStaffPage(
+  rt: Runtime,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  roles: readonly Role[],
+  action: string,
+): Promise<StaffPage | null> {
   const json = wantsJson(req.url, req.headers);
   const lang = pickLang(req.headers, (req.query as Record<string, string> | undefined)?.lang);
   const current = await currentSession(rt, req);
   if (current.session === null) {
-    if (current.unavailable) return send(reply, json, 503, 'STORE_UNAVAILABLE', lang), null;
-    if (json) return send(reply, true, 401, 'NOT_AUTHENTICATED', lang), null;
-    reply.code(302).header('cache-control', 'no-store').header('location', `/_hic/login?next=${encodeURIComponent(req.url.split('?')[0]!)}`).send();
+    if (current.unavailable) return (send(reply, json, 503, 'STORE_UNAVAILABLE', lang), null);
+    if (json) return (send(reply, true, 401, 'NOT_AUTHENTICATED', lang), null);
+    reply
+      .code(302)
+      .header('cache-control', 'no-store')
+      .header('location', `/_hic/login?next=${encodeURIComponent(req.url.split('?')[0]!)}`)
+      .send();
     return null;
   }
   const staff = current.session;
@@ -52,9 +62,26 @@ export async function requireStaffPage(rt: Runtime, req: FastifyRequest, reply: 
       ...opts,
     });
   if (roles.length > 0 && !staff.roles.some((r) => roles.includes(r))) {
-    await rt.audit.security({ event: 'staff-action-refused', action, by: staff.user, roles: staff.roles, required: roles, session: staff.id, terminal: staff.terminal, address: req.hic.address });
+    await rt.audit.security({
+      event: 'staff-action-refused',
+      action,
+      by: staff.user,
+      roles: staff.roles,
+      required: roles,
+      session: staff.id,
+      terminal: staff.terminal,
+      address: req.hic.address,
+    });
     if (json) reply.code(403).send({ error: 'FORBIDDEN', message: errorCatalogue.FORBIDDEN.message });
-    else sendPage(reply, 403, render(text.denied[lang], `<h1>${text.denied[lang]}</h1><p>${lang === 'ja' ? 'このページを利用する権限がありません。上のメニューから利用できるページを選んでください。' : 'Your roles do not include this page. Choose one of yours from the menu above.'}</p>`));
+    else
+      sendPage(
+        reply,
+        403,
+        render(
+          text.denied[lang],
+          `<h1>${text.denied[lang]}</h1><p>${lang === 'ja' ? 'このページを利用する権限がありません。上のメニューから利用できるページを選んでください。' : 'Your roles do not include this page. Choose one of yours from the menu above.'}</p>`,
+        ),
+      );
     return null;
   }
   return { staff, lang, render };

@@ -19,7 +19,16 @@ export async function requireAnalyst(rt: Runtime, req: FastifyRequest, reply: Fa
   const session = current.session;
   const reason = refusal(rt, req, session);
   if (reason !== null) {
-    await rt.audit.security({ event: 'staff-action-refused', action, by: session.user, roles: session.roles, reason, session: session.id, terminal: session.terminal, address: req.hic.address });
+    await rt.audit.security({
+      event: 'staff-action-refused',
+      action,
+      by: session.user,
+      roles: session.roles,
+      reason,
+      session: session.id,
+      terminal: session.terminal,
+      address: req.hic.address,
+    });
     reply.code(403).send({ error: 'FORBIDDEN', message: errorCatalogue.FORBIDDEN.message, reason });
     return null;
   }
@@ -47,7 +56,16 @@ export async function requireViewer(rt: Runtime, req: FastifyRequest, reply: Fas
   }
   const session = current.session;
   if (session.restriction || !session.roles.some((r) => r === 'analyst' || r === 'reviewer')) {
-    await rt.audit.security({ event: 'staff-action-refused', action, by: session.user, roles: session.roles, required: ['analyst', 'reviewer'], session: session.id, terminal: session.terminal, address: req.hic.address });
+    await rt.audit.security({
+      event: 'staff-action-refused',
+      action,
+      by: session.user,
+      roles: session.roles,
+      required: ['analyst', 'reviewer'],
+      session: session.id,
+      terminal: session.terminal,
+      address: req.hic.address,
+    });
     reply.code(403).send({ error: 'FORBIDDEN', message: errorCatalogue.FORBIDDEN.message });
     return null;
   }

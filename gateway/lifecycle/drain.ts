@@ -30,7 +30,13 @@ export interface DrainResult {
  *    handshake hold no request, and WebSockets had their grace.
  * Resolves when the server has closed.
  */
-export async function drainServer(server: Server, tracker: ConnectionTracker, websockets: Iterable<Socket>, deadline: number, now: () => number = Date.now): Promise<DrainResult> {
+export async function drainServer(
+  server: Server,
+  tracker: ConnectionTracker,
+  websockets: Iterable<Socket>,
+  deadline: number,
+  now: () => number = Date.now,
+): Promise<DrainResult> {
   const started = now();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   const closeAfterResponse = (_req: IncomingMessage, res: ServerResponse) => res.setHeader('connection', 'close');

@@ -19,13 +19,11 @@ export interface LoginOrigin {
  * restricted session that can only change the password and enrol (AUTH-2).
  */
 export type PasswordOutcome =
-  | { ok: true; account: Account; next: 'totp' | 'set-up' }
-  | { ok: false; rateLimited?: boolean; retryAfterSeconds?: number };
+  { ok: true; account: Account; next: 'totp' | 'set-up' } | { ok: false; rateLimited?: boolean; retryAfterSeconds?: number };
 
 /** Failed logins from one address (every terminal behind it) in a window that raise one alert; nothing is refused by address. */
 const ADDRESS_ALERT_AT = 20;
 const ADDRESS_WINDOW_MS = EphemeralKeys.addressFailures.ttlMs;
-
 
 /**
  * Password + TOTP login (AUTH-1, AUTH-4). Every failure returns the same `{ ok: false }`; the reason goes only
@@ -43,7 +41,16 @@ export class LoginService {
     // A terminal that keeps failing is slowed, then refused; other terminals behind the same address are not (issue 11 item 5).
     const admission = await this.throttle.admit(origin, username);
     if (!admission.ok) {
-      await rt.audit.security({ event: 'login-failed', stage: 'password', reason: admission.reason, retryAfterMs: admission.retryAfterMs, user: username, terminalId: origin.terminal.id, terminal: origin.fingerprint, address: origin.address });
+      await rt.audit.security({
+        event: 'login-failed',
+        stage: 'password',
+        reason: admission.reason,
+        retryAfterMs: admission.retryAfterMs,
+        user: username,
+        terminalId: origin.terminal.id,
+        terminal: origin.fingerprint,
+        address: origin.address,
+      });
       return { ok: false, rateLimited: true, retryAfterSeconds: Math.max(1, Math.ceil(admission.retryAfterMs / 1000)) };
     }
     const account = /^[A-Za-z0-9._@-]{1,64}$/.test(username) ? await rt.stores.accounts.get(username) : null;
@@ -154,13 +161,24 @@ export class LoginService {
       address: old.address,
       ...(restriction ? { restriction } : {}),
     });
-    await rt.audit.security({ event: 'login-success', via: 'set-up', user: old.user, session: created.record.id, project: old.project, terminalId: old.terminalId, terminal: old.terminal, address: old.address, restriction });
+    await rt.audit.security({
+      event: 'login-success',
+      via: 'set-up',
+      user: old.user,
+      session: created.record.id,
+      project: old.project,
+      terminalId: old.terminalId,
+      terminal: old.terminal,
+      address: old.address,
+      restriction,
+    });
     return created;
   }
 
   /** What the account must finish before a full session (null: nothing). */
   restrictionFor(account: Account): 'password-change' | 'totp-enrolment' | null {
-    if (account.passwordMeta.initial || isPasswordExpired(account.passwordMeta, this.rt.policy.password, this.rt.clock)) return 'password-change';
+    if (account.passwordMeta.initial || isPasswordExpired(account.passwordMeta, this.rt.policy.password, this.rt.clock))
+      return 'password-change';
     if (!account.totpEnrolled) return 'totp-enrolment';
     return null;
   }
@@ -181,7 +199,10 @@ export class LoginService {
   private async countOriginFailure(origin: LoginOrigin, ticket: Ticket | null): Promise<void> {
     if (ticket?.passed) return; // the helpdesk's pass: the account's own lockout counts these
     const fromTerminal = ticket ? await this.throttle.failed(ticket) : await this.throttle.failedLater(origin);
-    const fromAddress = await this.rt.stores.ephemeral.increment(EphemeralKeys.addressFailures.key(origin.address), EphemeralKeys.addressFailures.ttlMs);
+    const fromAddress = await this.rt.stores.ephemeral.increment(
+      EphemeralKeys.addressFailures.key(origin.address),
+      EphemeralKeys.addressFailures.ttlMs,
+    );
     const common = { terminalId: origin.terminal.id, terminal: origin.fingerprint, address: origin.address };
     if (fromTerminal >= TERMINAL_ALERT_AT && (await this.throttle.firstAlert(origin))) {
       await raiseAlert(this.rt, {
@@ -223,7 +244,13 @@ export class LoginService {
     const limit = stage === 'password' ? rt.policy.lockout.maxPasswordFailures : rt.policy.lockout.maxTotpFailures;
     const count = await rt.stores.ephemeral.increment(EphemeralKeys.failures.key(stage, account.username), EphemeralKeys.failures.ttlMs);
     // Attempts that raced past the limit are recorded as such, not as further counted failures.
-    await rt.audit.security({ event: 'login-failed', stage, reason: count > limit ? 'account-locked' : `wrong-${stage}`, failures: count, ...base });
+    await rt.audit.security({
+      event: 'login-failed',
+      stage,
+      reason: count > limit ? 'account-locked' : `wrong-${stage}`,
+      failures: count,
+      ...base,
+    });
     // Exactly one attempt sees count === limit, however many race: that one locks.
     if (count === limit) {
       const latest = (await rt.stores.accounts.get(account.username)) ?? account;

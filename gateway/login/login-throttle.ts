@@ -36,9 +36,7 @@ export interface ThrottleOrigin {
   address: string;
 }
 
-export type Admission =
-  | { ok: true; ticket: Ticket }
-  | { ok: false; retryAfterMs: number; reason: 'login-throttled' | 'login-refused' };
+export type Admission = { ok: true; ticket: Ticket } | { ok: false; retryAfterMs: number; reason: 'login-throttled' | 'login-refused' };
 
 /** An admitted attempt: settle it with `failed` or `succeeded`. */
 export interface Ticket {
@@ -55,14 +53,18 @@ export function delayAfter(failures: number): number {
 }
 
 export class LoginThrottle {
-  constructor(private readonly store: EphemeralStore, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: EphemeralStore,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * May this terminal try now? A user the helpdesk has just unlocked (identity checked) passes straight through:
    * their account's own 5-failure lockout still bounds what a pass can be used for.
    */
   async admit(origin: ThrottleOrigin, username: string): Promise<Admission> {
-    if (USERNAME.test(username) && (await this.store.get(passKey(username)))) return { ok: true, ticket: { key: null, turn: false, passed: true } };
+    if (USERNAME.test(username) && (await this.store.get(passKey(username))))
+      return { ok: true, ticket: { key: null, turn: false, passed: true } };
     const key = originKey(origin);
     const count = EphemeralKeys.throttleFailures.key(key);
     const place = await this.store.increment(count, WINDOW_MS);
@@ -75,7 +77,8 @@ export class LoginThrottle {
     if (failuresBefore >= HARD_LIMIT) return refuse(WINDOW_MS, 'login-refused');
     const wait = Number((await this.store.get(EphemeralKeys.throttleNext.key(key))) ?? '0') - this.clock.now();
     if (wait > 0) return refuse(wait, 'login-throttled');
-    if (!(await this.store.claim(EphemeralKeys.throttleTurn.key(key), TURN_MS))) return refuse(delayAfter(failuresBefore), 'login-throttled');
+    if (!(await this.store.claim(EphemeralKeys.throttleTurn.key(key), TURN_MS)))
+      return refuse(delayAfter(failuresBefore), 'login-throttled');
     return { ok: true, ticket: { key, turn: true, passed: false } };
   }
 

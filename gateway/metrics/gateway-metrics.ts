@@ -38,7 +38,12 @@ export class GatewayMetrics {
   constructor() {
     for (const metric of this.requests.metrics()) this.registry.registerMetric(metric as never);
     const registers = [this.registry];
-    this.logins = new Counter({ name: 'hic_logins_total', help: 'Login attempts by outcome (success, failed, locked)', labelNames: ['outcome'], registers });
+    this.logins = new Counter({
+      name: 'hic_logins_total',
+      help: 'Login attempts by outcome (success, failed, locked)',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.alerts = new Counter({ name: 'hic_alerts_total', help: 'Alerts raised (LOG-4), by type', labelNames: ['type'], registers });
     this.storeErrors = new Counter({ name: 'hic_store_errors_total', help: 'Errors reported by the store connection (Redis)', registers });
     this.fsync = new Histogram({

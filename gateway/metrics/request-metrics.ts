@@ -66,7 +66,13 @@ export class RequestMetrics {
           if (c.allow > 0) values.push({ value: c.allow, labels: { decision: 'allow', reason } });
           if (c.deny > 0) values.push({ value: c.deny, labels: { decision: 'deny', reason } });
         }
-        return { name: 'hic_requests_total', help: 'HTTP requests answered, by the request path decision and its reason', type: 'counter', values, aggregator: 'sum' };
+        return {
+          name: 'hic_requests_total',
+          help: 'HTTP requests answered, by the request path decision and its reason',
+          type: 'counter',
+          values,
+          aggregator: 'sum',
+        };
       },
     };
     const duration: RegistrableMetric = {
@@ -86,7 +92,13 @@ export class RequestMetrics {
         values.push({ metricName: 'hic_request_duration_seconds_bucket', labels: { le: '+Inf' }, value: this.count });
         values.push({ metricName: 'hic_request_duration_seconds_sum', value: this.sum });
         values.push({ metricName: 'hic_request_duration_seconds_count', value: this.count });
-        return { name: 'hic_request_duration_seconds', help: 'Time from request to response sent, seconds', type: 'histogram', values, aggregator: 'sum' };
+        return {
+          name: 'hic_request_duration_seconds',
+          help: 'Time from request to response sent, seconds',
+          type: 'histogram',
+          values,
+          aggregator: 'sum',
+        };
       },
     };
     return [requests, duration];

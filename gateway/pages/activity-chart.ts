@@ -80,10 +80,14 @@ export function activityChart(lang: Lang, c: ActivityCounts, zone: string): stri
     return `<g class="panel" aria-hidden="true"><text class="name" x="2" y="${top + 14}">${esc(NAMES[s][lang])}</text><text x="2" y="${top + 30}">${words.total[lang]} ${sum(values)} · ${words.peak[lang]} ${Math.max(0, ...values)}</text><line class="axis" x1="${LEFT}" y1="${base}" x2="${W - RIGHT}" y2="${base}"></line>${bars.join('')}</g>`;
   });
   const every = Math.max(1, Math.ceil(n / 8));
-  const ticks = c.series.logins.map((_, i) => (i % every === 0 ? `<text x="${(LEFT + i * bw).toFixed(1)}" y="${H - 6}">${esc(label(i).slice(5))}</text>` : '')).join('');
+  const ticks = c.series.logins
+    .map((_, i) => (i % every === 0 ? `<text x="${(LEFT + i * bw).toFixed(1)}" y="${H - 6}">${esc(label(i).slice(5))}</text>` : ''))
+    .join('');
   const title = `${words.title[lang](hours)} (${zone})`;
   const desc = ACTIVITY_SERIES.map((s) => `${NAMES[s][lang]} ${sum(c.series[s])}`).join(lang === 'ja' ? '、' : ', ');
-  const legend = ACTIVITY_SERIES.map((s) => `<span class="${s}">■ ${esc(NAMES[s][lang])} <span class="n" data-series="${s}">${sum(c.series[s])}</span></span>`).join(' ');
+  const legend = ACTIVITY_SERIES.map(
+    (s) => `<span class="${s}">■ ${esc(NAMES[s][lang])} <span class="n" data-series="${s}">${sum(c.series[s])}</span></span>`,
+  ).join(' ');
   return `<figure class="chart" id="activity-chart"><figcaption>${esc(title)} <span class="legend">${legend}</span></figcaption><svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="activity-title activity-desc" xmlns="http://www.w3.org/2000/svg"><title id="activity-title">${esc(title)}</title><desc id="activity-desc">${esc(`${desc}. ${words.scope[lang]}`)}</desc>${panels.join('')}${ticks}</svg><p class="hint">${esc(words.scope[lang])}</p>${activityTable(lang, c, label)}</figure>`;
 }
 
@@ -92,8 +96,14 @@ function activityTable(lang: Lang, c: ActivityCounts, label: (i: number) => stri
   const rows = c.series.logins
     .map((_, i) => i)
     .filter((i) => ACTIVITY_SERIES.some((s) => c.series[s][i]! > 0))
-    .map((i) => `<tr><th scope="row" data-start="${new Date(c.start + i * c.bucketMs).toISOString()}">${esc(label(i))}</th>${ACTIVITY_SERIES.map((s) => `<td>${c.series[s][i]}</td>`).join('')}</tr>`);
+    .map(
+      (i) =>
+        `<tr><th scope="row" data-start="${new Date(c.start + i * c.bucketMs).toISOString()}">${esc(label(i))}</th>${ACTIVITY_SERIES.map((s) => `<td>${c.series[s][i]}</td>`).join('')}</tr>`,
+    );
   const head = `<tr><th scope="col">${words.time[lang]}</th>${ACTIVITY_SERIES.map((s) => `<th scope="col">${esc(NAMES[s][lang])}</th>`).join('')}</tr>`;
-  const body = rows.length === 0 ? `<p>${words.none[lang]}</p>` : `<table id="activity-table"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+  const body =
+    rows.length === 0
+      ? `<p>${words.none[lang]}</p>`
+      : `<table id="activity-table"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
   return `<details><summary>${words.table[lang]}</summary>${body}</details>`;
 }

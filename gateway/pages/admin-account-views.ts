@@ -18,7 +18,10 @@ export const C = {
   none: { ja: 'なし（スタッフ）', en: 'none (staff)' },
   status: { ja: '状態', en: 'Status' },
   created: { ja: 'アカウントを作成しました。', en: 'The account was created.' },
-  passwordOnce: { ja: '初期パスワード（この画面でのみ表示されます。再表示はできません）', en: 'Initial password (shown on this screen only; it cannot be shown again)' },
+  passwordOnce: {
+    ja: '初期パスワード（この画面でのみ表示されます。再表示はできません）',
+    en: 'Initial password (shown on this screen only; it cannot be shown again)',
+  },
   handOver: {
     ja: '本人に安全な方法で伝えてください。初回ログイン時にパスワードの変更と認証アプリの登録が求められます。',
     en: 'Hand it to the person by a safe channel. At first login they must change it and enrol their authenticator.',
@@ -39,8 +42,17 @@ export function accountsTable(lang: Lang, accounts: Account[]): string {
   const ja = lang === 'ja';
   const head = [C.username[lang], C.name[lang], C.roles[lang], ja ? '研究課題' : 'Project', C.status[lang]];
   const rows = accounts.map((a) => [
-    `<a href="${adminAccountPath(a.username)}">${esc(a.username)}</a>`, esc(a.displayName ?? '-'), esc(a.roles.map((r) => ROLE_NAMES[r][lang]).join(', ')), esc(a.project ?? '-'),
-    esc([a.status === 'suspended' ? (ja ? '利用停止' : 'suspended') : ja ? '有効' : 'active', ...(a.lockedAt !== null ? [ja ? 'ロック中' : 'locked'] : []), ...(a.passwordMeta.initial ? [ja ? '初回ログイン前' : 'not logged in yet'] : [])].join(' / ')),
+    `<a href="${adminAccountPath(a.username)}">${esc(a.username)}</a>`,
+    esc(a.displayName ?? '-'),
+    esc(a.roles.map((r) => ROLE_NAMES[r][lang]).join(', ')),
+    esc(a.project ?? '-'),
+    esc(
+      [
+        a.status === 'suspended' ? (ja ? '利用停止' : 'suspended') : ja ? '有効' : 'active',
+        ...(a.lockedAt !== null ? [ja ? 'ロック中' : 'locked'] : []),
+        ...(a.passwordMeta.initial ? [ja ? '初回ログイン前' : 'not logged in yet'] : []),
+      ].join(' / '),
+    ),
   ]);
   return table('accounts', head, rows, ja ? 'アカウントはありません。' : 'No accounts.');
 }
@@ -60,7 +72,12 @@ export function sentAccount(body: Record<string, unknown> | undefined): AccountF
 }
 
 export function addAccountForm(lang: Lang, csrf: string, v: AccountForm, projects: string[]): string {
-  const body = `${textField('a-username', 'username', C.username[lang], v.username, 'required maxlength="64" pattern="[A-Za-z0-9._@\\-]{1,64}"')}${textField('a-name', 'displayName', C.name[lang], v.displayName, 'maxlength="100"')}${checkboxes('roles', C.roles[lang], ROLES.map((r) => [r, ROLE_NAMES[r][lang]] as const), v.roles)}${selectField('a-project', 'project', C.project[lang], [['', C.none[lang]], ...projects.map((p) => [p, p] as const)], v.project)}<button type="submit" id="account-add">${C.add[lang]}</button>`;
+  const body = `${textField('a-username', 'username', C.username[lang], v.username, 'required maxlength="64" pattern="[A-Za-z0-9._@\\-]{1,64}"')}${textField('a-name', 'displayName', C.name[lang], v.displayName, 'maxlength="100"')}${checkboxes(
+    'roles',
+    C.roles[lang],
+    ROLES.map((r) => [r, ROLE_NAMES[r][lang]] as const),
+    v.roles,
+  )}${selectField('a-project', 'project', C.project[lang], [['', C.none[lang]], ...projects.map((p) => [p, p] as const)], v.project)}<button type="submit" id="account-add">${C.add[lang]}</button>`;
   return `<h2>${C.add[lang]}</h2>${postForm(ADMIN_ACCOUNTS, csrf, body, 'id="account-add-form"')}`;
 }
 

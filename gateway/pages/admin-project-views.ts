@@ -31,10 +31,19 @@ export const P = {
   suspended: { ja: '利用停止中', en: 'suspended' },
   suspension: { ja: '利用停止', en: 'Suspension' },
   endTitle: { ja: '研究課題の終了（利用終了書の受領後）', en: 'End the project (after its end-of-use notice)' },
-  endConfirm: { ja: '利用終了書を受領しました。アカウントを停止し、この課題専用の端末証明書を失効させます。', en: 'The end-of-use notice has arrived: suspend the accounts and revoke the terminals used only for this project.' },
+  endConfirm: {
+    ja: '利用終了書を受領しました。アカウントを停止し、この課題専用の端末証明書を失効させます。',
+    en: 'The end-of-use notice has arrived: suspend the accounts and revoke the terminals used only for this project.',
+  },
   endButton: { ja: '終了する', en: 'End the project' },
-  endedNote: { ja: 'この研究課題は終了しています。記録は監査のため保存されています。', en: 'This project has ended; its records are kept for audit.' },
-  badDay: { ja: (f: string) => `${f}：YYYY-MM-DD 形式の実在する日付を入力してください`, en: (f: string) => `${f}: a real day as YYYY-MM-DD` },
+  endedNote: {
+    ja: 'この研究課題は終了しています。記録は監査のため保存されています。',
+    en: 'This project has ended; its records are kept for audit.',
+  },
+  badDay: {
+    ja: (f: string) => `${f}：YYYY-MM-DD 形式の実在する日付を入力してください`,
+    en: (f: string) => `${f}: a real day as YYYY-MM-DD`,
+  },
 } as const;
 
 const day = (ms: number | null, zone: string, end = false) => (ms === null ? '' : end ? lastDayOf(ms, zone) : formatLocalDay(ms, zone));
@@ -56,10 +65,23 @@ export function suspensionText(lang: Lang, p: Project, zone: string): string {
 }
 
 export function projectsTable(lang: Lang, projects: Project[], zone: string): string {
-  const head = ['ID', P.name[lang], P.status[lang], P.period[lang], P.networks[lang].replace(/（.*|\(.*/, ''), P.upstream[lang], P.profile[lang]];
+  const head = [
+    'ID',
+    P.name[lang],
+    P.status[lang],
+    P.period[lang],
+    P.networks[lang].replace(/（.*|\(.*/, ''),
+    P.upstream[lang],
+    P.profile[lang],
+  ];
   const rows = projects.map((p) => [
-    `<a href="${projectPath(p.id)}">${esc(p.id)}</a>`, esc(p.name), esc(statusText(lang, p)), esc(periodText(lang, p, zone)),
-    esc(p.networks.join(', ')), esc(p.upstream), esc(p.profile ?? '-'),
+    `<a href="${projectPath(p.id)}">${esc(p.id)}</a>`,
+    esc(p.name),
+    esc(statusText(lang, p)),
+    esc(periodText(lang, p, zone)),
+    esc(p.networks.join(', ')),
+    esc(p.upstream),
+    esc(p.profile ?? '-'),
   ]);
   return table('projects', head, rows, lang === 'ja' ? '研究課題はありません。' : 'No projects.');
 }
@@ -83,15 +105,32 @@ export interface FormValues {
 
 export function valuesOf(p: Project, zone: string): FormValues {
   return {
-    id: p.id, name: p.name, upstream: p.upstream, networks: p.networks, pollingPaths: p.pollingPaths, profile: p.profile ?? '', credentialFile: p.credentialFile ?? '',
-    start: day(p.startsAt, zone), end: day(p.endsAt, zone, true),
+    id: p.id,
+    name: p.name,
+    upstream: p.upstream,
+    networks: p.networks,
+    pollingPaths: p.pollingPaths,
+    profile: p.profile ?? '',
+    credentialFile: p.credentialFile ?? '',
+    start: day(p.startsAt, zone),
+    end: day(p.endsAt, zone, true),
   };
 }
 
 /** What a project form sent, as text (shown again after a refusal). */
 export function sentValues(body: Record<string, unknown> | undefined): FormValues {
   const s = (k: string) => textOf(body, k);
-  return { id: s('id'), name: s('name'), upstream: s('upstream'), networks: listOf(body?.['networks']), pollingPaths: listOf(body?.['pollingPaths']), profile: s('profile'), credentialFile: s('credentialFile'), start: s('start'), end: s('end') };
+  return {
+    id: s('id'),
+    name: s('name'),
+    upstream: s('upstream'),
+    networks: listOf(body?.['networks']),
+    pollingPaths: listOf(body?.['pollingPaths']),
+    profile: s('profile'),
+    credentialFile: s('credentialFile'),
+    start: s('start'),
+    end: s('end'),
+  };
 }
 
 /** The sent values as a change of a project: days read in the zone (end inclusive); an empty day clears it. */
@@ -121,8 +160,13 @@ export function changeForm(lang: Lang, csrf: string, p: Project, v: FormValues, 
 
 export function projectFacts(lang: Lang, p: Project, zone: string): string {
   const rows: Array<[string, string]> = [
-    [P.name[lang], esc(p.name)], [P.status[lang], esc(statusText(lang, p))], ...(p.suspension ? [[P.suspension[lang], suspensionText(lang, p, zone)] as [string, string]] : []), [P.period[lang], esc(periodText(lang, p, zone))],
-    [P.networks[lang], esc(p.networks.join(', '))], [P.upstream[lang], esc(p.upstream)], [P.profile[lang], esc(p.profile ?? '-')],
+    [P.name[lang], esc(p.name)],
+    [P.status[lang], esc(statusText(lang, p))],
+    ...(p.suspension ? [[P.suspension[lang], suspensionText(lang, p, zone)] as [string, string]] : []),
+    [P.period[lang], esc(periodText(lang, p, zone))],
+    [P.networks[lang], esc(p.networks.join(', '))],
+    [P.upstream[lang], esc(p.upstream)],
+    [P.profile[lang], esc(p.profile ?? '-')],
   ];
   return `<dl class="facts">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }

@@ -29,15 +29,30 @@ export function linesField(id: string, name: string, label: string, lines: reado
 }
 
 /** A labelled select; `options` are [value, label] pairs. */
-export function selectField(id: string, name: string, label: string, options: ReadonlyArray<readonly [string, string]>, value = '', attrs = ''): string {
+export function selectField(
+  id: string,
+  name: string,
+  label: string,
+  options: ReadonlyArray<readonly [string, string]>,
+  value = '',
+  attrs = '',
+): string {
   const opts = options.map(([v, l]) => `<option value="${esc(v)}"${v === value ? ' selected' : ''}>${esc(l)}</option>`).join('');
   return `<label for="${id}">${esc(label)}</label><select id="${id}" name="${name}"${attrs ? ` ${attrs}` : ''}>${opts}</select>`;
 }
 
 /** A group of checkboxes sharing one name. */
-export function checkboxes(name: string, legend: string, options: ReadonlyArray<readonly [string, string]>, checked: readonly string[] = []): string {
+export function checkboxes(
+  name: string,
+  legend: string,
+  options: ReadonlyArray<readonly [string, string]>,
+  checked: readonly string[] = [],
+): string {
   return `<fieldset><legend>${esc(legend)}</legend>${options
-    .map(([v, l]) => `<label class="check"><input type="checkbox" name="${name}" value="${esc(v)}"${checked.includes(v) ? ' checked' : ''}> ${esc(l)}</label>`)
+    .map(
+      ([v, l]) =>
+        `<label class="check"><input type="checkbox" name="${name}" value="${esc(v)}"${checked.includes(v) ? ' checked' : ''}> ${esc(l)}</label>`,
+    )
     .join('')}</fieldset>`;
 }
 

@@ -30,7 +30,10 @@ export const W = {
   lost: { ja: '認証アプリを紛失している（管理者の承認が必要）', en: 'The authenticator is lost (an administrator must approve)' },
   verifier: { ja: '確認者', en: 'Verified by' },
   unlocked: { ja: 'ロックを解除しました。本人確認を台帳に記録しました。', en: 'Unlocked. The identity check is in the ledger.' },
-  notLocked: { ja: 'このアカウントはロックされていません。何も変更していません（本人確認も記録していません）。', en: 'This account is not locked. Nothing was changed (and no identity check recorded).' },
+  notLocked: {
+    ja: 'このアカウントはロックされていません。何も変更していません（本人確認も記録していません）。',
+    en: 'This account is not locked. Nothing was changed (and no identity check recorded).',
+  },
   codeOnce: { ja: 'リセットコード（この画面でのみ表示されます）', en: 'Reset code (shown on this screen only)' },
 } as const;
 
@@ -61,7 +64,10 @@ export function matchesTable(lang: Lang, accounts: Account[]): string {
   if (accounts.length === 0) return `<p class="notice info" role="status">${W.none[lang]}</p>`;
   const h = lang === 'ja' ? ['ユーザーID', '氏名', '研究課題', '状態'] : ['User ID', 'Name', 'Project', 'State'];
   return `<table><thead><tr>${h.map((x) => `<th>${x}</th>`).join('')}</tr></thead><tbody>${accounts
-    .map((a) => `<tr><td><a href="${esc(accountPath(a.username))}">${esc(a.username)}</a></td><td>${esc(a.displayName ?? '-')}</td><td>${esc(a.project ?? '-')}</td><td>${esc(shortState(lang, a))}</td></tr>`)
+    .map(
+      (a) =>
+        `<tr><td><a href="${esc(accountPath(a.username))}">${esc(a.username)}</a></td><td>${esc(a.displayName ?? '-')}</td><td>${esc(a.project ?? '-')}</td><td>${esc(shortState(lang, a))}</td></tr>`,
+    )
     .join('')}</tbody></table>`;
 }
 
@@ -90,14 +96,51 @@ export function stateList(lang: Lang, f: AccountFacts): string {
     [ja ? 'ユーザーID' : 'User ID', esc(a.username)],
     [ja ? '氏名' : 'Name', esc(a.displayName ?? '-')],
     [ja ? '役割' : 'Roles', esc(a.roles.join(', '))],
-    [ja ? '状態' : 'Status', a.status === 'suspended' ? `${ja ? '利用停止' : 'Suspended'} ${a.suspendedAt ? time(a.suspendedAt, f.zone) : ''}（${esc(a.suspensionReason ?? '-')}）` : ja ? '有効' : 'Active'],
-    [ja ? 'ロック' : 'Lock', a.lockedAt === null ? (ja ? 'なし' : 'Not locked') : `<strong>${ja ? 'ロック中' : 'Locked'}</strong> ${time(a.lockedAt, f.zone)}`],
-    [ja ? '連続失敗回数' : 'Consecutive failures', esc(ja ? `パスワード ${f.failures.password}/5、ワンタイムコード ${f.failures.totp}/5` : `password ${f.failures.password}/5, one-time code ${f.failures.totp}/5`)],
-    [ja ? 'パスワード' : 'Password', `${a.passwordMeta.initial ? (ja ? '初期パスワード（未変更）' : 'Initial password (not changed yet)') : ja ? '変更日' : 'Changed'} ${time(a.passwordMeta.changedAt, f.zone)}（${Math.floor((f.now - a.passwordMeta.changedAt) / 86_400_000)}${ja ? '日前' : ' days ago'}）${
-      expires === null ? (ja ? '、期限なし' : ', never expires') : `${ja ? '、期限' : ', expires'} ${time(expires, f.zone)}${expires <= f.now ? (ja ? '（期限切れ）' : ' (expired)') : ''}`}`],
+    [
+      ja ? '状態' : 'Status',
+      a.status === 'suspended'
+        ? `${ja ? '利用停止' : 'Suspended'} ${a.suspendedAt ? time(a.suspendedAt, f.zone) : ''}（${esc(a.suspensionReason ?? '-')}）`
+        : ja
+          ? '有効'
+          : 'Active',
+    ],
+    [
+      ja ? 'ロック' : 'Lock',
+      a.lockedAt === null ? (ja ? 'なし' : 'Not locked') : `<strong>${ja ? 'ロック中' : 'Locked'}</strong> ${time(a.lockedAt, f.zone)}`,
+    ],
+    [
+      ja ? '連続失敗回数' : 'Consecutive failures',
+      esc(
+        ja
+          ? `パスワード ${f.failures.password}/5、ワンタイムコード ${f.failures.totp}/5`
+          : `password ${f.failures.password}/5, one-time code ${f.failures.totp}/5`,
+      ),
+    ],
+    [
+      ja ? 'パスワード' : 'Password',
+      `${a.passwordMeta.initial ? (ja ? '初期パスワード（未変更）' : 'Initial password (not changed yet)') : ja ? '変更日' : 'Changed'} ${time(a.passwordMeta.changedAt, f.zone)}（${Math.floor((f.now - a.passwordMeta.changedAt) / 86_400_000)}${ja ? '日前' : ' days ago'}）${
+        expires === null
+          ? ja
+            ? '、期限なし'
+            : ', never expires'
+          : `${ja ? '、期限' : ', expires'} ${time(expires, f.zone)}${expires <= f.now ? (ja ? '（期限切れ）' : ' (expired)') : ''}`
+      }`,
+    ],
     [ja ? '認証アプリ' : 'Authenticator', a.totpEnrolled ? (ja ? '登録済み' : 'Enrolled') : ja ? '未登録' : 'Not enrolled'],
-    [ja ? '研究課題・利用期間' : 'Project and usage period', f.project ? `${esc(f.project.id)}: ${f.project.startsAt ? esc(formatLocalDay(f.project.startsAt, f.zone)) : '—'} 〜 ${f.project.endsAt ? esc(lastDayOf(f.project.endsAt, f.zone)) : '—'}${f.project.status === 'ended' ? (ja ? '（終了）' : ' (ended)') : ''}` : '-'],
-    [ja ? 'ログイン中のセッション' : 'Live sessions', f.sessions.length === 0 ? (ja ? 'なし' : 'None') : f.sessions.map((s) => `${time(s.createdAt, f.zone)} ${ja ? '端末' : 'terminal'} ${esc(s.terminalId)}`).join('<br>')],
+    [
+      ja ? '研究課題・利用期間' : 'Project and usage period',
+      f.project
+        ? `${esc(f.project.id)}: ${f.project.startsAt ? esc(formatLocalDay(f.project.startsAt, f.zone)) : '—'} 〜 ${f.project.endsAt ? esc(lastDayOf(f.project.endsAt, f.zone)) : '—'}${f.project.status === 'ended' ? (ja ? '（終了）' : ' (ended)') : ''}`
+        : '-',
+    ],
+    [
+      ja ? 'ログイン中のセッション' : 'Live sessions',
+      f.sessions.length === 0
+        ? ja
+          ? 'なし'
+          : 'None'
+        : f.sessions.map((s) => `${time(s.createdAt, f.zone)} ${ja ? '端末' : 'terminal'} ${esc(s.terminalId)}`).join('<br>'),
+    ],
   ];
   return `<h2>${W.state[lang]}</h2><dl class="facts">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
@@ -105,10 +148,16 @@ export function stateList(lang: Lang, f: AccountFacts): string {
 export function ledgerTable(lang: Lang, a: Account, zone: string): string {
   const checks = [...(a.identityChecks ?? [])].reverse();
   if (checks.length === 0) return `<h2>${W.ledger[lang]}</h2><p>${W.noLedger[lang]}</p>`;
-  const h = lang === 'ja' ? ['日時', '操作', '確認者', '確認方法', '確認書類', '番号'] : ['When', 'Action', 'Verified by', 'Method', 'Document', 'Reference'];
+  const h =
+    lang === 'ja'
+      ? ['日時', '操作', '確認者', '確認方法', '確認書類', '番号']
+      : ['When', 'Action', 'Verified by', 'Method', 'Document', 'Reference'];
   const label = (list: Array<[string, Record<Lang, string>]>, v: string) => list.find(([k]) => k === v)?.[1][lang] ?? v;
   return `<h2>${W.ledger[lang]}</h2><table id="ledger"><thead><tr>${h.map((x) => `<th>${x}</th>`).join('')}</tr></thead><tbody>${checks
-    .map((c) => `<tr><td class="time">${time(c.at, zone)}</td><td>${esc(c.action)}</td><td>${esc(c.verifiedBy)}</td><td>${esc(label(METHODS, c.method))}</td><td>${esc(label(DOCUMENTS, c.document))}</td><td>${esc(c.reference ?? '-')}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td class="time">${time(c.at, zone)}</td><td>${esc(c.action)}</td><td>${esc(c.verifiedBy)}</td><td>${esc(label(METHODS, c.method))}</td><td>${esc(label(DOCUMENTS, c.document))}</td><td>${esc(c.reference ?? '-')}</td></tr>`,
+    )
     .join('')}</tbody></table>`;
 }
 
@@ -124,9 +173,10 @@ function evidenceFields(lang: Lang, prefix: string, verifier: string): string {
 
 export function actionForms(lang: Lang, a: Account, csrf: string, verifier: string): string {
   const field = `<input type="hidden" name="_csrf" value="${esc(csrf)}">`;
-  const unlock = a.lockedAt !== null
-    ? `<h2>${W.unlock[lang]}</h2><form method="post" action="${esc(accountPath(a.username))}/unlock">${field}${evidenceFields(lang, 'unlock', verifier)}<button type="submit" id="unlock-submit">${W.unlock[lang]}</button></form>`
-    : '';
+  const unlock =
+    a.lockedAt !== null
+      ? `<h2>${W.unlock[lang]}</h2><form method="post" action="${esc(accountPath(a.username))}/unlock">${field}${evidenceFields(lang, 'unlock', verifier)}<button type="submit" id="unlock-submit">${W.unlock[lang]}</button></form>`
+      : '';
   const reset = `<h2>${W.reset[lang]}</h2><form method="post" action="${esc(accountPath(a.username))}/reset">${field}${evidenceFields(lang, 'reset', verifier)}
 <label><input type="checkbox" name="lostAuthenticator" value="1"> ${W.lost[lang]}</label><button type="submit" id="reset-submit">${W.reset[lang]}</button></form>`;
   return unlock + reset;
@@ -136,9 +186,20 @@ export function actionForms(lang: Lang, a: Account, csrf: string, verifier: stri
 export function resetCodeBox(lang: Lang, code: string, expiresAt: number, needsApproval: boolean, zone: string): string {
   const ja = lang === 'ja';
   const steps = ja
-    ? ['ゲートウェイのログイン画面の「リセットコードをお持ちの方」（/_hic/reset）を開いてください。', 'ユーザーID、このリセットコード、認証アプリに表示されたコードを入力してください。', '新しいパスワードはご自身で決めてください（ヘルプデスクは知りません）。']
-    : ['Open "Have a reset code?" on the gateway\'s login page (/_hic/reset).', 'Enter your user ID, this reset code and the code your authenticator app shows.', 'Choose the new password yourself (the helpdesk never knows it).'];
-  if (needsApproval) steps[1] = ja ? 'ユーザーIDとこのリセットコードを入力してください（認証アプリのコードは不要。管理者の承認後に有効になります）。' : 'Enter your user ID and this reset code (no authenticator code; it works after an administrator approves).';
+    ? [
+        'ゲートウェイのログイン画面の「リセットコードをお持ちの方」（/_hic/reset）を開いてください。',
+        'ユーザーID、このリセットコード、認証アプリに表示されたコードを入力してください。',
+        '新しいパスワードはご自身で決めてください（ヘルプデスクは知りません）。',
+      ]
+    : [
+        'Open "Have a reset code?" on the gateway\'s login page (/_hic/reset).',
+        'Enter your user ID, this reset code and the code your authenticator app shows.',
+        'Choose the new password yourself (the helpdesk never knows it).',
+      ];
+  if (needsApproval)
+    steps[1] = ja
+      ? 'ユーザーIDとこのリセットコードを入力してください（認証アプリのコードは不要。管理者の承認後に有効になります）。'
+      : 'Enter your user ID and this reset code (no authenticator code; it works after an administrator approves).';
   return `<section class="hint" aria-labelledby="code-h"><h2 id="code-h">${W.codeOnce[lang]}</h2><p class="secret"><code id="reset-code">${esc(code)}</code></p>
 <p>${ja ? '有効期限' : 'Valid until'}: ${time(expiresAt, zone)}</p><p>${ja ? '利用者に次のように伝えてください：' : 'Tell the user:'}</p><ol>${steps.map((s) => `<li>${esc(s)}</li>`).join('')}</ol></section>`;
 }

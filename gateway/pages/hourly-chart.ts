@@ -63,7 +63,11 @@ export function hourlyChart(lang: Lang, c: HourlyCounts, zone: string): string {
   });
   const every = Math.max(1, Math.ceil(c.all.length / 8));
   const ticks = c.all
-    .map((_, i) => (i % every === 0 ? `<text x="${(PAD.left + i * bw).toFixed(1)}" y="${H - 8}">${esc(formatLocal(c.start + i * c.bucketMs, zone).slice(5, 16))}</text>` : ''))
+    .map((_, i) =>
+      i % every === 0
+        ? `<text x="${(PAD.left + i * bw).toFixed(1)}" y="${H - 8}">${esc(formatLocal(c.start + i * c.bucketMs, zone).slice(5, 16))}</text>`
+        : '',
+    )
     .join('');
   const title = `${words.title[lang](hours)} (${zone})`;
   return `<figure class="chart" id="hourly-chart"><figcaption>${esc(title)} <span class="legend"><span class="all">■ ${words.all[lang]}</span> <span class="deny">■ ${words.deny[lang]}</span></span></figcaption><svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg"><line class="axis" x1="${PAD.left}" y1="${PAD.top + plotH}" x2="${W - PAD.right}" y2="${PAD.top + plotH}"></line><text x="2" y="${PAD.top + 8}">${max}</text><text x="2" y="${PAD.top + plotH}">0</text>${bars.join('')}${ticks}</svg></figure>`;

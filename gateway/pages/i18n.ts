@@ -18,19 +18,37 @@ export const text = {
   password: { ja: 'パスワード', en: 'Password' },
   next: { ja: '次へ', en: 'Next' },
   totpHeading: { ja: 'ワンタイムコード', en: 'One-time code' },
-  totpHelp: { ja: '認証アプリに表示されている6桁のコードを入力してください。', en: 'Enter the 6-digit code shown in your authenticator app.' },
+  totpHelp: {
+    ja: '認証アプリに表示されている6桁のコードを入力してください。',
+    en: 'Enter the 6-digit code shown in your authenticator app.',
+  },
   code: { ja: 'コード', en: 'Code' },
   verify: { ja: '確認', en: 'Verify' },
-  loginThrottled: { ja: 'この端末からのログイン失敗が続いたため、少し待ってから再度お試しください。', en: 'Too many failed logins from this terminal. Wait a moment and try again.' },
+  loginThrottled: {
+    ja: 'この端末からのログイン失敗が続いたため、少し待ってから再度お試しください。',
+    en: 'Too many failed logins from this terminal. Wait a moment and try again.',
+  },
   loginFailed: { ja: 'ユーザーID、パスワードまたはコードが正しくありません。', en: 'The user ID, password or code is incorrect.' },
-  loginExpired: { ja: 'ログイン手続きの有効期限が切れました。最初からやり直してください。', en: 'The login has expired. Please start again.' },
+  loginExpired: {
+    ja: 'ログイン手続きの有効期限が切れました。最初からやり直してください。',
+    en: 'The login has expired. Please start again.',
+  },
   logout: { ja: 'ログアウト', en: 'Log out' },
   loggedOut: { ja: 'ログアウトしました。', en: 'You have logged out.' },
   logoutConfirm: { ja: 'ログアウトしますか？', en: 'Do you want to log out?' },
-  idleNotice: { ja: '20分間操作がなかったため、自動的にログアウトしました。', en: 'You were logged out after 20 minutes without activity.' },
+  idleNotice: {
+    ja: '20分間操作がなかったため、自動的にログアウトしました。',
+    en: 'You were logged out after 20 minutes without activity.',
+  },
   denied: { ja: 'アクセスできません', en: 'Access denied' },
-  csrf: { ja: 'フォームの有効期限が切れたか、このサイト以外から送信されました。再読み込みしてやり直してください。', en: 'The form has expired or was not sent from this site. Reload and try again.' },
-  unavailable: { ja: '一時的にご利用いただけません。しばらくしてから再度お試しください。', en: 'The service is temporarily unavailable. Please try again later.' },
+  csrf: {
+    ja: 'フォームの有効期限が切れたか、このサイト以外から送信されました。再読み込みしてやり直してください。',
+    en: 'The form has expired or was not sent from this site. Reload and try again.',
+  },
+  unavailable: {
+    ja: '一時的にご利用いただけません。しばらくしてから再度お試しください。',
+    en: 'The service is temporarily unavailable. Please try again later.',
+  },
   notFound: { ja: 'ページが見つかりません。', en: 'Page not found.' },
   switchLang: { ja: 'English', en: '日本語' },
   userLabel: { ja: 'ユーザー', en: 'User' },
@@ -39,7 +57,10 @@ export const text = {
     en: 'You will be logged out in 2 minutes because there has been no activity. Press "Continue" to stay logged in.',
   },
   idleContinue: { ja: '続ける', en: 'Continue' },
-  resetDone: { ja: 'パスワードを再設定しました。新しいパスワードでログインしてください。', en: 'Your password has been reset. Please log in with your new password.' },
+  resetDone: {
+    ja: 'パスワードを再設定しました。新しいパスワードでログインしてください。',
+    en: 'Your password has been reset. Please log in with your new password.',
+  },
   cannotLogin: { ja: 'ログインできない場合', en: 'Cannot log in?' },
   cannotLoginHelp: {
     ja: 'パスワードを忘れた場合や、何度も失敗してログインできなくなった場合は、ヘルプデスクに連絡してください。本人確認の後、リセットコードをお伝えします。',
@@ -57,7 +78,7 @@ export const denialText: Record<string, Record<Lang, string>> = {
   },
   'terminal-certificate-untrusted': {
     ja: 'この端末証明書は本ゲートウェイの認証局が発行したものではありません。',
-    en: 'This terminal certificate was not issued by this gateway\'s certificate authority.',
+    en: "This terminal certificate was not issued by this gateway's certificate authority.",
   },
   'terminal-certificate-expired': {
     ja: '端末証明書の有効期限が切れています。管理者に更新を依頼してください。',
@@ -107,7 +128,7 @@ export const denialText: Record<string, Record<Lang, string>> = {
   },
   'upgrade-not-allowed': {
     ja: 'この接続（WebSocket）はワークスペースの許可された経路ではありません。',
-    en: 'This connection (WebSocket) is not one of the workspace\'s permitted routes.',
+    en: "This connection (WebSocket) is not one of the workspace's permitted routes.",
   },
   'workspace-unavailable': {
     ja: 'ワークスペースに接続できません。しばらくしてから再度お試しください。解決しない場合はヘルプデスクに連絡してください。',

@@ -27,16 +27,18 @@ export interface PageOptions {
 
 /**
  * The page shell: an empty icon (so browsers do not ask for /favicon.ico, a workspace path that a staff session or
- * a refused terminal would see refused and that would clutter the access log), the one stylesheet inlined (allowed by its CSP hash, so even the certificate-less 403 page is
- * styled), no inline script, language switch, the user's id and logout when logged in.
+ * a refused terminal would see refused and that would clutter the access log), the one stylesheet inlined (allowed
+ * by its CSP hash, so even the certificate-less 403 page is styled), no inline script, language switch, the user's
+ * id and logout when logged in.
  */
 export function page(lang: Lang, title: string, body: string, opts: PageOptions = {}): string {
   const other: Lang = lang === 'ja' ? 'en' : 'ja';
   const switchHref = `${esc(opts.path ?? '/_hic/login')}?lang=${other}`;
   const scripts = [...(opts.scripts ?? []), ...(opts.idleMs !== undefined ? ['idle.js'] : [])];
-  const idleAttrs = opts.idleMs !== undefined
-    ? ` data-idle-ms="${Math.max(0, Math.round(opts.idleMs))}" data-idle-warning="${esc(text.idleWarning[lang])}" data-idle-continue="${esc(text.idleContinue[lang])}"`
-    : '';
+  const idleAttrs =
+    opts.idleMs !== undefined
+      ? ` data-idle-ms="${Math.max(0, Math.round(opts.idleMs))}" data-idle-warning="${esc(text.idleWarning[lang])}" data-idle-continue="${esc(text.idleContinue[lang])}"`
+      : '';
   const who = opts.user
     ? `<span class="who">${esc(text.userLabel[lang])}: ${esc(opts.user)}</span>${opts.time ? `<span class="clock">${esc(opts.time)}</span>` : ''}<a class="logout" href="/_hic/logout">${text.logout[lang]}</a>`
     : '';

@@ -15,19 +15,37 @@ export interface StaffArea {
 /** The staff areas in menu order (AC-5: each is its own role). */
 export const STAFF_AREAS: readonly StaffArea[] = [
   {
-    role: 'helpdesk', path: '/_hic/helpdesk/', ready: true, label: { ja: 'ヘルプデスク', en: 'Helpdesk' },
-    does: { ja: 'アカウントの検索・状態確認、本人確認の記録、ロック解除、パスワードリセットの開始', en: 'Find an account and its state, record identity checks, unlock, start a password reset' },
+    role: 'helpdesk',
+    path: '/_hic/helpdesk/',
+    ready: true,
+    label: { ja: 'ヘルプデスク', en: 'Helpdesk' },
+    does: {
+      ja: 'アカウントの検索・状態確認、本人確認の記録、ロック解除、パスワードリセットの開始',
+      en: 'Find an account and its state, record identity checks, unlock, start a password reset',
+    },
   },
   {
-    role: 'security', path: '/_hic/security/', ready: true, label: { ja: 'セキュリティ監査', en: 'Security console' },
-    does: { ja: 'アクセスログの検索、セッションの経過、アラート、利用停止', en: 'Search the access log, session timelines, alerts, suspension' },
+    role: 'security',
+    path: '/_hic/security/',
+    ready: true,
+    label: { ja: 'セキュリティ監査', en: 'Security console' },
+    does: {
+      ja: 'アクセスログの検索、セッションの経過、アラート、利用停止',
+      en: 'Search the access log, session timelines, alerts, suspension',
+    },
   },
   {
-    role: 'reviewer', path: '/_hic/review/', ready: false, label: { ja: '持ち込み・持ち出しの審査', en: 'Import / export review' },
+    role: 'reviewer',
+    path: '/_hic/review/',
+    ready: false,
+    label: { ja: '持ち込み・持ち出しの審査', en: 'Import / export review' },
     does: { ja: '持ち込み・持ち出し申請の審査', en: 'Review import and export requests' },
   },
   {
-    role: 'admin', path: '/_hic/admin/', ready: true, label: { ja: '管理', en: 'Administration' },
+    role: 'admin',
+    path: '/_hic/admin/',
+    ready: true,
+    label: { ja: '管理', en: 'Administration' },
     does: { ja: '研究課題、アカウント、利用端末と証明書', en: 'Projects, accounts, terminals and certificates' },
   },
 ];
@@ -53,6 +71,9 @@ export function startPageOf(roles: readonly Role[]): string {
 export function staffMenu(lang: Lang, roles: readonly Role[], currentPath: string): string {
   const items = [{ path: PORTAL_PATH, label: { ja: 'ポータル', en: 'Portal' } }, ...areasOf(roles).filter((a) => a.ready)];
   return `<nav class="menu" aria-label="${lang === 'ja' ? 'メニュー' : 'Menu'}">${items
-    .map((i) => `<a href="${esc(i.path)}"${i.path === currentPath || (i.path !== PORTAL_PATH && currentPath.startsWith(i.path)) ? ' aria-current="page"' : ''}>${esc(i.label[lang])}</a>`)
+    .map(
+      (i) =>
+        `<a href="${esc(i.path)}"${i.path === currentPath || (i.path !== PORTAL_PATH && currentPath.startsWith(i.path)) ? ' aria-current="page"' : ''}>${esc(i.label[lang])}</a>`,
+    )
     .join('')}</nav>`;
 }

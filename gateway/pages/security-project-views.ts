@@ -30,7 +30,7 @@ export const SP = {
   suspendTitle: { ja: '研究課題の利用停止', en: 'Suspend the project' },
   suspendHelp: {
     ja: 'この研究課題の利用中のアカウントをすべて直ちに停止します。各利用者のセッションと接続（WebSocketを含む）は全インスタンスで終了します。',
-    en: 'Stops every active account of the project at once: each member\'s sessions and connections (WebSocket included) end on every instance.',
+    en: "Stops every active account of the project at once: each member's sessions and connections (WebSocket included) end on every instance.",
   },
   resumeTitle: { ja: '研究課題の利用再開', en: 'Resume the project' },
   resumeHelp: {
@@ -39,12 +39,21 @@ export const SP = {
   },
   suspend: { ja: '課題全体の利用を停止する', en: 'Suspend the project now' },
   resume: { ja: '課題全体の利用を再開する', en: 'Resume the project' },
-  ended: { ja: 'この研究課題は終了しています。アカウントは停止されたままです。', en: 'This project has ended; its accounts stay suspended.' },
+  ended: {
+    ja: 'この研究課題は終了しています。アカウントは停止されたままです。',
+    en: 'This project has ended; its accounts stay suspended.',
+  },
 } as const;
 
 export function securityProjectsTable(lang: Lang, projects: Project[], zone: string): string {
   const head = ['ID', P.name[lang], P.status[lang], P.suspension[lang], P.period[lang]];
-  const rows = projects.map((p) => [`<a href="${secProjectPath(p.id)}">${esc(p.id)}</a>`, esc(p.name), esc(statusText(lang, p)), suspensionText(lang, p, zone), esc(periodText(lang, p, zone))]);
+  const rows = projects.map((p) => [
+    `<a href="${secProjectPath(p.id)}">${esc(p.id)}</a>`,
+    esc(p.name),
+    esc(statusText(lang, p)),
+    suspensionText(lang, p, zone),
+    esc(periodText(lang, p, zone)),
+  ]);
   return table('sec-projects', head, rows, SP.none[lang]);
 }
 
@@ -52,10 +61,14 @@ export function securityProjectsTable(lang: Lang, projects: Project[], zone: str
 export function securityProjectFacts(lang: Lang, p: Project, members: Account[], zone: string): string {
   const stopped = p.suspension ? Object.keys(p.suspension.accounts) : [];
   const facts: Array<[string, string]> = [
-    [P.name[lang], esc(p.name)], [P.status[lang], esc(statusText(lang, p))], [P.suspension[lang], suspensionText(lang, p, zone)],
-    [SP.stoppedBy[lang], esc(stopped.join(', ') || '-')], [P.period[lang], esc(periodText(lang, p, zone))],
+    [P.name[lang], esc(p.name)],
+    [P.status[lang], esc(statusText(lang, p))],
+    [P.suspension[lang], suspensionText(lang, p, zone)],
+    [SP.stoppedBy[lang], esc(stopped.join(', ') || '-')],
+    [P.period[lang], esc(periodText(lang, p, zone))],
   ];
-  const state = (a: Account) => (a.status === 'suspended' ? `${S.suspendTitle[lang]}${a.suspensionReason ? `（${esc(a.suspensionReason)}）` : ''}` : esc(P.active[lang]));
+  const state = (a: Account) =>
+    a.status === 'suspended' ? `${S.suspendTitle[lang]}${a.suspensionReason ? `（${esc(a.suspensionReason)}）` : ''}` : esc(P.active[lang]);
   const rows = members.map((a) => [`<a href="${secUserPath(a.username)}">${esc(a.username)}</a>`, state(a)]);
   return `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl><h2>${SP.members[lang]}</h2>${table('members', [SP.members[lang], SP.accountState[lang]], rows, SP.noMembers[lang])}`;
 }

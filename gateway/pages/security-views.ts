@@ -15,7 +15,9 @@ export const PAGE_SIZE = 50;
 /** The events a person may pick (a typo cannot silently find nothing). */
 export const EVENTS: readonly string[] = ['access', ...SECURITY_EVENT_NAMES, 'download-blocked', 'upload-blocked', 'transfer-blocked'];
 
-export type ConsoleInput = Partial<Record<'user' | 'project' | 'terminal' | 'address' | 'since' | 'until' | 'event' | 'decision' | 'page', string>>;
+export type ConsoleInput = Partial<
+  Record<'user' | 'project' | 'terminal' | 'address' | 'since' | 'until' | 'event' | 'decision' | 'page', string>
+>;
 
 export const T = {
   title: { ja: '監査ログの確認', en: 'Audit log review' },
@@ -26,16 +28,27 @@ export const T = {
   sessions: { ja: 'セッションの経過・利用停止', en: 'Session timelines, suspension' },
   projects: { ja: '研究課題の利用停止・再開', en: 'Projects: suspend, resume' },
   none: { ja: '該当する記録はありません。', en: 'No matching records.' },
-  recorded: { ja: 'この閲覧は監査ログに記録されます。開始を省略すると直近24時間を検索します。', en: 'This review is itself recorded in the audit log. Without a start, the last 24 hours are searched.' },
+  recorded: {
+    ja: 'この閲覧は監査ログに記録されます。開始を省略すると直近24時間を検索します。',
+    en: 'This review is itself recorded in the audit log. Without a start, the last 24 hours are searched.',
+  },
   any: { ja: 'すべて', en: 'Any' },
   newer: { ja: '← 新しい記録', en: '← Newer' },
   older: { ja: '古い記録 →', en: 'Older →' },
   csv: { ja: 'この検索結果をCSVで出力', en: 'Export this search as CSV' },
-  pageOf: { ja: (p: number, n: number, total: number) => `${p} / ${n} ページ（${total}件、新しい順）`, en: (p: number, n: number, total: number) => `page ${p} of ${n} (${total} records, newest first)` },
+  pageOf: {
+    ja: (p: number, n: number, total: number) => `${p} / ${n} ページ（${total}件、新しい順）`,
+    en: (p: number, n: number, total: number) => `page ${p} of ${n} (${total} records, newest first)`,
+  },
   fields: {
-    user: { ja: 'ユーザーID', en: 'User' }, project: { ja: '研究課題', en: 'Project' }, terminal: { ja: '端末ID / 指紋', en: 'Terminal id / fingerprint' },
-    address: { ja: 'アドレス / CIDR', en: 'Address / CIDR' }, since: { ja: '開始', en: 'From' }, until: { ja: '終了', en: 'Until' },
-    event: { ja: 'イベント', en: 'Event' }, decision: { ja: '判定', en: 'Decision' },
+    user: { ja: 'ユーザーID', en: 'User' },
+    project: { ja: '研究課題', en: 'Project' },
+    terminal: { ja: '端末ID / 指紋', en: 'Terminal id / fingerprint' },
+    address: { ja: 'アドレス / CIDR', en: 'Address / CIDR' },
+    since: { ja: '開始', en: 'From' },
+    until: { ja: '終了', en: 'Until' },
+    event: { ja: 'イベント', en: 'Event' },
+    decision: { ja: '判定', en: 'Decision' },
   },
   columns: {
     ja: ['日時', 'イベント', '操作者', '操作', '対象ユーザー', '研究課題', '端末ID', '証明書指紋', 'アドレス', '詳細', '記録位置'],
@@ -68,7 +81,10 @@ function columns(m: AuditMatch, zone: string): { iso: string; local: string; cel
   const e = m.entry as Record<string, unknown>;
   const s = (v: unknown) => (v === undefined || v === null || v === '' ? '-' : String(v));
   const staff = e['event'] === 'staff-action' || e['event'] === 'staff-action-refused' || e['event'] === 'identity-check';
-  const what = e['kind'] === 'access' ? `${s(e['method'])} ${s(e['path'])} ${s(e['status'])}` : `${s(e['event'])}${e['type'] ? `:${s(e['type'])}` : ''}`;
+  const what =
+    e['kind'] === 'access'
+      ? `${s(e['method'])} ${s(e['path'])} ${s(e['status'])}`
+      : `${s(e['event'])}${e['type'] ? `:${s(e['type'])}` : ''}`;
   const actor = staff ? s(e['by']) : s(e['user']);
   const target = staff ? s(e['user'] ?? e['project']) : '-';
   const action = staff ? s(e['action'] ?? e['method']) : '-';
@@ -76,7 +92,11 @@ function columns(m: AuditMatch, zone: string): { iso: string; local: string; cel
   const terminalId = s(e['terminalId'] ?? (fingerprint === '-' ? e['terminal'] : undefined));
   const detail = s(e['summary'] ?? e['reason'] ?? e['outcome']);
   const iso = s(e['time']);
-  return { iso, local: formatLocal(Date.parse(iso), zone), cells: [what, actor, action, target, s(e['project']), terminalId, fingerprint, s(e['address']), detail, `${m.file}:${m.line}`] };
+  return {
+    iso,
+    local: formatLocal(Date.parse(iso), zone),
+    cells: [what, actor, action, target, s(e['project']), terminalId, fingerprint, s(e['address']), detail, `${m.file}:${m.line}`],
+  };
 }
 
 export function resultsTable(lang: Lang, rows: AuditMatch[], zone: string): string {
@@ -91,7 +111,20 @@ export function resultsTable(lang: Lang, rows: AuditMatch[], zone: string): stri
   return `<table id="results"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-export const CSV_HEADER = ['time_utc', 'time_local', 'event', 'actor', 'action', 'target_user', 'project', 'terminal_id', 'fingerprint', 'address', 'detail', 'where'].join(',');
+export const CSV_HEADER = [
+  'time_utc',
+  'time_local',
+  'event',
+  'actor',
+  'action',
+  'target_user',
+  'project',
+  'terminal_id',
+  'fingerprint',
+  'address',
+  'detail',
+  'where',
+].join(',');
 
 /** One CSV line (RFC 4180 quoting; a leading = + - @ is prefixed with ' so a spreadsheet never runs it). */
 export function csvLine(m: AuditMatch, zone: string): string {

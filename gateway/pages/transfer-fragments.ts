@@ -13,7 +13,10 @@ export function statusBadge(status: string, lang: Lang): string {
 
 export function findingsTable(findings: Finding[], lang: Lang): string {
   if (findings.length === 0) return `<p class="notice info">${tt.noFindings[lang]}</p>`;
-  const rows = findings.map((f) => `<tr><td>${esc(f.sheet ?? '')}</td><td>${esc(f.cell ?? String(f.row))}</td><td>${esc(f.column)}</td><td><code>${esc(f.value)}</code></td><td>${esc(ruleText[f.rule]?.[lang] ?? f.rule)}<br><small>${esc(f.rule)}${f.detail ? ` — ${esc(f.detail)}` : ''}</small></td></tr>`);
+  const rows = findings.map(
+    (f) =>
+      `<tr><td>${esc(f.sheet ?? '')}</td><td>${esc(f.cell ?? String(f.row))}</td><td>${esc(f.column)}</td><td><code>${esc(f.value)}</code></td><td>${esc(ruleText[f.rule]?.[lang] ?? f.rule)}<br><small>${esc(f.rule)}${f.detail ? ` — ${esc(f.detail)}` : ''}</small></td></tr>`,
+  );
   return `<p>${tt.findingsAdvise[lang]}</p><table class="findings"><thead><tr><th>${lang === 'ja' ? 'シート' : 'Sheet'}</th><th>${lang === 'ja' ? 'セル' : 'Cell'}</th><th>${lang === 'ja' ? '列' : 'Column'}</th><th>${lang === 'ja' ? '値' : 'Value'}</th><th>${lang === 'ja' ? 'ルール' : 'Rule'}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
@@ -28,16 +31,25 @@ export function tablePreview(sheets: SheetPreview[], findings: Finding[], lang: 
     const key = `${f.sheet ?? ''}!${f.cell}`;
     flagged.set(key, [...(flagged.get(key) ?? []), f]);
   }
-  return sheets.map((s) => {
-    const width = Math.max(0, ...s.rows.map((r) => r.cells.length));
-    const head = `<tr><th></th>${Array.from({ length: width }, (_, i) => `<th>${columnLetter(i)}</th>`).join('')}</tr>`;
-    const body = s.rows.map((r) => `<tr><th>${r.row}</th>${Array.from({ length: width }, (_, i) => {
-      const hits = flagged.get(`${s.name ?? ''}!${columnLetter(i)}${r.row}`);
-      const text = esc(r.cells[i] ?? '');
-      return hits ? `<td class="flagged" title="${esc(hits.map((h) => ruleText[h.rule]?.[lang] ?? h.rule).join(' / '))}">${text}</td>` : `<td>${text}</td>`;
-    }).join('')}</tr>`).join('');
-    return `${s.name !== undefined ? `<h3>${esc(s.name)}</h3>` : ''}<div class="scroll"><table class="preview">${head}${body}</table></div>${s.more ? `<p><small>${tt.previewMore[lang]}</small></p>` : ''}`;
-  }).join('');
+  return sheets
+    .map((s) => {
+      const width = Math.max(0, ...s.rows.map((r) => r.cells.length));
+      const head = `<tr><th></th>${Array.from({ length: width }, (_, i) => `<th>${columnLetter(i)}</th>`).join('')}</tr>`;
+      const body = s.rows
+        .map(
+          (r) =>
+            `<tr><th>${r.row}</th>${Array.from({ length: width }, (_, i) => {
+              const hits = flagged.get(`${s.name ?? ''}!${columnLetter(i)}${r.row}`);
+              const text = esc(r.cells[i] ?? '');
+              return hits
+                ? `<td class="flagged" title="${esc(hits.map((h) => ruleText[h.rule]?.[lang] ?? h.rule).join(' / '))}">${text}</td>`
+                : `<td>${text}</td>`;
+            }).join('')}</tr>`,
+        )
+        .join('');
+      return `${s.name !== undefined ? `<h3>${esc(s.name)}</h3>` : ''}<div class="scroll"><table class="preview">${head}${body}</table></div>${s.more ? `<p><small>${tt.previewMore[lang]}</small></p>` : ''}`;
+    })
+    .join('');
 }
 
 export function bytes(n: number): string {

@@ -14,7 +14,10 @@ export const tt = {
   size: { ja: 'サイズ', en: 'Size' },
   pick: { ja: '選択', en: 'Pick' },
   purpose: { ja: '持ち出しの目的', en: 'Purpose' },
-  columns: { ja: '列の種類（見出しから推定しています。必要に応じて変更してください）', en: 'Column kinds (guessed from the headers; change them where needed)' },
+  columns: {
+    ja: '列の種類（見出しから推定しています。必要に応じて変更してください）',
+    en: 'Column kinds (guessed from the headers; change them where needed)',
+  },
   submit: { ja: '申請する', en: 'Submit the request' },
   myRequests: { ja: '自分の申請', en: 'My requests' },
   status: { ja: '状態', en: 'Status' },
@@ -82,7 +85,10 @@ export const kindText: Record<ColumnKind, Record<Lang, string>> = {
 
 export const ruleText: Record<RuleId, Record<Lang, string>> = {
   'patient-count-under-10': { ja: '患者数が1〜9', en: 'Patient count 1–9' },
-  'area-population-under-2000': { ja: '人口2,000人未満（または不明）の二次医療圏の患者数', en: 'Counts in an area under 2,000 people (or unknown)' },
+  'area-population-under-2000': {
+    ja: '人口2,000人未満（または不明）の二次医療圏の患者数',
+    en: 'Counts in an area under 2,000 people (or unknown)',
+  },
   'area-patient-count-under-20': { ja: '人口25,000人未満の二次医療圏で患者数が1〜19', en: 'Count 1–19 in an area under 25,000 people' },
   'facility-count-under-3': { ja: '医療機関数が1〜2', en: 'Facility count 1–2' },
   'insurer-count-under-3': { ja: '保険者数が1〜2', en: 'Insurer count 1–2' },

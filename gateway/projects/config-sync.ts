@@ -37,7 +37,8 @@ export async function syncConfigProjects(
     }
     const changes: ProjectChange['changes'] = {};
     for (const field of CONFIG_FIELDS) {
-      if (JSON.stringify(existing[field] ?? null) !== JSON.stringify(wanted[field] ?? null)) changes[field] = [existing[field] ?? null, wanted[field] ?? null];
+      if (JSON.stringify(existing[field] ?? null) !== JSON.stringify(wanted[field] ?? null))
+        changes[field] = [existing[field] ?? null, wanted[field] ?? null];
     }
     if (Object.keys(changes).length === 0) continue;
     const next: Project = { ...existing };
@@ -54,6 +55,9 @@ export async function syncConfigProjects(
 /** One line per changed field, for the operator starting the gateway. */
 export function describeChanges(applied: readonly ProjectChange[]): string[] {
   return applied.flatMap(({ project, changes }) =>
-    Object.entries(changes).map(([field, [was, now]]) => `hic: project ${project}: ${field} ${JSON.stringify(was)} → ${JSON.stringify(now)} (applied from the config file)`),
+    Object.entries(changes).map(
+      ([field, [was, now]]) =>
+        `hic: project ${project}: ${field} ${JSON.stringify(was)} → ${JSON.stringify(now)} (applied from the config file)`,
+    ),
   );
 }

@@ -26,7 +26,9 @@ export interface NewProject {
 /** Validates and creates an approved study (AC-1 networks, AC-3 usage period); every instance reloads it. */
 export async function addProject(deps: UserDeps, input: NewProject, operator: string): Promise<Project> {
   const problems = [
-    ...(/^[a-z0-9][a-z0-9-]{0,62}$/.test(input.id) ? [] : [`id: "${input.id}" must be 1-63 lower-case letters, digits and '-', starting with a letter or digit`]),
+    ...(/^[a-z0-9][a-z0-9-]{0,62}$/.test(input.id)
+      ? []
+      : [`id: "${input.id}" must be 1-63 lower-case letters, digits and '-', starting with a letter or digit`]),
     ...checkFields(input),
   ];
   if (problems.length > 0) throw new HicError('BAD_REQUEST', problems.join('; '));
@@ -53,7 +55,16 @@ export async function addProject(deps: UserDeps, input: NewProject, operator: st
   }
   if (!(await deps.stores.projects.create(project))) throw new HicError('CONFLICT', `project ${input.id} already exists`);
   await deps.stores.events.publish({ type: 'project-changed', project: project.id });
-  await deps.audit.security({ event: 'staff-action', action: 'project.add', by: operator, project: project.id, upstream: project.upstream, networks: project.networks, startsAt: project.startsAt, endsAt: project.endsAt });
+  await deps.audit.security({
+    event: 'staff-action',
+    action: 'project.add',
+    by: operator,
+    project: project.id,
+    upstream: project.upstream,
+    networks: project.networks,
+    startsAt: project.startsAt,
+    endsAt: project.endsAt,
+  });
   return project;
 }
 
@@ -71,7 +82,13 @@ export interface ProjectChanges {
 }
 
 /** Every problem with the fields of a project, each named by its field (the same rules for add and update). */
-function checkFields(p: { upstream: string; networks: string[]; profile?: string | undefined; startsAt?: number | null; endsAt?: number | null }): string[] {
+function checkFields(p: {
+  upstream: string;
+  networks: string[];
+  profile?: string | undefined;
+  startsAt?: number | null;
+  endsAt?: number | null;
+}): string[] {
   const problems: string[] = [];
   if (!/^https?:\/\/[^/]+/.test(p.upstream)) problems.push(`upstream: "${p.upstream}" is not an http(s) URL (e.g. http://10.1.0.11:8888)`);
   if (p.networks.length === 0) problems.push('networks: at least one approved network (CIDR) is required');
@@ -94,13 +111,27 @@ export async function updateProject(deps: UserDeps, id: string, changes: Project
   if (current.status === 'ended') throw new HicError('CONFLICT', `project ${id} has ended; an ended project cannot be changed`);
   const next: Project = { ...current };
   const changed: Record<string, { from: unknown; to: unknown }> = {};
-  for (const key of ['name', 'upstream', 'networks', 'pollingPaths', 'profile', 'credentialFile', 'workspaceTerminals', 'startsAt', 'endsAt'] as const) {
+  for (const key of [
+    'name',
+    'upstream',
+    'networks',
+    'pollingPaths',
+    'profile',
+    'credentialFile',
+    'workspaceTerminals',
+    'startsAt',
+    'endsAt',
+  ] as const) {
     if (changes[key] === undefined) continue;
     if (JSON.stringify(current[key] ?? null) === JSON.stringify(changes[key])) continue;
     changed[key] = { from: current[key] ?? null, to: changes[key] };
     (next as unknown as Record<string, unknown>)[key] = changes[key];
   }
-  if (Object.keys(changed).length === 0) throw new HicError('BAD_REQUEST', 'nothing to change: give at least one new value (--start, --end, --network, --upstream, --profile, --name, --polling)');
+  if (Object.keys(changed).length === 0)
+    throw new HicError(
+      'BAD_REQUEST',
+      'nothing to change: give at least one new value (--start, --end, --network, --upstream, --profile, --name, --polling)',
+    );
   const problems = checkFields(next);
   if (problems.length > 0) throw new HicError('BAD_REQUEST', problems.join('; '));
   // What every instance will compile (a profile that needs a credential, a readable credential file): refused here,
@@ -140,9 +171,19 @@ export async function suspendProject(deps: UserDeps, id: string, reason: string,
   }
   // Re-read: suspending the members did not touch the project, but an administrator may have changed it meanwhile.
   const current = await requireProject(deps, id);
-  await deps.stores.projects.put({ ...current, suspension: { at: project.suspension?.at ?? deps.clock.now(), by: operator, reason, accounts } });
+  await deps.stores.projects.put({
+    ...current,
+    suspension: { at: project.suspension?.at ?? deps.clock.now(), by: operator, reason, accounts },
+  });
   await deps.stores.events.publish({ type: 'project-changed', project: id });
-  await deps.audit.security({ event: 'staff-action', action: 'project.suspend', by: operator, project: id, reason, users: members.map((a) => a.username) });
+  await deps.audit.security({
+    event: 'staff-action',
+    action: 'project.suspend',
+    by: operator,
+    project: id,
+    reason,
+    users: members.map((a) => a.username),
+  });
   return members.map((a) => a.username);
 }
 
@@ -180,7 +221,16 @@ export async function resumeProject(deps: UserDeps, id: string, reason: string, 
   delete next.suspension;
   await deps.stores.projects.put(next);
   await deps.stores.events.publish({ type: 'project-changed', project: id });
-  await deps.audit.security({ event: 'staff-action', action: 'project.resume', by: operator, project: id, reason, users: out.resumed, skipped: out.skipped, suspendedAt: new Date(project.suspension.at).toISOString() });
+  await deps.audit.security({
+    event: 'staff-action',
+    action: 'project.resume',
+    by: operator,
+    project: id,
+    reason,
+    users: out.resumed,
+    skipped: out.skipped,
+    suspendedAt: new Date(project.suspension.at).toISOString(),
+  });
   return out;
 }
 
@@ -190,7 +240,12 @@ export async function resumeProject(deps: UserDeps, id: string, reason: string, 
  * Terminals are revoked through the register's own operation (compare-and-set, news to every instance, sessions
  * cut, CRL re-signed when this process holds the CA).
  */
-export async function endProject(deps: UserDeps, id: string, operator: string, authority: Authority | null): Promise<{ users: string[]; terminals: string[] }> {
+export async function endProject(
+  deps: UserDeps,
+  id: string,
+  operator: string,
+  authority: Authority | null,
+): Promise<{ users: string[]; terminals: string[] }> {
   const project = await requireProject(deps, id);
   const now = deps.clock.now();
   await deps.stores.projects.put({ ...project, status: 'ended', endedAt: now });
@@ -209,9 +264,15 @@ export async function endProject(deps: UserDeps, id: string, operator: string, a
       await deps.stores.terminals.put({ ...t, projects: remaining });
       continue;
     }
-    await revokeTerminal({ stores: deps.stores, clock: deps.clock, sessions: deps.sessions, authority }, {
-      terminalId: t.id, reason: 'cessationOfOperation', note: `project ${id} ended`, by: operator,
-    });
+    await revokeTerminal(
+      { stores: deps.stores, clock: deps.clock, sessions: deps.sessions, authority },
+      {
+        terminalId: t.id,
+        reason: 'cessationOfOperation',
+        note: `project ${id} ended`,
+        by: operator,
+      },
+    );
     terminals.push(t.id);
   }
   await deps.audit.security({ event: 'staff-action', action: 'project.end', by: operator, project: id, users, terminals });

@@ -8,7 +8,17 @@ import { SESSION_COOKIE } from '../sessions/cookies.js';
  * (`Authorization` would be taken by the workspace as its token: only the gateway presents that), `Host` and
  * `Origin` (the workspace sees the gateway's public origin, set below).
  */
-const DROPPED = new Set(['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'authorization', 'proxy-authorization', 'host', 'origin']);
+const DROPPED = new Set([
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+  'authorization',
+  'proxy-authorization',
+  'host',
+  'origin',
+]);
 
 /**
  * True for the gateway's identity headers under any spelling a server might fold into them: `x-hic-user`,
@@ -25,7 +35,11 @@ function isIdentityHeader(name: string): boolean {
  * the session, the project's credential added, the gateway's session cookie removed (the workspace never sees it),
  * Host and Origin set to the gateway's public origin on HTTP and upgrades alike (Jupyter compares them).
  */
-export function upstreamHeaders(headers: IncomingHttpHeaders | OutgoingHttpHeaders, ctx: RequestContext, origins: PublicOrigins): OutgoingHttpHeaders {
+export function upstreamHeaders(
+  headers: IncomingHttpHeaders | OutgoingHttpHeaders,
+  ctx: RequestContext,
+  origins: PublicOrigins,
+): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = { host: origins.host };
   const cookie = headers.cookie;
   for (const name in headers) {
@@ -82,7 +96,13 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 export function downstreamHeaders<H extends Record<string, unknown>>(headers: H): H {
   const connection = headers.connection;
   if (connection === undefined && headers['keep-alive'] === undefined && headers['transfer-encoding'] === undefined) return headers;
-  const named = typeof connection === 'string' ? connection.toLowerCase().split(',').map((s) => s.trim()) : [];
+  const named =
+    typeof connection === 'string'
+      ? connection
+          .toLowerCase()
+          .split(',')
+          .map((s) => s.trim())
+      : [];
   const out: Record<string, unknown> = {};
   for (const name in headers) {
     if (!HOP_BY_HOP.has(name) && !named.includes(name)) out[name] = headers[name];

@@ -84,7 +84,13 @@ function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: F
         for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
         return refuse(req, reply, deny('workspace-unavailable') as Refused);
       };
-      sendScrubbedPage(req as FastifyRequest, reply as FastifyReply, res as unknown as Parameters<typeof sendScrubbedPage>[2], secret, refusal).catch(() => {
+      sendScrubbedPage(
+        req as FastifyRequest,
+        reply as FastifyReply,
+        res as unknown as Parameters<typeof sendScrubbedPage>[2],
+        secret,
+        refusal,
+      ).catch(() => {
         if (!reply.sent) refusal();
       });
     },

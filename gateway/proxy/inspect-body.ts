@@ -39,7 +39,8 @@ export async function forwardInspected(req: FastifyRequest, reply: FastifyReply,
   const ctx = req.hic;
   const route = ctx.route as { inspect: 'content-write' | 'rename' };
   const stream = req.body as Readable | undefined;
-  const raw = stream !== undefined && stream !== null && typeof stream.pipe === 'function' ? await readAll(stream, MAX_INSPECTED_BYTES) : null;
+  const raw =
+    stream !== undefined && stream !== null && typeof stream.pipe === 'function' ? await readAll(stream, MAX_INSPECTED_BYTES) : null;
   const body = parse(raw);
   const limits = ctx.project!.routes.contents;
   const refusal = route.inspect === 'rename' ? judgeRename(ctx.path, body, limits) : judgeContentWrite(ctx.path, body, limits);
@@ -48,5 +49,9 @@ export async function forwardInspected(req: FastifyRequest, reply: FastifyReply,
     req.hicDecision = decision;
     return sendDenial(req, reply, decision);
   }
-  return reply.from(ctx.project!.upstream + ctx.path, { ...hooks, body: raw!, contentType: String(req.headers['content-type'] ?? 'application/json') });
+  return reply.from(ctx.project!.upstream + ctx.path, {
+    ...hooks,
+    body: raw!,
+    contentType: String(req.headers['content-type'] ?? 'application/json'),
+  });
 }

@@ -47,7 +47,17 @@ async function upgrade(rt: Runtime, req: IncomingMessage, socket: Duplex, head: 
   const tls = req.socket as TLSSocket;
   const ctx = newContext(tls, 'GET', req.url ?? '/', req.headers, true);
   const record = (method: string, status: number, reason: string, bytesIn = 0, bytes = 0) =>
-    rt.audit.access(accessRecord(ctx, { method, status, reason, bytesIn, bytes, durationMs: rt.clock.now() - started, fallbackAddress: tls.remoteAddress }));
+    rt.audit.access(
+      accessRecord(ctx, {
+        method,
+        status,
+        reason,
+        bytesIn,
+        bytes,
+        durationMs: rt.clock.now() - started,
+        fallbackAddress: tls.remoteAddress,
+      }),
+    );
   const decision = await judge(rt, req, ctx);
   if (!decision.allow) {
     record('WS', decision.status, decision.reason);

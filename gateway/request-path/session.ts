@@ -17,7 +17,13 @@ export function checkSession(ctx: RequestContext, rt: Runtime): Pending<Decision
     if (found === 'unavailable') return deny('store-unavailable');
     if (found === null) return deny('session-invalid');
     if (found.terminal !== ctx.fingerprint) {
-      rt.audit.securityLater({ event: 'session-terminal-mismatch', user: found.user, session: found.id, terminal: ctx.fingerprint, address: ctx.address });
+      rt.audit.securityLater({
+        event: 'session-terminal-mismatch',
+        user: found.user,
+        session: found.id,
+        terminal: ctx.fingerprint,
+        address: ctx.address,
+      });
       return deny('session-terminal-mismatch');
     }
     const polling = ctx.upgrade || (rt.projects.get(found.project)?.routes.isPolling(ctx.method, ctx.path, ctx.query) ?? false);

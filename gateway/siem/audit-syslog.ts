@@ -10,7 +10,21 @@ export interface SyslogOrigin {
 }
 
 /** Fields copied into the structured data so that a SIEM can filter without parsing the JSON body. */
-const SD_FIELDS = ['instance', 'seq', 'kind', 'type', 'severity', 'user', 'by', 'project', 'address', 'terminalId', 'session', 'status', 'reason'] as const;
+const SD_FIELDS = [
+  'instance',
+  'seq',
+  'kind',
+  'type',
+  'severity',
+  'user',
+  'by',
+  'project',
+  'address',
+  'terminalId',
+  'session',
+  'status',
+  'reason',
+] as const;
 
 /**
  * One audit record (access record, security event or alert, as JSON) as an RFC 5424 message: MSGID is the event

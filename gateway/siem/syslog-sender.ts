@@ -87,7 +87,12 @@ export class SyslogSender {
     const { host, port } = this.target;
     const socket =
       this.target.protocol === 'tls'
-        ? connectTls({ host, port, servername: isIP(host) ? undefined : host, ...(this.target.caFile ? { ca: readFileSync(this.target.caFile, 'utf8') } : {}) })
+        ? connectTls({
+            host,
+            port,
+            servername: isIP(host) ? undefined : host,
+            ...(this.target.caFile ? { ca: readFileSync(this.target.caFile, 'utf8') } : {}),
+          })
         : connectTcp({ host, port });
     socket.unref();
     socket.once(this.target.protocol === 'tls' ? 'secureConnect' : 'connect', () => {

@@ -30,10 +30,15 @@ export function redisAuth(config: StoreConfig): RedisAuth {
   const password = config.passwordFile ? readCredential(config.passwordFile) : undefined;
   // Not defaulted to the data nodes' password: AUTH to a sentinel without requirepass fails the connection.
   const sentinelPassword = config.sentinelPasswordFile ? readCredential(config.sentinelPasswordFile) : undefined;
-  const tls = config.tls === true ? {} : typeof config.tls === 'object' ? {
-    ...(config.tls.caFile ? { ca: readFileSync(config.tls.caFile) } : {}),
-    ...(config.tls.servername ? { servername: config.tls.servername } : {}),
-  } : undefined;
+  const tls =
+    config.tls === true
+      ? {}
+      : typeof config.tls === 'object'
+        ? {
+            ...(config.tls.caFile ? { ca: readFileSync(config.tls.caFile) } : {}),
+            ...(config.tls.servername ? { servername: config.tls.servername } : {}),
+          }
+        : undefined;
   return {
     ...(config.username !== undefined ? { username: config.username } : {}),
     ...(password !== undefined ? { password } : {}),

@@ -29,9 +29,14 @@ export function gatewayAuthority(rt: Pick<Runtime, 'config' | 'clock'>): Promise
   if (pending === undefined) {
     const dir = gatewayCaDir(rt.config);
     const origin = rt.config.server.publicOrigin;
-    pending = dir === null ? Promise.resolve(null) : loadAuthority(dir, { clock: rt.clock }).then((ca) =>
-      ca.crlDistributionUrl !== undefined || origin === undefined ? ca : loadAuthority(dir, { clock: rt.clock, crlDistributionUrl: `${origin}/_hic/crl` }),
-    );
+    pending =
+      dir === null
+        ? Promise.resolve(null)
+        : loadAuthority(dir, { clock: rt.clock }).then((ca) =>
+            ca.crlDistributionUrl !== undefined || origin === undefined
+              ? ca
+              : loadAuthority(dir, { clock: rt.clock, crlDistributionUrl: `${origin}/_hic/crl` }),
+          );
     // A failed load (a CA being written, a bad file) is retried on the next call rather than remembered.
     pending.catch(() => loaded.delete(rt));
     loaded.set(rt, pending);

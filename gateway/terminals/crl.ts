@@ -24,7 +24,10 @@ function crlReason(reason: string | undefined): string {
   return reason === 'project-ended' ? 'cessationOfOperation' : 'unspecified';
 }
 
-/** Every certificate that must appear on the CRL. Entries are kept after expiry (RFC 5280 5.1.2.6 allows dropping them later; the register is small). */
+/**
+ * Every certificate that must appear on the CRL. Entries are kept after expiry (RFC 5280 5.1.2.6 allows dropping
+ * them later; the register is small).
+ */
 export function revokedEntries(terminals: readonly Terminal[]): RevokedEntry[] {
   const entries: RevokedEntry[] = [];
   for (const terminal of terminals) {

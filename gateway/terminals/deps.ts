@@ -7,7 +7,10 @@ import type { Clock } from '../core/clock.js';
 import { HicError } from '../core/errors.js';
 import type { Stores } from '../stores/types.js';
 
-/** Ends the sessions made with one certificate on every instance (SessionEnder implements it; the gateway's SessionManager delegates to one). */
+/**
+ * Ends the sessions made with one certificate on every instance (SessionEnder implements it; the gateway's
+ * SessionManager delegates to one).
+ */
 export interface TerminalSessionEnder {
   endAllForTerminal(fingerprint: string, reason: string, by?: string): Promise<number>;
 }

@@ -55,7 +55,12 @@ export interface RenewResult extends EnrolResult {
   sessionsEnded: number;
 }
 
-async function certify(ca: Authority, t: { id: string; site: string; projects: string[] }, csrPem: string | undefined, validityDays: number | undefined) {
+async function certify(
+  ca: Authority,
+  t: { id: string; site: string; projects: string[] },
+  csrPem: string | undefined,
+  validityDays: number | undefined,
+) {
   // The certificate names one project only when the terminal has exactly one; the register is the authority.
   const req = { terminalId: t.id, site: t.site, project: t.projects.length === 1 ? t.projects[0] : undefined, validityDays };
   if (csrPem !== undefined) return { certificate: await ca.signCsr(csrPem, req) };
@@ -64,7 +69,16 @@ async function certify(ca: Authority, t: { id: string; site: string; projects: s
 }
 
 function certificateEntry(c: IssuedCertificate, method: 'pkcs12' | 'csr', now: number, by: string): TerminalCertificate {
-  return { serial: c.serial, fingerprint: c.fingerprint, notBefore: c.notBefore.getTime(), notAfter: c.notAfter.getTime(), issuedAt: now, issuedBy: by, method, status: 'current' };
+  return {
+    serial: c.serial,
+    fingerprint: c.fingerprint,
+    notBefore: c.notBefore.getTime(),
+    notAfter: c.notAfter.getTime(),
+    issuedAt: now,
+    issuedBy: by,
+    method,
+    status: 'current',
+  };
 }
 
 /** Issues a certificate for a new terminal and records it. Refuses a taken id (CONFLICT) and unknown projects. */
@@ -105,7 +119,10 @@ export async function renewTerminal(deps: LedgerDeps, req: RenewRequest): Promis
   const ca = requireAuthority(deps);
   const existing = await findTerminal(deps.stores, req.terminalId);
   if (existing.status === 'revoked') {
-    throw new HicError('CONFLICT', `terminal ${existing.id} is revoked; a revoked terminal is not renewed (register the replacement under a new id)`);
+    throw new HicError(
+      'CONFLICT',
+      `terminal ${existing.id} is revoked; a revoked terminal is not renewed (register the replacement under a new id)`,
+    );
   }
   const issued = await certify(ca, existing, req.csrPem, req.validityDays);
   const now = deps.clock.now();

@@ -22,5 +22,8 @@ export function checkRevocationReason(reason: unknown): TerminalRevocationReason
   if (typeof reason === 'string' && (TERMINAL_REVOCATION_REASONS as readonly string[]).includes(reason)) {
     return reason as TerminalRevocationReason;
   }
-  throw new HicError('BAD_REQUEST', `unknown revocation reason ${JSON.stringify(reason)}; use one of ${TERMINAL_REVOCATION_REASONS.join(', ')}`);
+  throw new HicError(
+    'BAD_REQUEST',
+    `unknown revocation reason ${JSON.stringify(reason)}; use one of ${TERMINAL_REVOCATION_REASONS.join(', ')}`,
+  );
 }

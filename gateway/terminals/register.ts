@@ -15,7 +15,10 @@ const UPDATE_ATTEMPTS = 5;
 /** Checks a terminal id. */
 export function checkTerminalId(id: unknown): string {
   if (typeof id !== 'string' || !TERMINAL_ID.test(id)) {
-    throw new HicError('BAD_REQUEST', `invalid terminal id ${JSON.stringify(id)}: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    throw new HicError(
+      'BAD_REQUEST',
+      `invalid terminal id ${JSON.stringify(id)}: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
   }
   return id;
 }
@@ -36,7 +39,8 @@ export async function checkProjects(stores: Stores, projects: readonly string[])
 /** Hex serial, any case, colons allowed, compared in lowercase (Node prints serials upper-case). */
 export function normaliseSerial(serial: unknown): string {
   const hex = typeof serial === 'string' ? serial.replace(/:/g, '').toLowerCase() : '';
-  if (!/^[0-9a-f]{1,40}$/.test(hex)) throw new HicError('BAD_REQUEST', `invalid serial number ${JSON.stringify(serial)}: hex digits expected`);
+  if (!/^[0-9a-f]{1,40}$/.test(hex))
+    throw new HicError('BAD_REQUEST', `invalid serial number ${JSON.stringify(serial)}: hex digits expected`);
   return hex.replace(/^0+(?=.)/, '');
 }
 
@@ -56,17 +60,19 @@ export function certificatesOf(t: Terminal): TerminalCertificate[] {
     if (!revoked) return t.certificates;
     return t.certificates.map((c) => (c.status === 'current' ? { ...c, status: 'revoked' as const, ...revocation } : c));
   }
-  return [{
-    serial: t.serial,
-    fingerprint: t.fingerprint,
-    notBefore: t.validFrom ?? t.registeredAt,
-    notAfter: t.notAfter,
-    issuedAt: t.registeredAt,
-    issuedBy: t.requestedBy,
-    method: 'registered',
-    status: revoked ? 'revoked' : 'current',
-    ...(revoked ? revocation : {}),
-  }];
+  return [
+    {
+      serial: t.serial,
+      fingerprint: t.fingerprint,
+      notBefore: t.validFrom ?? t.registeredAt,
+      notAfter: t.notAfter,
+      issuedAt: t.registeredAt,
+      issuedBy: t.requestedBy,
+      method: 'registered',
+      status: revoked ? 'revoked' : 'current',
+      ...(revoked ? revocation : {}),
+    },
+  ];
 }
 
 /** CONFLICT when the id is taken: a cheap early check (the store's `create` decides when two operators race). */
@@ -96,7 +102,11 @@ export async function findBySerial(stores: Stores, serial: string): Promise<{ te
  * Applies `change` to the stored entry with compare-and-set, re-reading and re-applying when another writer
  * got in first; `change` re-checks its preconditions on every attempt (it may throw).
  */
-export async function updateTerminal(stores: Stores, id: string, change: (current: Terminal) => Terminal): Promise<{ before: Terminal; after: Terminal }> {
+export async function updateTerminal(
+  stores: Stores,
+  id: string,
+  change: (current: Terminal) => Terminal,
+): Promise<{ before: Terminal; after: Terminal }> {
   for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
     const before = await findTerminal(stores, id);
     const revision = before.revision ?? 0;

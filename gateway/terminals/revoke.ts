@@ -50,7 +50,10 @@ export async function revokeTerminal(deps: LedgerDeps, req: RevokeRequest): Prom
   const now = deps.clock.now();
   const { after } = await updateTerminal(deps.stores, found.id, (current) => {
     if (current.status === 'revoked') {
-      throw new HicError('CONFLICT', `terminal ${current.id} is already revoked (${new Date(current.revokedAt ?? now).toISOString()}, ${current.revocationReason ?? 'unspecified'})`);
+      throw new HicError(
+        'CONFLICT',
+        `terminal ${current.id} is already revoked (${new Date(current.revokedAt ?? now).toISOString()}, ${current.revocationReason ?? 'unspecified'})`,
+      );
     }
     // A renewal in between made the named serial history: do not revoke the new certificate by mistake.
     if (wantedSerial !== null && normaliseSerial(current.serial) !== wantedSerial) {
@@ -59,7 +62,14 @@ export async function revokeTerminal(deps: LedgerDeps, req: RevokeRequest): Prom
     const certificates = certificatesOf(current).map((c) =>
       c.status === 'current' ? { ...c, status: 'revoked' as const, revokedAt: now, revocationReason: reason } : c,
     );
-    return { ...current, status: 'revoked', revokedAt: now, revocationReason: reason, certificates, ...(req.note !== undefined ? { note: req.note } : {}) };
+    return {
+      ...current,
+      status: 'revoked',
+      revokedAt: now,
+      revocationReason: reason,
+      certificates,
+      ...(req.note !== undefined ? { note: req.note } : {}),
+    };
   });
   await deps.stores.events.publish({ type: 'terminal-revoked', fingerprint: after.fingerprint, reason });
   const sessionsEnded = await deps.sessions.endAllForTerminal(after.fingerprint, 'terminal-revoked', req.by);

@@ -48,11 +48,12 @@ const iso = (ms: number | undefined): string | null => (ms === undefined ? null 
 /** Filters and sorts (soonest expiry first when asking for expiring ones, else by id). */
 export function filterTerminals(terminals: readonly Terminal[], filter: TerminalFilter, now: number): Terminal[] {
   const within = filter.expiringWithinMs;
-  const picked = terminals.filter((t) =>
-    (filter.status === undefined || t.status === filter.status) &&
-    (filter.site === undefined || t.site === filter.site) &&
-    (filter.project === undefined || t.projects.includes(filter.project)) &&
-    (within === undefined || (t.status === 'active' && t.notAfter <= now + within)),
+  const picked = terminals.filter(
+    (t) =>
+      (filter.status === undefined || t.status === filter.status) &&
+      (filter.site === undefined || t.site === filter.site) &&
+      (filter.project === undefined || t.projects.includes(filter.project)) &&
+      (within === undefined || (t.status === 'active' && t.notAfter <= now + within)),
   );
   return picked.sort(within === undefined ? (a, b) => a.id.localeCompare(b.id) : (a, b) => a.notAfter - b.notAfter);
 }
@@ -88,5 +89,13 @@ export function terminalView(t: Terminal, now: number): TerminalView {
 
 /** The fields an audit record of a register change carries (LOG-6: which terminal, which certificate). */
 export function auditFieldsOf(t: Terminal): Record<string, unknown> {
-  return { terminalId: t.id, site: t.site, projects: t.projects, serial: t.serial, fingerprint: t.fingerprint, notAfter: new Date(t.notAfter).toISOString(), status: t.status };
+  return {
+    terminalId: t.id,
+    site: t.site,
+    projects: t.projects,
+    serial: t.serial,
+    fingerprint: t.fingerprint,
+    notAfter: new Date(t.notAfter).toISOString(),
+    status: t.status,
+  };
 }

@@ -25,7 +25,12 @@ export interface TransferContext {
 
 /** The defaults of the config schema, for contexts made without a config file (the CLI). */
 export const DEFAULT_TRANSFERS: TransfersConfig = {
-  maxBytes: 50 * 1024 * 1024, maxDownloads: 3, validityDays: 7, retentionDays: 30, allowExtensions: [], maxUnpackedBytes: 512 * 1024 * 1024,
+  maxBytes: 50 * 1024 * 1024,
+  maxDownloads: 3,
+  validityDays: 7,
+  retentionDays: 30,
+  allowExtensions: [],
+  maxUnpackedBytes: 512 * 1024 * 1024,
 };
 
 const contexts = new WeakMap<Runtime, TransferContext>();

@@ -11,17 +11,34 @@ export type Outcome = 'approved' | 'rejected';
  * (refused and audited). Compare-and-set: two reviewers deciding at once cannot both win. An approved export
  * becomes downloadable until validUntil; an approved import is written into the workspace at once.
  */
-export async function decideTransfer(tc: TransferContext, id: string, reviewer: string, outcome: Outcome, comment: string): Promise<TransferRequest> {
+export async function decideTransfer(
+  tc: TransferContext,
+  id: string,
+  reviewer: string,
+  outcome: Outcome,
+  comment: string,
+): Promise<TransferRequest> {
   const r = await tc.stores.transfers.get(id);
   if (!r) throw new HicError('NOT_FOUND', 'No such request.');
   const action = `${r.direction}.${outcome === 'approved' ? 'approve' : 'reject'}`;
   if (r.user === reviewer) {
-    await tc.audit.security({ event: 'staff-action-refused', action, by: reviewer, id: r.id, user: r.user, project: r.project, reason: 'own-request' });
+    await tc.audit.security({
+      event: 'staff-action-refused',
+      action,
+      by: reviewer,
+      id: r.id,
+      user: r.user,
+      project: r.project,
+      reason: 'own-request',
+    });
     throw new HicError('FORBIDDEN', 'A reviewer cannot decide on their own request.');
   }
   if (!comment.trim()) throw new HicError('BAD_REQUEST', 'A comment is required.');
   if (r.status !== 'pending') {
-    throw new HicError('CONFLICT', r.status === 'scan-pending' ? 'The file has not been scanned yet.' : `The request is already ${r.status}.`);
+    throw new HicError(
+      'CONFLICT',
+      r.status === 'scan-pending' ? 'The file has not been scanned yet.' : `The request is already ${r.status}.`,
+    );
   }
   const now = tc.clock.now();
   const next: TransferRequest = {
@@ -30,8 +47,12 @@ export async function decideTransfer(tc: TransferContext, id: string, reviewer: 
     decision: { outcome, by: reviewer, at: now, comment },
     validUntil: outcome === 'approved' && r.direction === 'export' ? now + r.validityMs : null,
   };
-  if (!(await tc.stores.transfers.replace(next, r.revision))) throw new HicError('CONFLICT', 'The request was decided by someone else meanwhile.');
-  await decisionEvent(tc, action, reviewer, r, { comment, ...(next.validUntil ? { validUntil: new Date(next.validUntil).toISOString() } : {}) });
+  if (!(await tc.stores.transfers.replace(next, r.revision)))
+    throw new HicError('CONFLICT', 'The request was decided by someone else meanwhile.');
+  await decisionEvent(tc, action, reviewer, r, {
+    comment,
+    ...(next.validUntil ? { validUntil: new Date(next.validUntil).toISOString() } : {}),
+  });
   if (outcome === 'approved' && r.direction === 'import') return placeImport(tc, { ...next, revision: r.revision + 1 });
   return { ...next, revision: r.revision + 1 };
 }
@@ -56,7 +77,9 @@ async function placeImport(tc: TransferContext, r: TransferRequest): Promise<Tra
   const next: TransferRequest = { ...r, status: ok ? 'placed' : 'place-failed', placement };
   await tc.stores.transfers.replace(next, r.revision);
   await transferEvent(tc, ok ? 'import-placement' : 'import-placement-failed', r, {
-    writtenSha256: placement.writtenSha256, readBackSha256: placement.readBackSha256, ...(placement.error ? { error: placement.error } : {}),
+    writtenSha256: placement.writtenSha256,
+    readBackSha256: placement.readBackSha256,
+    ...(placement.error ? { error: placement.error } : {}),
   });
   return { ...next, revision: r.revision + 1 };
 }

@@ -19,7 +19,11 @@ export interface ExportInput {
  * the project's credential, server-side, into the quarantine; runs the disclosure pre-check; records the request
  * for a reviewer. The analyst never receives the bytes here.
  */
-export async function requestExport(tc: TransferContext, who: { user: string; project: string }, input: ExportInput): Promise<TransferRequest> {
+export async function requestExport(
+  tc: TransferContext,
+  who: { user: string; project: string },
+  input: ExportInput,
+): Promise<TransferRequest> {
   const target = await tc.target(who.project);
   if (!target) throw new HicError('FORBIDDEN', 'The session has no project workspace.');
   const file = await readWorkspaceFile(target, input.path, tc.settings.maxBytes);
@@ -33,12 +37,28 @@ export async function requestExport(tc: TransferContext, who: { user: string; pr
   });
   const now = tc.clock.now();
   const request: TransferRequest = {
-    id: newTransferId('export'), direction: 'export', project: who.project, user: who.user, name: file.name,
-    path: input.path.replace(/^\/+/, ''), purpose: input.purpose, size: stored.size, sha256: stored.sha256, status: 'pending',
-    createdAt: now, precheck, ...(input.columns ? { columns: input.columns } : {}),
-    maxDownloads: tc.settings.maxDownloads, validityMs: tc.settings.validityDays * 86_400_000, validUntil: null, downloads: 0, revision: 0,
+    id: newTransferId('export'),
+    direction: 'export',
+    project: who.project,
+    user: who.user,
+    name: file.name,
+    path: input.path.replace(/^\/+/, ''),
+    purpose: input.purpose,
+    size: stored.size,
+    sha256: stored.sha256,
+    status: 'pending',
+    createdAt: now,
+    precheck,
+    ...(input.columns ? { columns: input.columns } : {}),
+    maxDownloads: tc.settings.maxDownloads,
+    validityMs: tc.settings.validityDays * 86_400_000,
+    validUntil: null,
+    downloads: 0,
+    revision: 0,
   };
-  const allowed = precheck.kind !== 'other' || tc.settings.allowExtensions.map((e) => e.toLowerCase()).includes(extname(file.name).slice(1).toLowerCase());
+  const allowed =
+    precheck.kind !== 'other' ||
+    tc.settings.allowExtensions.map((e) => e.toLowerCase()).includes(extname(file.name).slice(1).toLowerCase());
   if (!allowed) {
     await transferEvent(tc, 'export-refused', request, { reason: 'file-kind', format: precheck.format, purpose: input.purpose });
     await releaseIfUnused(tc, stored.sha256);
@@ -47,8 +67,11 @@ export async function requestExport(tc: TransferContext, who: { user: string; pr
   if (!(await tc.stores.transfers.create(request))) throw new HicError('CONFLICT');
   await transferEvent(tc, 'export-request', request, { purpose: input.purpose });
   await transferEvent(tc, 'export-precheck', request, {
-    kind: precheck.kind, format: precheck.format, findings: precheck.findings.length + precheck.findingsDropped,
-    rules: [...new Set(precheck.findings.map((f) => f.rule))], ...(precheck.problem ? { problem: precheck.problem } : {}),
+    kind: precheck.kind,
+    format: precheck.format,
+    findings: precheck.findings.length + precheck.findingsDropped,
+    rules: [...new Set(precheck.findings.map((f) => f.rule))],
+    ...(precheck.problem ? { problem: precheck.problem } : {}),
   });
   return request;
 }
@@ -58,7 +81,11 @@ export async function requestExport(tc: TransferContext, who: { user: string; pr
  * the limits (approved, before validUntil, fewer than maxDownloads); the bytes are hash-checked before sending.
  * Anyone else gets NOT_FOUND, as if the request did not exist.
  */
-export async function downloadExport(tc: TransferContext, id: string, who: { user: string; project: string }): Promise<{ request: TransferRequest; bytes: Buffer; count: number }> {
+export async function downloadExport(
+  tc: TransferContext,
+  id: string,
+  who: { user: string; project: string },
+): Promise<{ request: TransferRequest; bytes: Buffer; count: number }> {
   const r = await tc.stores.transfers.get(id);
   if (!r || r.direction !== 'export' || r.user !== who.user || r.project !== who.project) throw new HicError('NOT_FOUND');
   const refuse = async (reason: string): Promise<never> => {

@@ -19,15 +19,34 @@ export interface ImportInput {
  * Clean → pending review; infected → kept as evidence, never placed; scanner down or unconfigured → scan-pending
  * (it waits, retried by `rescanPending`, and never passes unscanned).
  */
-export async function requestImport(tc: TransferContext, who: { user: string; project: string }, input: ImportInput): Promise<TransferRequest> {
+export async function requestImport(
+  tc: TransferContext,
+  who: { user: string; project: string },
+  input: ImportInput,
+): Promise<TransferRequest> {
   if (input.bytes.length > tc.settings.maxBytes) throw new HicError('FILE_TOO_LARGE');
   const target = input.target.replace(/^\/+/, '');
-  if (!contentsUrl('http://x', target) || target === '') throw new HicError('BAD_REQUEST', 'The target path is not a path inside the workspace.');
+  if (!contentsUrl('http://x', target) || target === '')
+    throw new HicError('BAD_REQUEST', 'The target path is not a path inside the workspace.');
   const stored = await tc.quarantine.put(input.bytes);
   const r: TransferRequest = {
-    id: newTransferId('import'), direction: 'import', project: who.project, user: who.user, name: input.name.split(/[\\/]/).pop() || 'file',
-    path: target, purpose: input.purpose, size: stored.size, sha256: stored.sha256, status: 'scan-pending', createdAt: tc.clock.now(),
-    scan: { status: 'pending' }, maxDownloads: 0, validityMs: 0, validUntil: null, downloads: 0, revision: 0,
+    id: newTransferId('import'),
+    direction: 'import',
+    project: who.project,
+    user: who.user,
+    name: input.name.split(/[\\/]/).pop() || 'file',
+    path: target,
+    purpose: input.purpose,
+    size: stored.size,
+    sha256: stored.sha256,
+    status: 'scan-pending',
+    createdAt: tc.clock.now(),
+    scan: { status: 'pending' },
+    maxDownloads: 0,
+    validityMs: 0,
+    validUntil: null,
+    downloads: 0,
+    revision: 0,
   };
   if (!(await tc.stores.transfers.create(r))) throw new HicError('CONFLICT');
   await transferEvent(tc, 'import-request', r, { purpose: input.purpose, target });
@@ -44,16 +63,20 @@ async function scanImport(tc: TransferContext, r: TransferRequest, bytes: Buffer
   try {
     const verdict = await tc.scanner.scan(bytes);
     const at = tc.clock.now();
-    next = verdict.status === 'clean'
-      ? { ...r, status: 'pending', scan: { status: 'clean', at, engine: verdict.engine } }
-      : { ...r, status: 'infected', scan: { status: 'infected', signature: verdict.signature, at, engine: verdict.engine } };
+    next =
+      verdict.status === 'clean'
+        ? { ...r, status: 'pending', scan: { status: 'clean', at, engine: verdict.engine } }
+        : { ...r, status: 'infected', scan: { status: 'infected', signature: verdict.signature, at, engine: verdict.engine } };
   } catch (err) {
     if (!(err instanceof ScannerUnavailable)) throw err;
     await transferEvent(tc, 'import-scan', r, { scan: 'pending', reason: err.message });
     return { ...r, scan: { status: 'pending', error: err.message } };
   }
   if (!(await tc.stores.transfers.replace(next, r.revision))) return (await tc.stores.transfers.get(r.id)) ?? r;
-  await transferEvent(tc, 'import-scan', next, { scan: next.scan!.status, ...(next.scan!.signature ? { signature: next.scan!.signature } : {}) });
+  await transferEvent(tc, 'import-scan', next, {
+    scan: next.scan!.status,
+    ...(next.scan!.signature ? { signature: next.scan!.signature } : {}),
+  });
   return { ...next, revision: r.revision + 1 };
 }
 

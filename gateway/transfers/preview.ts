@@ -13,7 +13,10 @@ export interface SheetPreview {
 class PreviewSink implements RowSink {
   readonly rows: Array<{ row: number; cells: string[] }> = [];
   more = false;
-  constructor(private readonly max: number, readonly name: string | undefined) {}
+  constructor(
+    private readonly max: number,
+    readonly name: string | undefined,
+  ) {}
   private take(row: number, cells: Cell[]): void {
     if (this.rows.length >= this.max) {
       this.more = true;

@@ -15,8 +15,10 @@ function releasableAt(r: TransferRequest, retentionDays: number): number | null 
  */
 export async function releaseIfUnused(tc: TransferContext, sha256: string, except?: string): Promise<boolean> {
   const now = tc.clock.now();
-  const needed = (await tc.stores.transfers.list()).some((r) => r.sha256 === sha256 && r.id !== except && !r.quarantineDeletedAt
-    && (releasableAt(r, tc.settings.retentionDays) ?? Infinity) > now);
+  const needed = (await tc.stores.transfers.list()).some(
+    (r) =>
+      r.sha256 === sha256 && r.id !== except && !r.quarantineDeletedAt && (releasableAt(r, tc.settings.retentionDays) ?? Infinity) > now,
+  );
   if (needed) return false;
   await tc.quarantine.delete(sha256);
   return true;

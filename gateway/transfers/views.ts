@@ -26,10 +26,27 @@ export function publicTransfer(r: TransferRequest) {
     sha256: r.sha256,
     createdAt: new Date(r.createdAt).toISOString(),
     findings,
-    ...(pre ? { precheck: { kind: pre.kind, format: pre.format, ...(pre.encoding ? { encoding: pre.encoding } : {}), sheets: pre.sheets, findingsDropped: pre.findingsDropped, ...(pre.problem ? { problem: pre.problem } : {}) } } : {}),
+    ...(pre
+      ? {
+          precheck: {
+            kind: pre.kind,
+            format: pre.format,
+            ...(pre.encoding ? { encoding: pre.encoding } : {}),
+            sheets: pre.sheets,
+            findingsDropped: pre.findingsDropped,
+            ...(pre.problem ? { problem: pre.problem } : {}),
+          },
+        }
+      : {}),
     ...(r.scan ? { scan: r.scan } : {}),
     ...(r.decision ? { decision: { ...r.decision, at: new Date(r.decision.at).toISOString() } } : {}),
-    ...(r.direction === 'export' ? { downloads: r.downloads, maxDownloads: r.maxDownloads, validUntil: r.validUntil === null ? null : new Date(r.validUntil).toISOString() } : {}),
+    ...(r.direction === 'export'
+      ? {
+          downloads: r.downloads,
+          maxDownloads: r.maxDownloads,
+          validUntil: r.validUntil === null ? null : new Date(r.validUntil).toISOString(),
+        }
+      : {}),
     ...(r.placement ? { placement: { ...r.placement, at: new Date(r.placement.at).toISOString() } } : {}),
     ...(r.quarantineDeletedAt ? { quarantineDeletedAt: new Date(r.quarantineDeletedAt).toISOString() } : {}),
   };

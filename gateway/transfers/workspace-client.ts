@@ -68,7 +68,8 @@ async function getJson(url: string, target: WorkspaceTarget, maxBytes: number): 
     chunks.push(chunk as Buffer);
   }
   if (res.statusCode === 404) throw new HicError('NOT_FOUND', 'No such file in the workspace.');
-  if (res.statusCode === 403 || res.statusCode === 401) throw new HicError('WORKSPACE_ERROR', `The workspace refused the gateway (${res.statusCode}).`);
+  if (res.statusCode === 403 || res.statusCode === 401)
+    throw new HicError('WORKSPACE_ERROR', `The workspace refused the gateway (${res.statusCode}).`);
   if (res.statusCode !== 200) throw new HicError('WORKSPACE_ERROR', `The workspace answered ${res.statusCode}.`);
   try {
     return { status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
@@ -106,8 +107,9 @@ export async function readWorkspaceFile(target: WorkspaceTarget, path: string, m
   if (meta.body?.type !== 'file') throw new HicError('BAD_REQUEST', 'Only files can be exported (not directories or notebooks).');
   if (typeof meta.body.size === 'number' && meta.body.size > maxBytes) throw new HicError('FILE_TOO_LARGE');
   // base64 is 4/3 of the bytes, plus the JSON around it.
-  const { body } = await getJson(`${url}?type=file&format=base64&content=1`, target, Math.ceil(maxBytes * 4 / 3) + 64 * 1024);
-  if (body?.format !== 'base64' || typeof body.content !== 'string') throw new HicError('WORKSPACE_ERROR', 'The workspace did not send the file as base64.');
+  const { body } = await getJson(`${url}?type=file&format=base64&content=1`, target, Math.ceil((maxBytes * 4) / 3) + 64 * 1024);
+  if (body?.format !== 'base64' || typeof body.content !== 'string')
+    throw new HicError('WORKSPACE_ERROR', 'The workspace did not send the file as base64.');
   const bytes = Buffer.from(body.content.replace(/\s+/g, ''), 'base64');
   if (bytes.length > maxBytes) throw new HicError('FILE_TOO_LARGE');
   return { name: typeof body.name === 'string' ? body.name : path.split('/').pop()!, bytes };
@@ -117,7 +119,11 @@ export async function readWorkspaceFile(target: WorkspaceTarget, path: string, m
  * Places a file into the workspace (`PUT /api/contents/<path>`, base64) and reads it back: both hashes are
  * returned so the record shows what was written and what the workspace now holds.
  */
-export async function writeWorkspaceFile(target: WorkspaceTarget, path: string, bytes: Buffer): Promise<{ writtenSha256: string; readBackSha256: string }> {
+export async function writeWorkspaceFile(
+  target: WorkspaceTarget,
+  path: string,
+  bytes: Buffer,
+): Promise<{ writtenSha256: string; readBackSha256: string }> {
   const url = contentsUrl(target.upstream, path);
   if (!url) throw new HicError('BAD_REQUEST', 'That path is outside the workspace.');
   const name = path.split('/').pop()!;
@@ -135,7 +141,8 @@ export async function writeWorkspaceFile(target: WorkspaceTarget, path: string, 
     throw new HicError('WORKSPACE_ERROR', 'The workspace is not reachable.', { cause: err });
   }
   await res.body.dump();
-  if (res.statusCode !== 200 && res.statusCode !== 201) throw new HicError('WORKSPACE_ERROR', `The workspace refused the file (${res.statusCode}).`);
+  if (res.statusCode !== 200 && res.statusCode !== 201)
+    throw new HicError('WORKSPACE_ERROR', `The workspace refused the file (${res.statusCode}).`);
   const back = await readWorkspaceFile(target, path, bytes.length + 1);
   return {
     writtenSha256: createHash('sha256').update(bytes).digest('hex'),
@@ -149,12 +156,24 @@ async function ensureDirectories(target: WorkspaceTarget, path: string): Promise
   for (let i = 1; i <= segments.length; i++) {
     const url = contentsUrl(target.upstream, segments.slice(0, i).join('/'))!;
     try {
-      const probe = await request(`${url}?content=0`, { method: 'GET', headers: headers(target), headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+      const probe = await request(`${url}?content=0`, {
+        method: 'GET',
+        headers: headers(target),
+        headersTimeout: TIMEOUT_MS,
+        bodyTimeout: TIMEOUT_MS,
+      });
       await probe.body.dump();
       if (probe.statusCode === 200) continue;
-      const made = await request(url, { method: 'PUT', headers: headers(target, true), body: JSON.stringify({ type: 'directory' }), headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+      const made = await request(url, {
+        method: 'PUT',
+        headers: headers(target, true),
+        body: JSON.stringify({ type: 'directory' }),
+        headersTimeout: TIMEOUT_MS,
+        bodyTimeout: TIMEOUT_MS,
+      });
       await made.body.dump();
-      if (made.statusCode !== 200 && made.statusCode !== 201) throw new HicError('WORKSPACE_ERROR', `The workspace refused to make the folder (${made.statusCode}).`);
+      if (made.statusCode !== 200 && made.statusCode !== 201)
+        throw new HicError('WORKSPACE_ERROR', `The workspace refused to make the folder (${made.statusCode}).`);
     } catch (err) {
       if (err instanceof HicError) throw err;
       throw new HicError('WORKSPACE_ERROR', 'The workspace is not reachable.', { cause: err });

@@ -47,6 +47,7 @@ export function publicAccount(a: Account): Record<string, unknown> {
 
 /** The consecutive-failure counters the login service keeps per user (AUTH-4 locks at the 5th). */
 export async function failureCounts(deps: Pick<UserDeps, 'stores'>, username: string): Promise<{ password: number; totp: number }> {
-  const read = async (stage: 'password' | 'totp') => Number((await deps.stores.ephemeral.get(EphemeralKeys.failures.key(stage, username))) ?? '0') || 0;
+  const read = async (stage: 'password' | 'totp') =>
+    Number((await deps.stores.ephemeral.get(EphemeralKeys.failures.key(stage, username))) ?? '0') || 0;
   return { password: await read('password'), totp: await read('totp') };
 }

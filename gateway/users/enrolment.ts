@@ -3,8 +3,6 @@ import type { UserDeps } from './deps.js';
 import { requireAccount } from './deps.js';
 import { EphemeralKeys } from '../stores/ephemeral-keys.js';
 
-
-
 /**
  * TOTP enrolment (AUTH-2): a secret is offered (QR code / otpauth URI) and counts only once the user proves it
  * with a code. Until then it waits, sealed, as the user's one pending secret for 15 minutes: a reload, a second
@@ -39,7 +37,10 @@ export async function confirmEnrolment(deps: UserDeps, username: string, code: s
   if (!sealed) return false;
   const secret = deps.secretBox.open(sealed, username);
   const verdict = verifyTotp({ secret, token: code, now: deps.clock.now() });
-  if (!verdict.valid || !(await deps.stores.ephemeral.claim(EphemeralKeys.totpUsed.key(username, verdict.timeStep), EphemeralKeys.totpUsed.ttlMs))) {
+  if (
+    !verdict.valid ||
+    !(await deps.stores.ephemeral.claim(EphemeralKeys.totpUsed.key(username, verdict.timeStep), EphemeralKeys.totpUsed.ttlMs))
+  ) {
     await deps.audit.security({ event: 'totp-enrolment-failed', user: username });
     return false;
   }

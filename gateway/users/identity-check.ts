@@ -15,13 +15,27 @@ export interface IdentityEvidence {
 export function requireEvidence(e: Partial<IdentityEvidence>): IdentityEvidence {
   const missing = (['verifiedBy', 'method', 'document'] as const).filter((k) => typeof e[k] !== 'string' || e[k]!.trim() === '');
   if (missing.length > 0) {
-    throw new HicError('BAD_REQUEST', `the identity check must be recorded first: missing ${missing.map((k) => (k === 'verifiedBy' ? 'verified-by' : k)).join(', ')}`);
+    throw new HicError(
+      'BAD_REQUEST',
+      `the identity check must be recorded first: missing ${missing.map((k) => (k === 'verifiedBy' ? 'verified-by' : k)).join(', ')}`,
+    );
   }
-  return { verifiedBy: e.verifiedBy!.trim(), method: e.method!.trim(), document: e.document!.trim(), ...(e.reference ? { reference: e.reference.trim() } : {}) };
+  return {
+    verifiedBy: e.verifiedBy!.trim(),
+    method: e.method!.trim(),
+    document: e.document!.trim(),
+    ...(e.reference ? { reference: e.reference.trim() } : {}),
+  };
 }
 
 /** Writes the identity check to the account's ledger and, durably, to the audit log (LOG-6). */
-export async function recordIdentityCheck(deps: UserDeps, account: Account, evidence: IdentityEvidence, action: string, operator: string): Promise<IdentityCheck> {
+export async function recordIdentityCheck(
+  deps: UserDeps,
+  account: Account,
+  evidence: IdentityEvidence,
+  action: string,
+  operator: string,
+): Promise<IdentityCheck> {
   const check: IdentityCheck = { id: randomUUID(), at: deps.clock.now(), action, ...evidence };
   account.identityChecks = [...(account.identityChecks ?? []), check].slice(-50);
   await deps.audit.security({

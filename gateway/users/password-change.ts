@@ -16,7 +16,11 @@ export async function changePassword(deps: UserDeps, username: string, current: 
   const account = await requireAccount(deps, username);
   if (!(await verifyPassword(account.passwordHash, current, deps.hashCost))) {
     await deps.audit.security({ event: 'password-change-failed', user: username, rule: 'current-incorrect' });
-    return { ok: false, rule: 'current-incorrect', message: { ja: '現在のパスワードが正しくありません。', en: 'The current password is incorrect.' } };
+    return {
+      ok: false,
+      rule: 'current-incorrect',
+      message: { ja: '現在のパスワードが正しくありません。', en: 'The current password is incorrect.' },
+    };
   }
   return setOwnPassword(deps, username, next, current);
 }
@@ -43,6 +47,10 @@ export async function setOwnPassword(deps: UserDeps, username: string, next: str
   account.passwordMeta = { changedAt: now, ...describePassword(next), initial: false };
   account.passwordHistory = previousHashes.slice(0, deps.policy.password.historySize);
   await deps.stores.accounts.put(account);
-  await deps.audit.security({ event: 'password-changed', user: username, neverExpires: account.passwordMeta.hasAllClasses && account.passwordMeta.length >= deps.policy.password.neverExpireMinLength });
+  await deps.audit.security({
+    event: 'password-changed',
+    user: username,
+    neverExpires: account.passwordMeta.hasAllClasses && account.passwordMeta.length >= deps.policy.password.neverExpireMinLength,
+  });
   return { ok: true };
 }

@@ -35,7 +35,9 @@ function newCode(): string {
 }
 
 function hashCode(code: string): string {
-  return createHash('sha256').update(code.toUpperCase().replace(/[^A-Z0-9]/g, '')).digest('hex');
+  return createHash('sha256')
+    .update(code.toUpperCase().replace(/[^A-Z0-9]/g, ''))
+    .digest('hex');
 }
 
 export interface StartedReset {
@@ -57,13 +59,24 @@ export async function startReset(
   const account = await requireAccount(deps, username);
   const mode: ResetTicket['mode'] = opts.lostAuthenticator ? 'lost-authenticator' : 'password';
   if (mode === 'password' && !account.totpEnrolled) {
-    throw new HicError('BAD_REQUEST', 'the user has no enrolled authenticator: use --lost-authenticator (needs an administrator\'s approval)');
+    throw new HicError(
+      'BAD_REQUEST',
+      "the user has no enrolled authenticator: use --lost-authenticator (needs an administrator's approval)",
+    );
   }
   const check = await recordIdentityCheck(deps, account, proof, `reset:${mode}`, operator);
   await deps.stores.accounts.put(account);
   const code = newCode();
   const now = deps.clock.now();
-  const ticket: ResetTicket = { codeHash: hashCode(code), mode, createdBy: operator, createdAt: now, approvedBy: null, checkId: check.id, attempts: 0 };
+  const ticket: ResetTicket = {
+    codeHash: hashCode(code),
+    mode,
+    createdBy: operator,
+    createdAt: now,
+    approvedBy: null,
+    checkId: check.id,
+    attempts: 0,
+  };
   await deps.stores.ephemeral.put(EphemeralKeys.resetTicket.key(username), JSON.stringify(ticket), EphemeralKeys.resetTicket.ttlMs);
   await deps.audit.security({ event: 'staff-action', action: 'user.reset.start', by: operator, user: username, mode, checkId: check.id });
   return { code, mode, needsApproval: mode === 'lost-authenticator', expiresAt: new Date(now + TICKET_MS).toISOString() };
@@ -74,13 +87,24 @@ export async function approveReset(deps: UserDeps, username: string, approver: s
   const raw = await deps.stores.ephemeral.get(EphemeralKeys.resetTicket.key(username));
   if (!raw) throw new HicError('NOT_FOUND', `no pending reset for ${username}`);
   const ticket = JSON.parse(raw) as ResetTicket;
-  if (ticket.mode !== 'lost-authenticator') throw new HicError('BAD_REQUEST', 'this reset needs no approval (the user completes it with their own TOTP)');
+  if (ticket.mode !== 'lost-authenticator')
+    throw new HicError('BAD_REQUEST', 'this reset needs no approval (the user completes it with their own TOTP)');
   if (ticket.createdBy === approver) {
-    await deps.audit.security({ event: 'staff-action-refused', action: 'user.reset.approve', by: approver, user: username, reason: 'same-person' });
+    await deps.audit.security({
+      event: 'staff-action-refused',
+      action: 'user.reset.approve',
+      by: approver,
+      user: username,
+      reason: 'same-person',
+    });
     throw new HicError('FORBIDDEN', 'the reset must be approved by someone other than the helpdesk operator who started it');
   }
   ticket.approvedBy = approver;
-  await deps.stores.ephemeral.put(EphemeralKeys.resetTicket.key(username), JSON.stringify(ticket), Math.max(1, ticket.createdAt + EphemeralKeys.resetTicket.ttlMs - deps.clock.now()));
+  await deps.stores.ephemeral.put(
+    EphemeralKeys.resetTicket.key(username),
+    JSON.stringify(ticket),
+    Math.max(1, ticket.createdAt + EphemeralKeys.resetTicket.ttlMs - deps.clock.now()),
+  );
   await deps.audit.security({ event: 'staff-action', action: 'user.reset.approve', by: approver, user: username, checkId: ticket.checkId });
 }
 
@@ -89,7 +113,10 @@ export type ResetResult = { ok: true; reenrol: boolean } | { ok: false; rule: st
 const INVALID: ResetResult = {
   ok: false,
   rule: 'reset-invalid',
-  message: { ja: 'リセットコードまたはワンタイムコードが正しくないか、承認待ちです。', en: 'The reset code or one-time code is wrong, or the reset awaits approval.' },
+  message: {
+    ja: 'リセットコードまたはワンタイムコードが正しくないか、承認待ちです。',
+    en: 'The reset code or one-time code is wrong, or the reset awaits approval.',
+  },
 };
 
 /** The user completes the reset: code + own TOTP (or the administrator's approval), then a password of their choice. */
@@ -107,7 +134,9 @@ export async function completeReset(deps: UserDeps, username: string, code: stri
   let proven = false;
   if (codeOk && ticket.mode === 'password' && account.totpSecretSealed) {
     const verdict = verifyTotp({ secret: deps.secretBox.open(account.totpSecretSealed, username), token: totp, now: deps.clock.now() });
-    proven = verdict.valid && (await deps.stores.ephemeral.claim(EphemeralKeys.totpUsed.key(username, verdict.timeStep), EphemeralKeys.totpUsed.ttlMs));
+    proven =
+      verdict.valid &&
+      (await deps.stores.ephemeral.claim(EphemeralKeys.totpUsed.key(username, verdict.timeStep), EphemeralKeys.totpUsed.ttlMs));
   } else if (codeOk && ticket.mode === 'lost-authenticator') {
     proven = ticket.approvedBy !== null;
   }
@@ -115,7 +144,12 @@ export async function completeReset(deps: UserDeps, username: string, code: stri
     ticket.attempts += 1;
     if (ticket.attempts >= MAX_CODE_ATTEMPTS) await deps.stores.ephemeral.delete(key);
     else await deps.stores.ephemeral.put(key, JSON.stringify(ticket), Math.max(1, ticket.createdAt + TICKET_MS - deps.clock.now()));
-    await deps.audit.security({ event: 'password-reset-failed', user: username, reason: codeOk ? 'not-proven' : 'wrong-code', attempts: ticket.attempts });
+    await deps.audit.security({
+      event: 'password-reset-failed',
+      user: username,
+      reason: codeOk ? 'not-proven' : 'wrong-code',
+      attempts: ticket.attempts,
+    });
     return INVALID;
   }
   const set = await setOwnPassword(deps, username, next);

@@ -14,7 +14,11 @@ export function readCredential(file: string): string {
   } catch {
     throw new HicError('CONFIG_INVALID', `credential file ${file}: not found or not readable`);
   }
-  if ((mode & 0o077) !== 0) throw new HicError('CONFIG_INVALID', `credential file ${file}: must be readable by its owner only (chmod 600), is ${(mode & 0o777).toString(8)}`);
+  if ((mode & 0o077) !== 0)
+    throw new HicError(
+      'CONFIG_INVALID',
+      `credential file ${file}: must be readable by its owner only (chmod 600), is ${(mode & 0o777).toString(8)}`,
+    );
   const secret = readFileSync(file, 'utf8').trim();
   if (secret === '' || /\s/.test(secret)) throw new HicError('CONFIG_INVALID', `credential file ${file}: must hold one secret on one line`);
   return secret;

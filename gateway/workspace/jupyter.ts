@@ -76,7 +76,10 @@ export function jupyterArgs(o: { port: number; notebookDir: string; allowRemoteA
  */
 export async function startJupyter(o: JupyterOptions): Promise<JupyterWorkspace> {
   if (!existsSync(JUPYTER_BIN)) {
-    throw new HicError('CONFIG_INVALID', `${JUPYTER_BIN} not found: install it with \`apt-get install -y jupyter-notebook python3-ipykernel\``);
+    throw new HicError(
+      'CONFIG_INVALID',
+      `${JUPYTER_BIN} not found: install it with \`apt-get install -y jupyter-notebook python3-ipykernel\``,
+    );
   }
   const port = o.port ?? (await freePort());
   mkdirSync(o.notebookDir, { recursive: true, mode: 0o700 });
@@ -100,7 +103,11 @@ export async function startJupyter(o: JupyterOptions): Promise<JupyterWorkspace>
   };
   const deadline = Date.now() + (o.startTimeoutMs ?? 60_000);
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new HicError('UPSTREAM_UNAVAILABLE', `jupyter-notebook exited (${child.exitCode}): ${log.trim().split('\n').slice(-5).join(' | ')}`);
+    if (child.exitCode !== null)
+      throw new HicError(
+        'UPSTREAM_UNAVAILABLE',
+        `jupyter-notebook exited (${child.exitCode}): ${log.trim().split('\n').slice(-5).join(' | ')}`,
+      );
     if (await answers(url, o.token)) return { url, notebookDir: o.notebookDir, process: child, close };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -123,9 +130,17 @@ export function writeSampleNotebookDir(dir: string): void {
       JSON.stringify(
         {
           cells: [
-            { cell_type: 'markdown', metadata: {}, source: ['# サンプル / Sample\n', '集計済みの件数表を読み込みます。 Reads the table of aggregated counts.'] },
+            {
+              cell_type: 'markdown',
+              metadata: {},
+              source: ['# サンプル / Sample\n', '集計済みの件数表を読み込みます。 Reads the table of aggregated counts.'],
+            },
             cell(['1 + 1']),
-            cell(['import csv\n', "rows = list(csv.DictReader(open('counts.csv', encoding='utf-8')))\n", "sum(int(r['患者数']) for r in rows)"]),
+            cell([
+              'import csv\n',
+              "rows = list(csv.DictReader(open('counts.csv', encoding='utf-8')))\n",
+              "sum(int(r['患者数']) for r in rows)",
+            ]),
           ],
           metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' }, language_info: { name: 'python' } },
           nbformat: 4,

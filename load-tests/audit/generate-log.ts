@@ -78,13 +78,37 @@ for (let day = 0; day < days && seq < total; day++) {
       body = { event: 'login-success', via: 'api', ...common, roles: ['analyst'], terminalId: `t-${u}` };
     } else if (roll < 30) {
       kind = 'security';
-      body = { event: 'session-end', reason: roll % 2 ? 'logout' : 'idle-timeout', ...common, terminalId: `t-${u}`, loginAt: time, durationMs: rand(3_600_000) };
+      body = {
+        event: 'session-end',
+        reason: roll % 2 ? 'logout' : 'idle-timeout',
+        ...common,
+        terminalId: `t-${u}`,
+        loginAt: time,
+        durationMs: rand(3_600_000),
+      };
     } else if (roll < 40) {
       kind = 'security';
-      body = { event: 'login-failed', stage: 'password', reason: 'wrong-password', failures: 1, user: userName(u), terminalId: `t-${u}`, terminal: common.terminal, address: common.address };
+      body = {
+        event: 'login-failed',
+        stage: 'password',
+        reason: 'wrong-password',
+        failures: 1,
+        user: userName(u),
+        terminalId: `t-${u}`,
+        terminal: common.terminal,
+        address: common.address,
+      };
     } else {
       const denied = roll >= 990;
-      body = { ...common, method: roll % 7 === 0 ? 'POST' : 'GET', path: PATHS[roll % PATHS.length], status: denied ? 403 : 200, bytes: rand(20000), durationMs: rand(5000) / 100, reason: denied ? 'network-not-approved' : 'allowed' };
+      body = {
+        ...common,
+        method: roll % 7 === 0 ? 'POST' : 'GET',
+        path: PATHS[roll % PATHS.length],
+        status: denied ? 403 : 200,
+        bytes: rand(20000),
+        durationMs: rand(5000) / 100,
+        reason: denied ? 'network-not-approved' : 'allowed',
+      };
     }
     seq += 1;
     const line = composeLine(seq, prev, time, instanceJson, kind, JSON.stringify(body));

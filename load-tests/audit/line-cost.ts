@@ -44,9 +44,13 @@ const BATCH = Number(values.batch);
 function record(i: number): Record<string, unknown> {
   return {
     user: `analyst${i % 400}`,
-    session: createHash('sha256').update(`s${i % 50}`).digest('hex'),
+    session: createHash('sha256')
+      .update(`s${i % 50}`)
+      .digest('hex'),
     project: 'study-001',
-    terminal: createHash('sha256').update(`t${i % 20}`).digest('hex'),
+    terminal: createHash('sha256')
+      .update(`t${i % 20}`)
+      .digest('hex'),
     address: `10.3.1.${i % 250}`,
     method: 'GET',
     path: `/api/contents/work/notebook-${i % 100}.ipynb`,
@@ -143,19 +147,28 @@ const sample = Buffer.from(composeLine(1, '0'.repeat(64), TIME, '"gw-bench"', 'a
 const batchBytes = Buffer.alloc(sample.length * BATCH, sample);
 
 const results: [string, number][] = [
-  ['encodeBody (JSON.stringify of the record)', measure(() => {
-    for (let i = 0; i < LINES; i++) sink += encodeBody(records[i % records.length]!).length;
-  })],
+  [
+    'encodeBody (JSON.stringify of the record)',
+    measure(() => {
+      for (let i = 0; i < LINES; i++) sink += encodeBody(records[i % records.length]!).length;
+    }),
+  ],
   ['ChainWriter.append (today: envelope, UTF-8, SHA-256 per line, write)', measure(chainWriter)],
   ['  same bytes, SHA-256 per line (replica of today)', measure(sameBytes('line'))],
   ['  same bytes, one SHA-256 per batch', measure(sameBytes('batch'))],
   ['  same bytes, no hash', measure(sameBytes('none'))],
-  [`SHA-256 of one ${sample.length}-byte line, hex (crypto.hash)`, measure(() => {
-    for (let i = 0; i < LINES; i++) sink += oneShot('sha256', sample, 'hex').length;
-  })],
-  [`SHA-256 of ${BATCH} such lines at once, per line`, measure(() => {
-    for (let i = 0; i < LINES; i += BATCH) sink += oneShot('sha256', batchBytes, 'hex').length;
-  })],
+  [
+    `SHA-256 of one ${sample.length}-byte line, hex (crypto.hash)`,
+    measure(() => {
+      for (let i = 0; i < LINES; i++) sink += oneShot('sha256', sample, 'hex').length;
+    }),
+  ],
+  [
+    `SHA-256 of ${BATCH} such lines at once, per line`,
+    measure(() => {
+      for (let i = 0; i < LINES; i += BATCH) sink += oneShot('sha256', batchBytes, 'hex').length;
+    }),
+  ],
 ];
 await Promise.all(writers.map((w) => w.close()));
 rmSync(dir, { recursive: true, force: true });

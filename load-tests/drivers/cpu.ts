@@ -23,7 +23,10 @@ export function processCpuMs(pid: number): number | null {
  * Measures the CPU a target process spends per response during `work`: a figure that, unlike req/s, does not
  * depend on how the shared cores were split between the load generator, the upstream and other processes.
  */
-export async function withCpu<T extends { responses: number }>(pid: number | undefined, work: () => Promise<T>): Promise<T & { cpuUsPerReq?: number }> {
+export async function withCpu<T extends { responses: number }>(
+  pid: number | undefined,
+  work: () => Promise<T>,
+): Promise<T & { cpuUsPerReq?: number }> {
   const before = pid === undefined ? null : processCpuMs(pid);
   const result = await work();
   const after = pid === undefined ? null : processCpuMs(pid);

@@ -49,7 +49,11 @@ export interface LoadResult {
 }
 
 /** Builds a row from a recorder and counters. */
-export function toResult(target: string, rec: LatencyRecorder, counters: { errors: number; non2xx: number; durationS: number }): LoadResult {
+export function toResult(
+  target: string,
+  rec: LatencyRecorder,
+  counters: { errors: number; non2xx: number; durationS: number },
+): LoadResult {
   const s = rec.summary();
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {

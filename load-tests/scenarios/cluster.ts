@@ -25,13 +25,29 @@ export async function clusterScaling(bench: Bench, timing: Timing, log: (l: stri
     throw err;
   });
   try {
-    const groups = [{ tls: clientTls(bench.pki.terminals[0]!, bench.pki.caBundle), connections: 50, cookies: cookiesOn(bench.gatewayCookies, bench.pki.terminals.length, 0, 5) }];
+    const groups = [
+      {
+        tls: clientTls(bench.pki.terminals[0]!, bench.pki.caBundle),
+        connections: 50,
+        cookies: cookiesOn(bench.gatewayCookies, bench.pki.terminals.length, 0, 5),
+      },
+    ];
     const run = async (c: RunningCluster, durationS: number): Promise<LoadResult> => {
       const pids = c.pids();
       const before = totalCpuMs(pids);
-      const r = await runHttpLoad({ target: `gateway, ${c.workers} worker${c.workers > 1 ? 's' : ''}`, url: c.url, path: '/bytes?kb=1', durationS, groups });
+      const r = await runHttpLoad({
+        target: `gateway, ${c.workers} worker${c.workers > 1 ? 's' : ''}`,
+        url: c.url,
+        path: '/bytes?kb=1',
+        durationS,
+        groups,
+      });
       const cores = Math.round(((totalCpuMs(pids) - before) / (r.durationS * 1000)) * 100) / 100;
-      const withCores = { ...r, target: `${r.target} (${cores} cores busy)`, cpuUsPerReq: Math.round(((totalCpuMs(pids) - before) * 1000) / Math.max(1, r.responses)) };
+      const withCores = {
+        ...r,
+        target: `${r.target} (${cores} cores busy)`,
+        cpuUsPerReq: Math.round(((totalCpuMs(pids) - before) * 1000) / Math.max(1, r.responses)),
+      };
       log(`  ${withCores.target} ${durationS}s: ${r.rps} req/s, p99 ${r.p99} ms, ${r.errors} errors, ${r.non2xx} non-2xx`);
       return withCores;
     };
@@ -79,14 +95,23 @@ function childrenOf(pid: number): number[] {
 async function startCluster(bench: Bench, workers: number): Promise<RunningCluster> {
   const port = await freePort();
   const config = {
-    ...benchGatewayConfig({ upstream: bench.upstream.url, tls: bench.pki.tls, redisUrl: bench.redisUrl, prefix: bench.prefix, stateDir: bench.stateDir, port }),
+    ...benchGatewayConfig({
+      upstream: bench.upstream.url,
+      tls: bench.pki.tls,
+      redisUrl: bench.redisUrl,
+      prefix: bench.prefix,
+      stateDir: bench.stateDir,
+      port,
+    }),
     audit: { dir: join(bench.stateDir, 'audit'), instanceId: `bench-cluster${workers}` },
   };
   const file = join(bench.stateDir, `cluster-${workers}.json`);
   writeFileSync(file, JSON.stringify(config));
   const args = [HIC, 'start', '--config', file, '--workers', String(workers)];
   // The bench process is pinned to CPU 0 when targets are pinned; its children would inherit that.
-  const child = bench.pinned ? spawn('taskset', ['-c', bench.allCpus, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = bench.pinned
+    ? spawn('taskset', ['-c', bench.allCpus, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   await listening(child);
   const primary = child.pid!; // taskset execs node: same process
   return {

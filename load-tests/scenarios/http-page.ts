@@ -35,14 +35,26 @@ export async function httpPage(bench: Bench, timing: Timing, log: (l: string) =>
   const bare: Target = { name: 'bare', url: bench.bare.url, pid: bench.bare.pid, groups: gwGroups };
   const gateway: Target = { name: 'gateway', url: bench.gateway.url, pid: bench.gateway.pid, groups: gwGroups };
   const express: Target | null = bench.express
-    ? { name: 'express', url: bench.express.url, pid: bench.express.pid, groups: [{ tls, connections: CONNECTIONS, cookies: cookiesOn(bench.expressCookies, bench.pki.terminals.length, 0, SESSIONS) }] }
+    ? {
+        name: 'express',
+        url: bench.express.url,
+        pid: bench.express.pid,
+        groups: [{ tls, connections: CONNECTIONS, cookies: cookiesOn(bench.expressCookies, bench.pki.terminals.length, 0, SESSIONS) }],
+      }
     : null;
-  const upstream: Target = { name: 'upstream (plain HTTP, reference)', url: bench.upstream.url, pid: bench.upstream.pid, groups: [{ connections: CONNECTIONS }] };
+  const upstream: Target = {
+    name: 'upstream (plain HTTP, reference)',
+    url: bench.upstream.url,
+    pid: bench.upstream.pid,
+    groups: [{ connections: CONNECTIONS }],
+  };
   const run = async (t: Target, durationS: number, connections?: number): Promise<LoadResult> => {
     const groups = connections ? t.groups.map((g) => ({ ...g, connections })) : t.groups;
     const target = connections ? `${t.name}, ${connections} connection` : t.name;
     const r = await runHttpLoad({ target, url: t.url, path, durationS, groups, cpuPid: t.pid });
-    log(`  ${target} ${path} ${durationS}s: ${r.rps} req/s, p99 ${r.p99} ms, ${r.cpuUsPerReq ?? '?'} µs CPU/req, ${r.errors} errors, ${r.non2xx} non-2xx`);
+    log(
+      `  ${target} ${path} ${durationS}s: ${r.rps} req/s, p99 ${r.p99} ms, ${r.cpuUsPerReq ?? '?'} µs CPU/req, ${r.errors} errors, ${r.non2xx} non-2xx`,
+    );
     return r;
   };
 
@@ -53,7 +65,10 @@ export async function httpPage(bench: Bench, timing: Timing, log: (l: string) =>
   const [bareRuns, gwRuns] = await interleaved([() => run(bare, timing.durationS), () => run(gateway, timing.durationS)], timing.rounds);
   const expressRun = express ? await run(express, timing.durationS) : null;
   // One connection, one request at a time: no queueing, so the difference is the request path's own latency.
-  const [bare1, gw1] = await interleaved([() => run(bare, timing.durationS, 1), () => run(gateway, timing.durationS, 1)], Math.min(LATENCY_PAIRS, timing.rounds));
+  const [bare1, gw1] = await interleaved(
+    [() => run(bare, timing.durationS, 1), () => run(gateway, timing.durationS, 1)],
+    Math.min(LATENCY_PAIRS, timing.rounds),
+  );
   const r = pairedRatio(gwRuns!, bareRuns!);
   const bareMid = medianRun(bareRuns!);
   const gwMid = medianRun(gwRuns!);

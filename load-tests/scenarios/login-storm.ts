@@ -25,7 +25,13 @@ export async function loginStorm(bench: Bench, timing: Timing, log: (l: string) 
 }
 
 async function measure(bench: Bench, timing: Timing, log: (l: string) => void): Promise<ScenarioResult> {
-  const groups = [{ tls: clientTls(bench.pki.terminals[0]!, bench.pki.caBundle), connections: PROXY_CONNECTIONS, cookies: cookiesOn(bench.gatewayCookies, bench.pki.terminals.length, 0, 5) }];
+  const groups = [
+    {
+      tls: clientTls(bench.pki.terminals[0]!, bench.pki.caBundle),
+      connections: PROXY_CONNECTIONS,
+      cookies: cookiesOn(bench.gatewayCookies, bench.pki.terminals.length, 0, 5),
+    },
+  ];
   const proxy = (target: string, durationS: number): Promise<LoadResult> =>
     runHttpLoad({ target, url: bench.gateway.url, path: '/bytes?kb=1', durationS, groups, cpuPid: bench.gateway.pid });
   await proxy('warm-up', timing.warmupS);
@@ -34,10 +40,20 @@ async function measure(bench: Bench, timing: Timing, log: (l: string) => void): 
   const durationS = timing.durationS * 2;
   const [during, logins] = await Promise.all([
     proxy('gateway proxying, during the login storm', durationS),
-    runLoginStorm({ url: bench.gateway.url, users: bench.seed.stormUsers, terminals: bench.pki.terminals, ca: bench.pki.caBundle, concurrency: LOGINS_IN_FLIGHT, durationS }),
+    runLoginStorm({
+      url: bench.gateway.url,
+      users: bench.seed.stormUsers,
+      terminals: bench.pki.terminals,
+      ca: bench.pki.caBundle,
+      concurrency: LOGINS_IN_FLIGHT,
+      durationS,
+    }),
   ]);
   log(`  during storm: ${during.rps} req/s, p99 ${during.p99} ms; logins ${logins.rps}/s, p99 ${logins.p99} ms, ${logins.non2xx} failed`);
-  const notes = logins.responses >= bench.seed.stormUsers.length ? [`The storm ran out of users (${bench.seed.stormUsers.length}); it ended before the proxy run.`] : [];
+  const notes =
+    logins.responses >= bench.seed.stormUsers.length
+      ? [`The storm ran out of users (${bench.seed.stormUsers.length}); it ended before the proxy run.`]
+      : [];
   return {
     id: 'login-storm',
     title: 'Login storm (argon2id) while proxying',

@@ -12,23 +12,30 @@ import { interleaved, medianRun, pairedRatio, type ScenarioResult, type Timing }
 export async function manySessions(bench: Bench, timing: Timing, log: (l: string) => void): Promise<ScenarioResult> {
   const terminals = bench.pki.terminals;
   const groupsFor = (cookies: string[]): ClientGroup[] =>
-    terminals.map((t, ti) => {
-      const mine = cookiesOn(cookies, terminals.length, ti);
-      return { tls: clientTls(t, bench.pki.caBundle), connections: mine.length, cookies: mine };
-    }).filter((g) => g.connections > 0);
+    terminals
+      .map((t, ti) => {
+        const mine = cookiesOn(cookies, terminals.length, ti);
+        return { tls: clientTls(t, bench.pki.caBundle), connections: mine.length, cookies: mine };
+      })
+      .filter((g) => g.connections > 0);
   const gw = groupsFor(bench.gatewayCookies);
   const sessions = gw.reduce((n, g) => n + g.connections, 0);
   const path = '/bytes?kb=1';
   const run = async (target: string, url: string, pid: number, groups: ClientGroup[], durationS: number): Promise<LoadResult> => {
     const r = await runHttpLoad({ target, url, path, durationS, groups, cpuPid: pid });
-    log(`  ${target} ${sessions} sessions ${durationS}s: ${r.rps} req/s, p99 ${r.p99} ms, ${r.cpuUsPerReq ?? '?'} µs CPU/req, ${r.errors} errors, ${r.non2xx} non-2xx`);
+    log(
+      `  ${target} ${sessions} sessions ${durationS}s: ${r.rps} req/s, p99 ${r.p99} ms, ${r.cpuUsPerReq ?? '?'} µs CPU/req, ${r.errors} errors, ${r.non2xx} non-2xx`,
+    );
     return r;
   };
   await run('bare', bench.bare.url, bench.bare.pid, gw, timing.warmupS);
   await run('gateway', bench.gateway.url, bench.gateway.pid, gw, timing.warmupS);
   const rounds = Math.max(1, Math.ceil(timing.rounds / 2));
   const [bare, gateway] = await interleaved(
-    [() => run('bare', bench.bare.url, bench.bare.pid, gw, timing.durationS), () => run('gateway', bench.gateway.url, bench.gateway.pid, gw, timing.durationS)],
+    [
+      () => run('bare', bench.bare.url, bench.bare.pid, gw, timing.durationS),
+      () => run('gateway', bench.gateway.url, bench.gateway.pid, gw, timing.durationS),
+    ],
     rounds,
   );
   const rows = [medianRun(bare!), medianRun(gateway!)];

@@ -16,17 +16,37 @@ export async function websocketScenario(bench: Bench, timing: Timing, log: (l: s
   const wss = (url: string) => `${url.replace(/^https/, 'wss')}/echo`;
   const gwClients = cookiesOn(bench.gatewayCookies, bench.pki.terminals.length, 0, 5).map((cookie) => ({ tls, cookie }));
   const targets: { name: string; load: Omit<WsLoad, 'durationS'> }[] = [
-    { name: 'upstream (plain ws, reference)', load: { target: 'upstream (plain ws, reference)', url: `${bench.upstream.url.replace(/^http/, 'ws')}/echo`, connections: CONNECTIONS, clients: [{}], cpuPid: bench.upstream.pid } },
-    { name: 'bare', load: { target: 'bare', url: wss(bench.bare.url), connections: CONNECTIONS, clients: gwClients, cpuPid: bench.bare.pid } },
-    { name: 'gateway', load: { target: 'gateway', url: wss(bench.gateway.url), connections: CONNECTIONS, clients: gwClients, cpuPid: bench.gateway.pid } },
+    {
+      name: 'upstream (plain ws, reference)',
+      load: {
+        target: 'upstream (plain ws, reference)',
+        url: `${bench.upstream.url.replace(/^http/, 'ws')}/echo`,
+        connections: CONNECTIONS,
+        clients: [{}],
+        cpuPid: bench.upstream.pid,
+      },
+    },
+    {
+      name: 'bare',
+      load: { target: 'bare', url: wss(bench.bare.url), connections: CONNECTIONS, clients: gwClients, cpuPid: bench.bare.pid },
+    },
+    {
+      name: 'gateway',
+      load: { target: 'gateway', url: wss(bench.gateway.url), connections: CONNECTIONS, clients: gwClients, cpuPid: bench.gateway.pid },
+    },
   ];
   if (bench.express) {
     const clients = cookiesOn(bench.expressCookies, bench.pki.terminals.length, 0, 5).map((cookie) => ({ tls, cookie }));
-    targets.push({ name: 'express', load: { target: 'express', url: wss(bench.express.url), connections: CONNECTIONS, clients, cpuPid: bench.express.pid } });
+    targets.push({
+      name: 'express',
+      load: { target: 'express', url: wss(bench.express.url), connections: CONNECTIONS, clients, cpuPid: bench.express.pid },
+    });
   }
   const run = async (i: number, durationS: number): Promise<LoadResult> => {
     const r = await runWsLoad({ ...targets[i]!.load, durationS });
-    log(`  ws ${r.target} ${durationS}s: ${r.rps} round trips/s, p99 ${r.p99} ms, ${r.cpuUsPerReq ?? '?'} µs CPU/msg, ${r.errors} errors, ${r.non2xx} mismatched`);
+    log(
+      `  ws ${r.target} ${durationS}s: ${r.rps} round trips/s, p99 ${r.p99} ms, ${r.cpuUsPerReq ?? '?'} µs CPU/msg, ${r.errors} errors, ${r.non2xx} mismatched`,
+    );
     return r;
   };
   for (let i = 1; i < targets.length; i++) await run(i, timing.warmupS);

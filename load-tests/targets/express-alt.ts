@@ -38,7 +38,8 @@ export async function startExpressAlternative(
 ): Promise<RunningTarget | { skipped: string }> {
   const [express, proxyMod, session, connectRedis] = await Promise.all(EXPRESS_PACKAGES.map(load));
   const missing = EXPRESS_PACKAGES.filter((_, i) => [express, proxyMod, session, connectRedis][i] === null);
-  if (missing.length > 0) return { skipped: `express alternative skipped: packages not installed: ${missing.join(', ')} (npm i -D ${missing.join(' ')})` };
+  if (missing.length > 0)
+    return { skipped: `express alternative skipped: packages not installed: ${missing.join(', ')} (npm i -D ${missing.join(' ')})` };
   const createProxyMiddleware = proxyMod.createProxyMiddleware ?? proxyMod.default?.createProxyMiddleware;
   const RedisStore = connectRedis.RedisStore ?? connectRedis;
   const redis = new Redis(redisUrl);
@@ -57,7 +58,9 @@ export async function startExpressAlternative(
   const forward = createProxyMiddleware({ target: upstream, ws: false, changeOrigin: false, agent });
   const app = express();
   app.disable('x-powered-by');
-  app.use((req: IncomingMessage, res: Any, next: Next) => ((req.socket as TLSSocket).authorized ? next() : res.status(403).end('terminal certificate required')));
+  app.use((req: IncomingMessage, res: Any, next: Next) =>
+    (req.socket as TLSSocket).authorized ? next() : res.status(403).end('terminal certificate required'),
+  );
   app.use(sessions);
   app.post('/login', express.json(), (req: Any, res: Any, next: Next) =>
     req.session.regenerate((err: unknown) => {
@@ -70,7 +73,14 @@ export async function startExpressAlternative(
   app.use((req: Any, res: Any, next: Next) => (req.session?.user ? next() : res.status(401).json({ error: 'NOT_AUTHENTICATED' })));
   app.use(forward);
   const server: Server = createServer(
-    { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), ca: readFileSync(tls.caFile), requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+    {
+      cert: readFileSync(tls.certFile),
+      key: readFileSync(tls.keyFile),
+      ca: readFileSync(tls.caFile),
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
     app,
   );
   // WebSocket upgrades: the session is parsed by hand, as in the usual express-session + ws recipe.

@@ -38,7 +38,16 @@ export function benchGatewayConfig(s: BenchGatewaySettings): Record<string, unkn
     audit: { dir: join(s.stateDir, 'audit') },
     // The demo workspace profile: the DATA-1 route rules are checked on every request too ("every check on"), and
     // the workspace credential is injected (the bench upstream ignores it; the bare proxy's upstream is the same).
-    projects: [{ id: BENCH_PROJECT, upstream: s.upstream, networks: ['127.0.0.0/8'], pollingPaths: ['/api/status'], profile: 'demo', credentialFile: benchCredentialFile(s.stateDir) }],
+    projects: [
+      {
+        id: BENCH_PROJECT,
+        upstream: s.upstream,
+        networks: ['127.0.0.0/8'],
+        pollingPaths: ['/api/status'],
+        profile: 'demo',
+        credentialFile: benchCredentialFile(s.stateDir),
+      },
+    ],
   };
 }
 
@@ -59,7 +68,10 @@ export function totpKeyFile(stateDir: string): string {
 
 /** The full gateway, every check on, started exactly as `hic start` does (startGateway, production argon2 cost). */
 export async function startBenchGateway(s: BenchGatewaySettings): Promise<RunningTarget> {
-  const config = validateConfig({ ...benchGatewayConfig(s), audit: { dir: join(s.stateDir, 'audit'), instanceId: `bench-${process.pid}` } });
+  const config = validateConfig({
+    ...benchGatewayConfig(s),
+    audit: { dir: join(s.stateDir, 'audit'), instanceId: `bench-${process.pid}` },
+  });
   const gw = await startGateway({ config });
   return { url: gw.url, close: async () => void (await gw.close()) };
 }

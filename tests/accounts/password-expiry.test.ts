@@ -1,11 +1,6 @@
 import t from 'tap';
 import { ManualClock } from '../../gateway/core/clock.js';
-import {
-  describePassword,
-  isPasswordExpired,
-  passwordExpiresAt,
-  type PasswordMeta,
-} from '../../gateway/accounts/password-expiry.js';
+import { describePassword, isPasswordExpired, passwordExpiresAt, type PasswordMeta } from '../../gateway/accounts/password-expiry.js';
 import { loadDefaultPolicy } from '../../policies/policy.js';
 
 const policy = loadDefaultPolicy().password;

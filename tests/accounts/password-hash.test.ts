@@ -1,12 +1,5 @@
 import t from 'tap';
-import {
-  DEFAULT_COST,
-  dummyHash,
-  hashPassword,
-  needsRehash,
-  TEST_COST,
-  verifyPassword,
-} from '../../gateway/accounts/password-hash.js';
+import { DEFAULT_COST, dummyHash, hashPassword, needsRehash, TEST_COST, verifyPassword } from '../../gateway/accounts/password-hash.js';
 
 t.test('argon2id round trip', async (t) => {
   const h = await hashPassword('xK7#mQ2!vL', TEST_COST);

@@ -1,12 +1,6 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import {
-  currentTotp,
-  generateTotpSecret,
-  totpUri,
-  verifyTotp,
-  TOTP_PERIOD_SECONDS,
-} from '../../gateway/accounts/totp.js';
+import { currentTotp, generateTotpSecret, totpUri, verifyTotp, TOTP_PERIOD_SECONDS } from '../../gateway/accounts/totp.js';
 
 // RFC 6238 Appendix B: the SHA-1 seed is the ASCII string "12345678901234567890" (20 bytes), here in base32.
 const RFC_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';

@@ -38,7 +38,8 @@ function expect(status: number, wanted: number, what: string): void {
 // A finished session: login, three operations and a poll, 30 s later a logout.
 const a = gw.client(userCert);
 expect(await gw.login(a, 'alice', alice), 201, 'alice logs in');
-for (const path of ['/', '/bytes?kb=4', '/', '/api/status']) expect((await a.fetch(path, { headers: { accept: 'text/plain' } })).status, 200, path);
+for (const path of ['/', '/bytes?kb=4', '/', '/api/status'])
+  expect((await a.fetch(path, { headers: { accept: 'text/plain' } })).status, 200, path);
 gw.clock.advance(30_000);
 expect((await a.fetch('/_hic/api/session', { method: 'DELETE' })).status, 204, 'logout');
 gw.clock.advance(30_000);
@@ -54,11 +55,18 @@ t.test('an analyst is refused (403) and the refusal is audited', async (t) => {
   t.equal(res.json().error, 'FORBIDDEN');
   t.equal((await a.fetch('/_hic/api/audit/verify')).status, 403);
   const events = await securityEvents();
-  t.match(events.filter((e) => e['event'] === 'staff-action-refused'), [
-    { action: 'audit.search', by: 'alice', required: ['security'] },
-    { action: 'audit.verify', by: 'alice' },
-  ]);
-  t.match(events.find((e) => e['event'] === 'alert' && e['type'] === 'staff-action-refused'), { user: 'alice', action: 'audit.search' }, 'and alerted');
+  t.match(
+    events.filter((e) => e['event'] === 'staff-action-refused'),
+    [
+      { action: 'audit.search', by: 'alice', required: ['security'] },
+      { action: 'audit.verify', by: 'alice' },
+    ],
+  );
+  t.match(
+    events.find((e) => e['event'] === 'alert' && e['type'] === 'staff-action-refused'),
+    { user: 'alice', action: 'audit.search' },
+    'and alerted',
+  );
 });
 
 t.test('without a session: 401', async (t) => {
@@ -66,13 +74,16 @@ t.test('without a session: 401', async (t) => {
   t.equal((await anonymous.fetch('/_hic/api/audit/search', { method: 'POST', body: {} })).status, 401);
 });
 
-
 t.test('the security role searches; the read is recorded before the answer', async (t) => {
   const res = await s.fetch('/_hic/api/audit/search', { method: 'POST', body: { user: 'alice', event: ['login-success'] } });
   t.equal(res.status, 200, res.body);
   const body = res.json();
   t.equal(body.results.length, 2);
-  t.match(body.results[0], { file: /\/\d{4}-\d{2}-\d{2}\.jsonl$/, line: Number, entry: { event: 'login-success', user: 'alice', project: 'alpha' } });
+  t.match(body.results[0], {
+    file: /\/\d{4}-\d{2}-\d{2}\.jsonl$/,
+    line: Number,
+    entry: { event: 'login-success', user: 'alice', project: 'alpha' },
+  });
   t.equal(body.truncated, false);
   const reads = (await securityEvents()).filter((e) => e['event'] === 'staff-action' && e['action'] === 'audit.search');
   t.match(reads, [{ by: 'sec1', query: { user: 'alice', event: ['login-success'], limit: 200 } }]);
@@ -96,12 +107,24 @@ t.test('session records (LOG-1): login, end and why, duration, requests, bytes, 
   t.equal(res.status, 200);
   const sessions = res.json().sessions;
   t.equal(sessions.length, 2);
-  t.match(sessions[0], { user: 'alice', project: 'alpha', terminalId: 'term-1', terminal: userCert.fingerprint, address: '127.0.0.1', endReason: 'logout', durationMs: 30_000, requests: 4, refused: 0 });
+  t.match(sessions[0], {
+    user: 'alice',
+    project: 'alpha',
+    terminalId: 'term-1',
+    terminal: userCert.fingerprint,
+    address: '127.0.0.1',
+    endReason: 'logout',
+    durationMs: 30_000,
+    requests: 4,
+    refused: 0,
+  });
   t.ok(sessions[0].bytes > 4096, `${sessions[0].bytes} bytes`);
   t.ok(Date.parse(sessions[0].endAt) - Date.parse(sessions[0].loginAt) === 30_000);
   t.match(sessions[1], { endReason: 'open', endAt: null, requests: Number });
   await rt.audit.flush();
-  const cli = await hic(['audit', 'sessions', rt.config.audit.dir, '--user', 'alice'], { HIC_HOME: mkdtempSync(join(tmpdir(), 'hic-cli-home-')) });
+  const cli = await hic(['audit', 'sessions', rt.config.audit.dir, '--user', 'alice'], {
+    HIC_HOME: mkdtempSync(join(tmpdir(), 'hic-cli-home-')),
+  });
   t.equal(cli.code, 0, cli.stderr);
   t.match(cli.stdout, /^session\s+user\s+project\s+login\s+end\s+reason\s+duration\s+requests\s+bytes\s+terminal\s+address\n/);
   t.match(cli.stdout, /alice\s+alpha\s+\S+Z\s+\S+Z\s+logout\s+30s\s+4\s+\d+\s+term-1\s+127\.0\.0\.1/);
@@ -114,7 +137,10 @@ t.test('verify and retention', async (t) => {
   const retention = await s.fetch('/_hic/api/audit/retention');
   t.equal(retention.status, 200);
   t.ok(retention.json().files.length >= 1);
-  t.ok(retention.json().files.every((f: { archivable: boolean }) => !f.archivable), 'nothing is archivable while the project runs');
+  t.ok(
+    retention.json().files.every((f: { archivable: boolean }) => !f.archivable),
+    'nothing is archivable while the project runs',
+  );
   const actions = (await securityEvents()).filter((e) => e['event'] === 'staff-action' && e['by'] === 'sec1').map((e) => e['action']);
   // Every read by sec1, in order (the malformed query was refused before any reading).
   t.same(actions, ['audit.search', 'audit.search', 'audit.sessions', 'audit.verify', 'audit.retention']);
@@ -125,7 +151,11 @@ t.test('the console page: security role only, strict CSP, escaped results, recor
   const empty = await s.fetch('/_hic/security/', { headers: { accept: 'text/html' } });
   t.equal(empty.status, 200);
   t.match(empty.headers['content-security-policy'], /default-src 'none'; style-src 'self'/);
-  t.notMatch(empty.body, /<script(?! src="\/_hic\/static\/idle\.js" defer>)|style=/, 'no inline script (only the idle warning file, issue 13), no inline style');
+  t.notMatch(
+    empty.body,
+    /<script(?! src="\/_hic\/static\/idle\.js" defer>)|style=/,
+    'no inline script (only the idle warning file, issue 13), no inline style',
+  );
   t.match(empty.body, /監査ログの確認/, 'Japanese first');
   const res = await s.fetch('/_hic/security/?user=alice&event=login-success', { headers: { accept: 'text/html' } });
   t.equal(res.status, 200);

@@ -36,7 +36,7 @@ async function freePort(): Promise<number> {
 
 /** Bounded polling: `check` every 100 ms until it holds or `ms` pass. */
 async function until(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  for (const end = Date.now() + ms; !(await check()); ) {
+  for (const end = Date.now() + ms; !(await check());) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -60,7 +60,10 @@ t.test('SIGKILL under load: acknowledged security events are on disk; a cut tail
   const user = new TerminalClient(demo.url, ca, identity);
   const intruder = new TerminalClient(demo.url, ca, identity);
   t.teardown(() => (user.close(), intruder.close()));
-  const login = await user.fetch('/_hic/api/session', { method: 'POST', body: { username: demo.analyst.username, password: demo.analyst.password, totp: currentTotp(demo.analyst.totpSecret, Date.now()) } });
+  const login = await user.fetch('/_hic/api/session', {
+    method: 'POST',
+    body: { username: demo.analyst.username, password: demo.analyst.password, totp: currentTotp(demo.analyst.totpSecret, Date.now()) },
+  });
   t.equal(login.status, 201, 'the analyst logged in');
 
   // Load: four request loops, and failed logins one after another (each 401 = an acknowledged security event).
@@ -76,7 +79,9 @@ t.test('SIGKILL under load: acknowledged security events are on disk; a cut tail
   const acknowledged: string[] = [];
   const failing = (async () => {
     for (let i = 0; !stop; i++) {
-      const res = await intruder.fetch('/_hic/api/session', { method: 'POST', body: { username: `ghost-${i}`, password: 'wrong-Pass-1!', totp: '000000' } }).catch(() => null);
+      const res = await intruder
+        .fetch('/_hic/api/session', { method: 'POST', body: { username: `ghost-${i}`, password: 'wrong-Pass-1!', totp: '000000' } })
+        .catch(() => null);
       if (!res) return;
       if (res.status === 401) acknowledged.push(`ghost-${i}`);
     }
@@ -98,8 +103,15 @@ t.test('SIGKILL under load: acknowledged security events are on disk; a cut tail
     if (entry['event'] === 'login-failed') failed.add(entry['user'] as string);
     if (entry.kind === 'access' && entry['path'] === '/') accessLines += 1;
   }
-  t.same(acknowledged.filter((u) => !failed.has(u)), [], `all ${acknowledged.length} acknowledged failed logins are in the log`);
-  t.ok(served - accessLines <= 10_000, `${served} requests served, ${accessLines} access records on disk: ${served - accessLines} lost in the crash (bound 10 000, in practice the last 50 ms)`);
+  t.same(
+    acknowledged.filter((u) => !failed.has(u)),
+    [],
+    `all ${acknowledged.length} acknowledged failed logins are in the log`,
+  );
+  t.ok(
+    served - accessLines <= 10_000,
+    `${served} requests served, ${accessLines} access records on disk: ${served - accessLines} lost in the crash (bound 10 000, in practice the last 50 ms)`,
+  );
 
   const key = join(dir, 'keys', 'audit-signing.pub.pem');
   const cliEnv = { HIC_HOME: mkdtempSync(join(tmpdir(), 'hic-cli-home-')), REDIS_URL, HIC_STORE_PREFIX: prefix };
@@ -117,8 +129,15 @@ t.test('SIGKILL under load: acknowledged security events are on disk; a cut tail
   const keptSeq = (JSON.parse(lines[keep - 1]!) as { seq: number }).seq;
   writeLines(dayFile, lines.slice(0, keep));
   const cps = join(dir, instance, 'checkpoints.jsonl');
-  writeLines(cps, readLines(cps).filter((l) => JSON.parse(Buffer.from(JSON.parse(l).jws.split('.')[1], 'base64url').toString()).seq <= keptSeq));
-  t.same(readdirSync(join(dir, instance)).filter((f) => f.endsWith('.jsonl') && f > last.file && f !== 'checkpoints.jsonl'), [], 'no later day file');
+  writeLines(
+    cps,
+    readLines(cps).filter((l) => JSON.parse(Buffer.from(JSON.parse(l).jws.split('.')[1], 'base64url').toString()).seq <= keptSeq),
+  );
+  t.same(
+    readdirSync(join(dir, instance)).filter((f) => f.endsWith('.jsonl') && f > last.file && f !== 'checkpoints.jsonl'),
+    [],
+    'no later day file',
+  );
 
   const offline = await hic(['audit', 'verify', dir, '--key', key, '--offline'], cliEnv);
   t.equal(offline.code, 0, 'the files alone cannot show the cut');
@@ -126,6 +145,11 @@ t.test('SIGKILL under load: acknowledged security events are on disk; a cut tail
   t.equal(online.code, 1);
   t.match(online.json().findings, [
     { file: `${instance}/checkpoints.jsonl`, kind: 'deleted' },
-    { file: `${instance}/${last.file}`, line: keep + 1, kind: 'truncated', detail: new RegExp(`attests seq ${last.seq} but the chain ends at seq ${keptSeq}`) },
+    {
+      file: `${instance}/${last.file}`,
+      line: keep + 1,
+      kind: 'truncated',
+      detail: new RegExp(`attests seq ${last.seq} but the chain ends at seq ${keptSeq}`),
+    },
   ]);
 });

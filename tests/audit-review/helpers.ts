@@ -17,10 +17,15 @@ export interface CliResult {
  */
 export function hic(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<CliResult> {
   const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('_TAPJS') && !['NODE_OPTIONS', 'REDIS_URL', 'HIC_STORE_PREFIX', 'HIC_AUDIT_DIR'].includes(k)),
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('_TAPJS') && !['NODE_OPTIONS', 'REDIS_URL', 'HIC_STORE_PREFIX', 'HIC_AUDIT_DIR'].includes(k),
+    ),
   );
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HIC, ...args], { env: { ...base, HIC_OPERATOR: 'sec-test', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HIC, ...args], {
+      env: { ...base, HIC_OPERATOR: 'sec-test', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

@@ -33,7 +33,15 @@ await dayWith('recent', 100, [null]);
 await log.close();
 
 const project = (id: string, status: Project['status'], endedAt?: number): Project => ({
-  id, name: id, upstream: 'http://127.0.0.1:1', networks: ['10.0.0.0/8'], pollingPaths: [], startsAt: null, endsAt: null, status, createdAt: 0,
+  id,
+  name: id,
+  upstream: 'http://127.0.0.1:1',
+  networks: ['10.0.0.0/8'],
+  pollingPaths: [],
+  startsAt: null,
+  endsAt: null,
+  status,
+  createdAt: 0,
   ...(endedAt !== undefined ? { endedAt } : {}),
 });
 const projects = [project('p-old', 'ended', now - 400 * DAY), project('p-live', 'active')];
@@ -58,11 +66,25 @@ t.test('the CLI reads the projects from the store and lists what may be archived
     await dropPrefix(prefix);
   });
   for (const p of projects) await stores.projects.put(p);
-  const res = await hic(['audit', 'retention', dir, '--json'], { HIC_HOME: mkdtempSync(join(tmpdir(), 'hic-cli-home-')), REDIS_URL, HIC_STORE_PREFIX: prefix });
+  const res = await hic(['audit', 'retention', dir, '--json'], {
+    HIC_HOME: mkdtempSync(join(tmpdir(), 'hic-cli-home-')),
+    REDIS_URL,
+    HIC_STORE_PREFIX: prefix,
+  });
   t.equal(res.code, 0, res.stderr);
-  t.same(res.json().files.map((f: { file: string }) => f.file).sort(), [days['ended'], days['no-project']].sort());
+  t.same(
+    res
+      .json()
+      .files.map((f: { file: string }) => f.file)
+      .sort(),
+    [days['ended'], days['no-project']].sort(),
+  );
   t.equal(res.json().total, 5);
-  const all = await hic(['audit', 'retention', dir, '--all'], { HIC_HOME: mkdtempSync(join(tmpdir(), 'hic-cli-home-')), REDIS_URL, HIC_STORE_PREFIX: prefix });
+  const all = await hic(['audit', 'retention', dir, '--all'], {
+    HIC_HOME: mkdtempSync(join(tmpdir(), 'hic-cli-home-')),
+    REDIS_URL,
+    HIC_STORE_PREFIX: prefix,
+  });
   t.match(all.stdout, /keep\s+p-gone/);
   t.match(all.stdout, /2 of 5 day file\(s\) may be archived/);
 });

@@ -46,11 +46,29 @@ for (let i = 0; i < 900; i++) {
   const roll = rand(10);
   if (roll < 6) {
     const reason = pick(['allowed', 'allowed', 'allowed', 'network-not-approved', 'session-idle-expired', 'gateway-page']);
-    log.access({ ...base, method: pick(['GET', 'POST']), path: rand(20) === 0 ? '/lab/"user":"bob"' : `/lab/${i}`, status: reason === 'allowed' ? 200 : 403, bytes: rand(9000), durationMs: 1.5, reason });
+    log.access({
+      ...base,
+      method: pick(['GET', 'POST']),
+      path: rand(20) === 0 ? '/lab/"user":"bob"' : `/lab/${i}`,
+      status: reason === 'allowed' ? 200 : 403,
+      bytes: rand(9000),
+      durationMs: 1.5,
+      reason,
+    });
   } else if (roll === 6) await log.security({ event: 'login-success', via: 'api', ...base, terminalId });
-  else if (roll === 7) await log.security({ event: 'login-failed', stage: 'password', reason: 'wrong-password', user, terminalId, terminal: base.terminal, address: base.address });
+  else if (roll === 7)
+    await log.security({
+      event: 'login-failed',
+      stage: 'password',
+      reason: 'wrong-password',
+      user,
+      terminalId,
+      terminal: base.terminal,
+      address: base.address,
+    });
   else if (roll === 8) await log.security({ event: 'staff-action', action: 'user.unlock', by: pick(USERS), user, address: base.address });
-  else await log.security({ event: 'alert', type: pick(['failed-login-burst', 'new-network']), severity: 'warning', summary: 'x', ...base });
+  else
+    await log.security({ event: 'alert', type: pick(['failed-login-burst', 'new-network']), severity: 'warning', summary: 'x', ...base });
 }
 await Promise.all(logs.map((l) => l.close()));
 
@@ -65,7 +83,16 @@ function reference(q: AuditQuery): string[] {
   return all
     .filter(({ entry: e }) => {
       const time = Date.parse(e['time'] as string);
-      const decision = e['kind'] === 'access' ? (allow.has(e['reason'] as string) ? 'allow' : 'deny') : e['event'] === 'login-success' || e['event'] === 'staff-action' ? 'allow' : e['event'] === 'login-failed' ? 'deny' : null;
+      const decision =
+        e['kind'] === 'access'
+          ? allow.has(e['reason'] as string)
+            ? 'allow'
+            : 'deny'
+          : e['event'] === 'login-success' || e['event'] === 'staff-action'
+            ? 'allow'
+            : e['event'] === 'login-failed'
+              ? 'deny'
+              : null;
       return (
         (q.user === undefined || e['user'] === q.user || e['by'] === q.user) &&
         (q.project === undefined || e['project'] === q.project) &&
@@ -143,8 +170,27 @@ t.test('bad conditions are refused, each named', async (t) => {
 t.test('terminal ids widen to every certificate the terminal held', async (t) => {
   const stores = createMemoryStores(clock);
   await stores.terminals.put({
-    id: 't-9', site: 's', projects: ['p1'], fingerprint: 'b'.repeat(64), serial: '1', notAfter: 0, status: 'active', requestedBy: 'x', registeredAt: 0,
-    certificates: [{ serial: '0', fingerprint: 'a'.repeat(64), notBefore: 0, notAfter: 0, issuedAt: 0, issuedBy: 'x', method: 'pkcs12', status: 'superseded' }],
+    id: 't-9',
+    site: 's',
+    projects: ['p1'],
+    fingerprint: 'b'.repeat(64),
+    serial: '1',
+    notAfter: 0,
+    status: 'active',
+    requestedBy: 'x',
+    registeredAt: 0,
+    certificates: [
+      {
+        serial: '0',
+        fingerprint: 'a'.repeat(64),
+        notBefore: 0,
+        notAfter: 0,
+        issuedAt: 0,
+        issuedBy: 'x',
+        method: 'pkcs12',
+        status: 'superseded',
+      },
+    ],
   });
   t.same((await expandTerminals(stores.terminals, ['t-9', 'unknown'])).sort(), ['a'.repeat(64), 'b'.repeat(64), 't-9', 'unknown'].sort());
 });
@@ -162,10 +208,19 @@ t.test('the CLI: JSON results, a table, and RFC 5424 export', async (t) => {
   t.equal(table.code, 0, table.stderr);
   t.equal(exported.code, 0, exported.stderr);
   t.ok(reference(q).length > 3, `${reference(q).length} failed logins of bob`);
-  t.same(json.json().results.map((r: { file: string; line: number }) => `${r.file}:${r.line}`).sort(), reference(q));
+  t.same(
+    json
+      .json()
+      .results.map((r: { file: string; line: number }) => `${r.file}:${r.line}`)
+      .sort(),
+    reference(q),
+  );
   t.match(table.stdout, /^time\s+event\s+user\s+project/);
   t.match(table.stdout, /login-failed\s+bob\s/);
   const syslog = exported.stdout.trim().split('\n');
   t.equal(syslog.length, reference(q).length);
-  t.match(syslog[0], /^<109>1 2025-\S+Z \S+ hic-gateway gw-[ab] login-failed \[hic@32473 instance="gw-[ab]" seq="\d+" kind="security" user="bob" .*\] \uFEFF\{/);
+  t.match(
+    syslog[0],
+    /^<109>1 2025-\S+Z \S+ hic-gateway gw-[ab] login-failed \[hic@32473 instance="gw-[ab]" seq="\d+" kind="security" user="bob" .*\] \uFEFF\{/,
+  );
 });

@@ -32,7 +32,17 @@ await log.close();
 const keyFile = join(fx.keyDir, 'audit-signing.pub.pem');
 /** A well-formed checkpoint for gw-a, signed with a key that is not the audit key. */
 const forged = await new CompactSign(
-  new TextEncoder().encode(JSON.stringify({ instance: 'gw-a', seq: 30, hash: 'f'.repeat(64), file: DAY_FILE, time: new Date().toISOString(), n: 99, reason: 'interval' })),
+  new TextEncoder().encode(
+    JSON.stringify({
+      instance: 'gw-a',
+      seq: 30,
+      hash: 'f'.repeat(64),
+      file: DAY_FILE,
+      time: new Date().toISOString(),
+      n: 99,
+      reason: 'interval',
+    }),
+  ),
 )
   .setProtectedHeader({ alg: 'EdDSA', typ: 'hic-audit-checkpoint' })
   .sign(generateKeyPairSync('ed25519').privateKey);
@@ -61,43 +71,74 @@ t.test('the untouched log verifies: exit 0, also against the published checkpoin
 
 t.test('each kind of change: exit 1, the finding names file and line', async (t) => {
   const cases: [string, (dir: string) => void, { line: number; kind: string; file?: string }][] = [
-    ['edit a field', (d) => {
-      const lines = readLines(day(d));
-      lines[6] = lines[6]!.replace('"user":"u7"', '"user":"u8"');
-      writeLines(day(d), lines);
-    }, { line: 7, kind: 'altered' }],
-    ['delete a line', (d) => writeLines(day(d), readLines(day(d)).filter((_, i) => i !== 11)), { line: 12, kind: 'deleted' }],
-    ['insert a line', (d) => {
-      const lines = readLines(day(d));
-      const forged = { ...parse(lines[9]!), user: 'intruder' };
-      lines.splice(10, 0, JSON.stringify(forged));
-      writeLines(day(d), lines);
-    }, { line: 11, kind: 'inserted' }],
-    ['swap two lines', (d) => {
-      const lines = readLines(day(d));
-      [lines[14], lines[15]] = [lines[15]!, lines[14]!];
-      writeLines(day(d), lines);
-    }, { line: 15, kind: 'reordered' }],
+    [
+      'edit a field',
+      (d) => {
+        const lines = readLines(day(d));
+        lines[6] = lines[6]!.replace('"user":"u7"', '"user":"u8"');
+        writeLines(day(d), lines);
+      },
+      { line: 7, kind: 'altered' },
+    ],
+    [
+      'delete a line',
+      (d) =>
+        writeLines(
+          day(d),
+          readLines(day(d)).filter((_, i) => i !== 11),
+        ),
+      { line: 12, kind: 'deleted' },
+    ],
+    [
+      'insert a line',
+      (d) => {
+        const lines = readLines(day(d));
+        const forged = { ...parse(lines[9]!), user: 'intruder' };
+        lines.splice(10, 0, JSON.stringify(forged));
+        writeLines(day(d), lines);
+      },
+      { line: 11, kind: 'inserted' },
+    ],
+    [
+      'swap two lines',
+      (d) => {
+        const lines = readLines(day(d));
+        [lines[14], lines[15]] = [lines[15]!, lines[14]!];
+        writeLines(day(d), lines);
+      },
+      { line: 15, kind: 'reordered' },
+    ],
     ['cut the tail', (d) => writeLines(day(d), readLines(day(d)).slice(0, 26)), { line: 27, kind: 'truncated' }],
-    ['forge a checkpoint', (d) => appendFileSync(checkpoints(d), `${JSON.stringify({ jws: forged })}\n`), {
-      file: 'gw-a/checkpoints.jsonl',
-      line: readLines(checkpoints(fx.dir)).length + 1,
-      kind: 'bad-checkpoint',
-    }],
+    [
+      'forge a checkpoint',
+      (d) => appendFileSync(checkpoints(d), `${JSON.stringify({ jws: forged })}\n`),
+      {
+        file: 'gw-a/checkpoints.jsonl',
+        line: readLines(checkpoints(fx.dir)).length + 1,
+        kind: 'bad-checkpoint',
+      },
+    ],
   ];
   const results = await Promise.all(cases.map(([name, tamper]) => verifyCopy(name.replace(/ /g, '-'), tamper)));
   cases.forEach(([name, , expected], i) => {
     const res = results[i]!;
     t.equal(res.code, 1, `${name}: exit 1`);
     t.equal(res.result.ok, false, name);
-    t.match(res.result.findings, [{ file: expected.file ?? FILE, line: expected.line, kind: expected.kind }], `${name}: ${JSON.stringify(res.result.findings)}`);
+    t.match(
+      res.result.findings,
+      [{ file: expected.file ?? FILE, line: expected.line, kind: expected.kind }],
+      `${name}: ${JSON.stringify(res.result.findings)}`,
+    );
   });
 });
 
 t.test('the human output names file:line and kind', async (t) => {
   const dir = join(root, 'human');
   cpSync(fx.dir, dir, { recursive: true });
-  writeLines(day(dir), readLines(day(dir)).filter((_, i) => i !== 3));
+  writeLines(
+    day(dir),
+    readLines(day(dir)).filter((_, i) => i !== 3),
+  );
   const res = await hic(['audit', 'verify', dir, '--key', keyFile], { HIC_HOME: home });
   t.equal(res.code, 1);
   t.match(res.stdout, new RegExp(`^FAILED .*\\n${FILE}:4  deleted  `, 'm'));
@@ -107,7 +148,10 @@ t.test('log and checkpoint file cut together: invisible offline, found with the 
   const cut = (d: string): void => {
     writeLines(day(d), readLines(day(d)).slice(0, 17));
     // The attacker also removes the checkpoints that attest the removed lines.
-    writeLines(checkpoints(d), readLines(checkpoints(d)).filter((l) => JSON.parse(Buffer.from(JSON.parse(l).jws.split('.')[1], 'base64url').toString()).seq <= 17));
+    writeLines(
+      checkpoints(d),
+      readLines(checkpoints(d)).filter((l) => JSON.parse(Buffer.from(JSON.parse(l).jws.split('.')[1], 'base64url').toString()).seq <= 17),
+    );
   };
   const offline = await verifyCopy('cut-both-offline', cut);
   t.equal(offline.code, 0, 'the files alone cannot show it (documented limit)');
@@ -120,7 +164,9 @@ t.test('log and checkpoint file cut together: invisible offline, found with the 
 });
 
 t.test('reading the log is recorded in the CLI chain (who, what, which dir)', async (t) => {
-  const res = await hic(['audit', 'search', join(home, 'audit'), '--event', 'staff-action', '--field', 'action=audit.verify', '--json'], { HIC_HOME: home });
+  const res = await hic(['audit', 'search', join(home, 'audit'), '--event', 'staff-action', '--field', 'action=audit.verify', '--json'], {
+    HIC_HOME: home,
+  });
   t.equal(res.code, 0, res.stderr);
   const reads = res.json().results.map((r: { entry: Record<string, unknown> }) => r.entry);
   t.ok(reads.length >= 3, `${reads.length} verifications recorded`);

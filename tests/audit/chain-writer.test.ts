@@ -26,9 +26,18 @@ t.test('one append across days: later days open new files, an earlier day (clock
   const d1 = read('2026-01-01.jsonl');
   const d2 = read('2026-01-02.jsonl');
   const d3 = read('2026-01-03.jsonl');
-  t.same(d1.map((l) => JSON.parse(l).i), [1, 2, 3]);
-  t.same(d2.map((l) => JSON.parse(l).i), [4, 5]);
-  t.same(d3.map((l) => JSON.parse(l).i), [6]);
+  t.same(
+    d1.map((l) => JSON.parse(l).i),
+    [1, 2, 3],
+  );
+  t.same(
+    d2.map((l) => JSON.parse(l).i),
+    [4, 5],
+  );
+  t.same(
+    d3.map((l) => JSON.parse(l).i),
+    [6],
+  );
   const all = [...d1, ...d2, ...d3];
   all.forEach((l, k) => {
     t.equal(JSON.parse(l).seq, k + 1);

@@ -21,16 +21,28 @@ t.test('lines carry the envelope first and chain by the hash of the exact previo
   t.equal(lines.length, 4);
   t.match(lines[0], /^\{"seq":1,"prev":"0{64}","time":"2025-03-31T12:00:00\.000Z","instance":"gw-a","kind":"access","user":"u1"/);
   const recs = lines.map(parse);
-  t.same(recs.map((r) => r['seq']), [1, 2, 3, 4]);
+  t.same(
+    recs.map((r) => r['seq']),
+    [1, 2, 3, 4],
+  );
   t.equal(recs[0]?.['prev'], GENESIS);
   for (let i = 1; i < lines.length; i++) t.equal(recs[i]?.['prev'], hashLine(lines[i - 1] as string));
   t.same(recs[1], {
-    seq: 2, prev: recs[1]?.['prev'], time: '2025-03-31T12:00:00.005Z', instance: 'gw-a', kind: 'security',
-    event: 'login', user: 'u1', method: 'password+totp',
+    seq: 2,
+    prev: recs[1]?.['prev'],
+    time: '2025-03-31T12:00:00.005Z',
+    instance: 'gw-a',
+    kind: 'security',
+    event: 'login',
+    user: 'u1',
+    method: 'password+totp',
   });
   t.same(Object.keys(recs[2] ?? {}), ['seq', 'prev', 'time', 'instance', 'kind'], 'an empty record is just the envelope');
-  t.match(recs[3], { seq: 4, kind: 'access', _seq: 99, _time: 'spoof', _kind: 'security', note: '日本語\u2028' },
-    'a record cannot overwrite the envelope');
+  t.match(
+    recs[3],
+    { seq: 4, kind: 'access', _seq: 99, _time: 'spoof', _kind: 'security', note: '日本語\u2028' },
+    'a record cannot overwrite the envelope',
+  );
   await log.close();
   t.same((await verifyAuditDir(fx.dir, fx.publicKeyPem)).findings, []);
 });
@@ -55,8 +67,11 @@ t.test('access records wait in memory; security events are on disk when the prom
   log.access({ n: 2 });
   t.notOk(existsSync(path) && readFileSync(path, 'utf8').length > 0, 'not written in the caller’s turn');
   await log.security({ event: 'lockout', user: 'u' });
-  t.same(readLines(path).map((l) => parse(l)['n'] ?? parse(l)['event']), [1, 2, 'lockout'],
-    'queued access records are written before the security event, in call order');
+  t.same(
+    readLines(path).map((l) => parse(l)['n'] ?? parse(l)['event']),
+    [1, 2, 'lockout'],
+    'queued access records are written before the security event, in call order',
+  );
   log.access({ n: 3 });
   await log.flush();
   t.equal(readLines(path).length, 4);
@@ -68,9 +83,16 @@ t.test('a full queue is written synchronously (backpressure), never dropped', as
   const log = await fx.open({ maxPendingAccessRecords: 3 });
   const path = join(fx.dir, 'gw-a', DAY_FILE);
   for (let i = 1; i <= 7; i++) log.access({ i });
-  t.same(readLines(path).map((l) => parse(l)['i']), [1, 2, 3, 4, 5, 6], 'two full queues written in the callers’ turns');
+  t.same(
+    readLines(path).map((l) => parse(l)['i']),
+    [1, 2, 3, 4, 5, 6],
+    'two full queues written in the callers’ turns',
+  );
   await log.close();
-  t.same(readLines(path).map((l) => parse(l)['i']), [1, 2, 3, 4, 5, 6, 7]);
+  t.same(
+    readLines(path).map((l) => parse(l)['i']),
+    [1, 2, 3, 4, 5, 6, 7],
+  );
 });
 
 t.test('unserialisable records are still recorded', async (t) => {
@@ -82,7 +104,10 @@ t.test('unserialisable records are still recorded', async (t) => {
   log.access({ big: 1n });
   await log.close();
   const recs = readLines(join(fx.dir, 'gw-a', DAY_FILE)).map(parse);
-  t.match(recs, [{ seq: 1, auditError: /not serialisable/, fields: ['user', 'self'] }, { seq: 2, auditError: /BigInt/ }]);
+  t.match(recs, [
+    { seq: 1, auditError: /not serialisable/, fields: ['user', 'self'] },
+    { seq: 2, auditError: /BigInt/ },
+  ]);
 });
 
 t.test('checkpoints every N lines and every N ms, signed, published, and at close', async (t) => {
@@ -151,8 +176,14 @@ t.test('daily rotation at UTC midnight keeps one chain across files', async (t) 
   await log.close();
   const day1 = readLines(join(fx.dir, 'gw-a', '2025-12-31.jsonl'));
   const day2 = readLines(join(fx.dir, 'gw-a', '2026-01-01.jsonl'));
-  t.same(day1.map((l) => parse(l)['seq']), [1, 2]);
-  t.same(day2.map((l) => parse(l)['seq']), [3, 4, 5]);
+  t.same(
+    day1.map((l) => parse(l)['seq']),
+    [1, 2],
+  );
+  t.same(
+    day2.map((l) => parse(l)['seq']),
+    [3, 4, 5],
+  );
   t.equal(parse(day2[0] as string)['prev'], hashLine(day1[1] as string));
   t.equal(parse(day2[0] as string)['time'], '2026-01-01T00:00:00.000Z');
   t.same(await verifyAuditDir(fx.dir, fx.publicKeyPem), { ok: true, files: 2, lines: 5, findings: [] });
@@ -223,10 +254,10 @@ t.test('one instance, one writer', async (t) => {
 t.test('options are validated, every error named', async (t) => {
   const fx = await fixture(t.testdir());
   const { publicKey } = generateKeyPairSync('ed25519');
-  await t.rejects(
-    fx.open({ instanceId: '../x', signingKey: publicKey, checkpointEveryMs: 0, maxPendingAccessRecords: 1.5 }),
-    { code: 'CONFIG_INVALID', message: /instanceId.*signingKey.*checkpointEveryMs.*maxPendingAccessRecords/ },
-  );
+  await t.rejects(fx.open({ instanceId: '../x', signingKey: publicKey, checkpointEveryMs: 0, maxPendingAccessRecords: 1.5 }), {
+    code: 'CONFIG_INVALID',
+    message: /instanceId.*signingKey.*checkpointEveryMs.*maxPendingAccessRecords/,
+  });
   await t.rejects(fx.open({ signingKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }), {
     code: 'CONFIG_INVALID',
   });

@@ -48,7 +48,11 @@ if (!hasChromium()) {
     t.equal(download.suggestedFilename(), 'pc-b1.p12');
     const file = join(stateDir, 'pc-b1.p12');
     await download.saveAs(file);
-    t.equal(openssl(['pkcs12', '-in', file, '-passin', `pass:${passphrase}`, '-nokeys', '-noout']).status, 0, 'the bundle opens with the shown password');
+    t.equal(
+      openssl(['pkcs12', '-in', file, '-passin', `pass:${passphrase}`, '-nokeys', '-noout']).status,
+      0,
+      'the bundle opens with the shown password',
+    );
     bundle = { pfx: readFileSync(file), passphrase };
 
     await page.click('#bundle-download');
@@ -58,7 +62,13 @@ if (!hasChromium()) {
     await page.goto(`${gw.url}/_hic/admin/terminals`);
     t.notMatch(await page.content(), passphrase);
     const lines = (await gw.auditLines()).filter((l) => l.action === 'ca.bundle-download');
-    t.same(lines.map((l) => [l.by, l.outcome]), [['adm-sano', 'downloaded'], ['adm-sano', 'refused']]);
+    t.same(
+      lines.map((l) => [l.by, l.outcome]),
+      [
+        ['adm-sano', 'downloaded'],
+        ['adm-sano', 'refused'],
+      ],
+    );
     await context.close();
   });
 
@@ -79,12 +89,21 @@ if (!hasChromium()) {
     await page.waitForSelector('.notice.ok');
     t.match((await page.locator('.notice.ok').textContent()) ?? '', '証明書を失効させました');
     t.match((await page.locator('#register').textContent()) ?? '', '失効（keyCompromise）');
-    t.match((await gw.auditLines()).find((l) => l.action === 'ca.revoke' && !l.outcome), { by: 'adm-sano', terminalId: 'pc-b1', reason: 'keyCompromise', note: '端末の紛失' });
+    t.match(
+      (await gw.auditLines()).find((l) => l.action === 'ca.revoke' && !l.outcome),
+      { by: 'adm-sano', terminalId: 'pc-b1', reason: 'keyCompromise', note: '端末の紛失' },
+    );
 
     // The same browser (its connection was cut) and a fresh one: refused, at the handshake or with the 403 page.
-    for (const [label, ctx] of [['the open browser', before], ['a new browser', await terminalContext(browser, gw.url, bundle, problems, /status of 403/)]] as const) {
+    for (const [label, ctx] of [
+      ['the open browser', before],
+      ['a new browser', await terminalContext(browser, gw.url, bundle, problems, /status of 403/)],
+    ] as const) {
       const p = await ctx.newPage();
-      const outcome = await p.goto(`${gw.url}/_hic/login`).then((r) => r?.status() ?? 0, (err: Error) => err.message);
+      const outcome = await p.goto(`${gw.url}/_hic/login`).then(
+        (r) => r?.status() ?? 0,
+        (err: Error) => err.message,
+      );
       if (typeof outcome === 'number') {
         t.equal(outcome, 403, `${label}: refused`);
         t.match((await p.locator('main').textContent()) ?? '', 'この端末証明書は失効しています', `${label}: the page says why`);

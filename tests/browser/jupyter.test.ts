@@ -23,7 +23,15 @@ if (!existsSync(CHROMIUM) || !existsSync(JUPYTER_BIN)) {
   const creds = await gw.addUser('kana');
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   t.teardown(async () => {
     await browser.close();
@@ -63,12 +71,19 @@ if (!existsSync(CHROMIUM) || !existsSync(JUPYTER_BIN)) {
     const output = page.locator('.code_cell').first().locator('.output_subarea');
     await output.waitFor({ timeout: 60_000 });
     t.equal((await output.textContent())?.trim(), '2', 'the cell ran: 1 + 1 → 2');
-    const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && new URL(r.url()).pathname === '/api/contents/sample.ipynb', { timeout: 30_000 });
+    const saved = page.waitForResponse(
+      (r) => r.request().method() === 'PUT' && new URL(r.url()).pathname === '/api/contents/sample.ipynb',
+      { timeout: 30_000 },
+    );
     await page.keyboard.press('Control+S');
     t.equal((await saved).status(), 200, 'saved');
     const origin = errors.filter((e) => /cors|xsrf|cross.origin|origin|csp|content security|blocked|403|401/i.test(e));
     t.same(origin, [], 'no CORS, XSRF, origin or CSP errors on the console');
-    t.same(failed.filter((f) => !/custom\.(css|js)|favicon/.test(f)), [], 'no failed requests (custom.css/js aside)');
+    t.same(
+      failed.filter((f) => !/custom\.(css|js)|favicon/.test(f)),
+      [],
+      'no failed requests (custom.css/js aside)',
+    );
     await context.close();
   });
 }

@@ -20,7 +20,15 @@ if (!existsSync(CHROMIUM)) {
   const creds = await gw.addUser('ayumi');
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   t.teardown(async () => {
     await browser.close();
@@ -54,7 +62,7 @@ if (!existsSync(CHROMIUM)) {
     await page.goto(`${gw.url}/_hic/logout`);
     await page.click('button[type=submit]');
     await page.waitForURL(/\/_hic\/login\?out=1$/);
-    t.match(await page.locator('.notice').textContent() ?? '', /ログアウトしました/);
+    t.match((await page.locator('.notice').textContent()) ?? '', /ログアウトしました/);
     await page.goto(`${gw.url}/`);
     t.match(page.url(), /\/_hic\/login/, 'logged out: back to the login page');
     t.same(problems, [], 'no console errors (the strict CSP blocks nothing the pages need)');

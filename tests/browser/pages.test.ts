@@ -24,7 +24,15 @@ if (!existsSync(CHROMIUM)) {
   await gw.addTerminal('bp-staff', staffCert, []);
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   t.teardown(async () => {
     await browser.close();
@@ -32,11 +40,15 @@ if (!existsSync(CHROMIUM)) {
   });
   const problems: string[] = [];
   async function contextFor(cert: TestCert): Promise<BrowserContext> {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, clientCertificates: [{ origin: gw.url, cert: Buffer.from(cert.cert), key: Buffer.from(cert.key) }] });
+    const context = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      clientCertificates: [{ origin: gw.url, cert: Buffer.from(cert.cert), key: Buffer.from(cert.key) }],
+    });
     // Refusals answered on purpose (401 wrong password, 422 wrong code) are logged by Chromium as failed loads;
     // anything else — a CSP violation, a script error — is a problem.
     context.on('console', (m) => {
-      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of (401|422)/.test(m.text())) problems.push(m.text());
+      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of (401|422)/.test(m.text()))
+        problems.push(m.text());
     });
     context.on('weberror', (e) => problems.push(String(e.error())));
     return context;
@@ -58,7 +70,8 @@ if (!existsSync(CHROMIUM)) {
     await page.fill('#next', 'Mw4$haru-Zt9!');
     t.equal(await page.locator('li[data-rule=user]').getAttribute('class'), 'bad', 'contains the user id');
     await page.fill('#next', 'Mw4$kQ7!zT9#');
-    for (const rule of ['length', 'letter', 'digit', 'symbol', 'user']) t.equal(await page.locator(`li[data-rule=${rule}]`).getAttribute('class'), 'ok', `${rule} met`);
+    for (const rule of ['length', 'letter', 'digit', 'symbol', 'user'])
+      t.equal(await page.locator(`li[data-rule=${rule}]`).getAttribute('class'), 'ok', `${rule} met`);
     t.equal(await page.locator('li[data-rule=match]').getAttribute('class'), 'bad', 'confirmation not typed yet');
     await page.fill('#confirm', 'Mw4$kQ7!zT9#');
     t.equal(await page.locator('li[data-rule=match]').getAttribute('class'), 'ok');

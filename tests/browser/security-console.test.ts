@@ -35,7 +35,10 @@ if (!hasChromium()) {
   t.test('records to look at: five failures lock natsu, the helpdesk unlocks, natsu works (60 requests)', async (t) => {
     const analyst = gw.client(userCert);
     for (let i = 0; i < 5; i++) {
-      const r = await analyst.fetch('/_hic/api/session', { method: 'POST', body: { username: 'natsu', password: `wrong-${i}`, totp: '000000' } });
+      const r = await analyst.fetch('/_hic/api/session', {
+        method: 'POST',
+        body: { username: 'natsu', password: `wrong-${i}`, totp: '000000' },
+      });
       t.equal(r.status, 401);
     }
     t.not((await gw.gw.rt.stores.accounts.get('natsu'))!.lockedAt, null, 'locked');
@@ -63,7 +66,7 @@ if (!hasChromium()) {
     t.equal(await unlock.count(), 1, 'the unlock is found');
     const cells = await unlock.locator('td').allTextContents();
     t.same(cells.slice(1, 5), ['staff-action', 'hd-mori', 'user.unlock', 'natsu'], 'event, actor, action, target user');
-    t.ok(await page.locator('#hourly-chart svg rect.all').count() > 0, 'the chart is there');
+    t.ok((await page.locator('#hourly-chart svg rect.all').count()) > 0, 'the chart is there');
 
     await page.fill('input[name=user]', 'natsu');
     await page.selectOption('select[name=event]', 'access');
@@ -71,14 +74,23 @@ if (!hasChromium()) {
     await page.waitForSelector('#results');
     const total = Number(/（(\d+)件、新しい順）/.exec((await page.locator('nav.pager span').textContent()) ?? '')?.[1]);
     t.ok(total > 50, `more than a page (${total})`);
-    const times = async () => page.locator('#results tbody tr td.time time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')!));
+    const times = async () =>
+      page.locator('#results tbody tr td.time time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')!));
     const page1 = await times();
     t.equal(page1.length, 50);
     t.same(page1, [...page1].sort().reverse(), 'newest first');
 
     // The chart: one bar per hour of the range; every record sits in a bar with a count, and the bars add up.
-    const bars = await page.locator('#hourly-chart rect.all').evaluateAll((els) => els.map((e) => ({ start: Date.parse(e.getAttribute('data-start')!), count: Number(e.getAttribute('data-count')) })));
-    t.equal(bars.reduce((a, b) => a + b.count, 0), total, 'the bars add up to the records found');
+    const bars = await page
+      .locator('#hourly-chart rect.all')
+      .evaluateAll((els) =>
+        els.map((e) => ({ start: Date.parse(e.getAttribute('data-start')!), count: Number(e.getAttribute('data-count')) })),
+      );
+    t.equal(
+      bars.reduce((a, b) => a + b.count, 0),
+      total,
+      'the bars add up to the records found',
+    );
     for (const time of page1) {
       const at = Date.parse(time);
       const bar = bars.find((b) => at >= b.start && at < b.start + 3_600_000);
@@ -97,12 +109,25 @@ if (!hasChromium()) {
     await download.saveAs(file);
     const csv = readFileSync(file, 'utf8');
     t.ok(csv.startsWith('\ufefftime_utc,time_local,event,actor'), 'UTF-8 with BOM and the header');
-    const rows = csv.trim().split('\r\n').slice(1).map((l) => l.split(','));
+    const rows = csv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','));
     t.equal(rows.length, total, 'every record of the search, no more');
-    t.ok(rows.every((r) => r[2]!.startsWith('GET ') && r[3] === 'natsu'), 'all of them the search\'s');
+    t.ok(
+      rows.every((r) => r[2]!.startsWith('GET ') && r[3] === 'natsu'),
+      "all of them the search's",
+    );
     const whereCsv = new Set(rows.map((r) => r.at(-1)));
-    t.ok(where1.every((w) => whereCsv.has(w)), 'page 1 is in the export');
-    t.ok((await gw.auditLines()).some((l) => l.action === 'audit.export' && l.by === 'sec-hara'), 'the export is recorded');
+    t.ok(
+      where1.every((w) => whereCsv.has(w)),
+      'page 1 is in the export',
+    );
+    t.ok(
+      (await gw.auditLines()).some((l) => l.action === 'audit.export' && l.by === 'sec-hara'),
+      'the export is recorded',
+    );
     await context.close();
   });
 
@@ -115,8 +140,14 @@ if (!hasChromium()) {
     await row.locator('input[name=note]').fill('本人の入力ミス');
     await row.locator('button.ack').click();
     await page.waitForSelector('.notice.ok');
-    t.match((await page.locator('#alerts tbody tr', { hasText: 'account-locked' }).textContent()) ?? '', /確認済み: sec-hara \d{4}-\d\d-\d\d \d\d:\d\d:\d\d — 本人の入力ミス/);
-    t.match((await gw.auditLines()).find((l) => l.action === 'alert.ack'), { by: 'sec-hara', type: 'account-locked', note: '本人の入力ミス' });
+    t.match(
+      (await page.locator('#alerts tbody tr', { hasText: 'account-locked' }).textContent()) ?? '',
+      /確認済み: sec-hara \d{4}-\d\d-\d\d \d\d:\d\d:\d\d — 本人の入力ミス/,
+    );
+    t.match(
+      (await gw.auditLines()).find((l) => l.action === 'alert.ack'),
+      { by: 'sec-hara', type: 'account-locked', note: '本人の入力ミス' },
+    );
     await context.close();
   });
 

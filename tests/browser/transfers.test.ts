@@ -26,14 +26,26 @@ if (!existsSync(CHROMIUM)) {
   const reviewer = await gw.addUser('suzuki', ['reviewer'], null);
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   t.teardown(async () => {
     await browser.close();
     await gw.close();
   });
 
-  async function loggedIn(cert: TestCert, username: string, creds: { password: string; totpSecret: string }): Promise<{ context: BrowserContext; problems: string[] }> {
+  async function loggedIn(
+    cert: TestCert,
+    username: string,
+    creds: { password: string; totpSecret: string },
+  ): Promise<{ context: BrowserContext; problems: string[] }> {
     const context = await browser.newContext({
       ignoreHTTPSErrors: true,
       viewport: { width: 1200, height: 900 },

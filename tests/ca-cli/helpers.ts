@@ -40,9 +40,16 @@ export function cliEnv(t: Test, name: string): CliEnv {
 
 /** Runs `hic <args>` with the environment's HIC_HOME, REDIS_URL and HIC_STORE_PREFIX. */
 export function hic(env: CliEnv, args: string[]): Promise<HicRun> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, HIC_HOME: env.home, REDIS_URL, HIC_STORE_PREFIX: env.prefix, HIC_OPERATOR: env.operator };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    HIC_HOME: env.home,
+    REDIS_URL,
+    HIC_STORE_PREFIX: env.prefix,
+    HIC_OPERATOR: env.operator,
+  };
   // Not tap's instrumentation (NODE_OPTIONS --import): it would slow every run down and is not what operators run.
-  for (const key of Object.keys(childEnv)) if (key === 'NODE_OPTIONS' || key === 'HIC_AUDIT_DIR' || /^_?TAP/.test(key)) delete childEnv[key];
+  for (const key of Object.keys(childEnv))
+    if (key === 'NODE_OPTIONS' || key === 'HIC_AUDIT_DIR' || /^_?TAP/.test(key)) delete childEnv[key];
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -26,13 +26,16 @@ t.test('--pem writes FILE.cert.pem and FILE.key.pem (0600) that belong together 
   t.equal(verify.status, 0, verify.output);
   const certKey = openssl(['x509', '-noout', '-pubkey', '-in', cert]).stdout;
   const keyPub = openssl(['pkey', '-pubout', '-in', key]).stdout;
-  t.equal(keyPub, certKey, 'the key is the certificate\'s');
-  t.match(openssl(['x509', '-noout', '-fingerprint', '-sha256', '-in', cert]).stdout.replace(/:/g, '').toLowerCase(), res.terminal.fingerprint.toLowerCase());
+  t.equal(keyPub, certKey, "the key is the certificate's");
+  t.match(
+    openssl(['x509', '-noout', '-fingerprint', '-sha256', '-in', cert]).stdout.replace(/:/g, '').toLowerCase(),
+    res.terminal.fingerprint.toLowerCase(),
+  );
 });
 
 t.test('an existing PEM file is never overwritten, and nothing is registered then', async (t) => {
   const out = join(work, 'pc-2.p12');
-  writeFileSync(join(work, 'pc-2.key.pem'), 'someone else\'s key');
+  writeFileSync(join(work, 'pc-2.key.pem'), "someone else's key");
   const r = await hic(env, ['ca', 'issue-terminal', '--terminal', 'pc-2', '--site', 'HQ', '--out', out, '--pem']);
   t.equal(r.code, 1);
   t.match(r.stderr, /pc-2\.key\.pem/);

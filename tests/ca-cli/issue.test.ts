@@ -16,14 +16,28 @@ import { cliEnv, hic } from './helpers.js';
 const env = cliEnv(t, 'ca-cli');
 const stores = await createRedisStores({ url: REDIS_URL, prefix: env.prefix });
 t.teardown(() => stores.close());
-await stores.projects.create({ id: 'alpha', name: 'alpha', upstream: 'http://127.0.0.1:9', networks: ['127.0.0.0/8'], pollingPaths: [], startsAt: null, endsAt: null, status: 'active', createdAt: Date.now() });
+await stores.projects.create({
+  id: 'alpha',
+  name: 'alpha',
+  upstream: 'http://127.0.0.1:9',
+  networks: ['127.0.0.0/8'],
+  pollingPaths: [],
+  startsAt: null,
+  endsAt: null,
+  status: 'active',
+  createdAt: Date.now(),
+});
 const work = tempDir(t);
 const ca = join(env.home, 'ca');
 const bundle = join(ca, 'ca-bundle.pem');
 const CRL_URL = 'http://gateway.example.test/_hic/crl';
 
 const pemToDer = (pem: string): Buffer => Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
-const csrPem = (der: Buffer): string => `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;
+const csrPem = (der: Buffer): string =>
+  `-----BEGIN CERTIFICATE REQUEST-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;
 function file(name: string, content: string | Buffer): string {
   const path = join(work, name);
   writeFileSync(path, content);
@@ -32,7 +46,19 @@ function file(name: string, content: string | Buffer): string {
 
 t.test('ca init: root + issuing CA, encrypted root key, server certificate; a second init is refused', async (t) => {
   const pass = file('root.pass', 'correct horse battery staple\n');
-  const r = await hic(env, ['ca', 'init', '--crl-url', CRL_URL, '--root-passphrase-file', pass, '--hostname', 'localhost', '--ip', '127.0.0.1', '--json']);
+  const r = await hic(env, [
+    'ca',
+    'init',
+    '--crl-url',
+    CRL_URL,
+    '--root-passphrase-file',
+    pass,
+    '--hostname',
+    'localhost',
+    '--ip',
+    '127.0.0.1',
+    '--json',
+  ]);
   t.equal(r.code, 0, r.stderr);
   const out = r.json();
   t.equal(out.crlDistributionUrl, CRL_URL);
@@ -58,7 +84,21 @@ t.test('ca init: root + issuing CA, encrypted root key, server certificate; a se
 let p12Serial = '';
 t.test('ca issue-terminal: PKCS#12 opens with the printed password; chain, extensions and register entry', async (t) => {
   const out = join(work, 't-p12.p12');
-  const r = await hic(env, ['ca', 'issue-terminal', '--terminal', 't-p12', '--site', 'Site A', '--project', 'alpha', '--out', out, '--requested-by', 'site-manager-sato', '--json']);
+  const r = await hic(env, [
+    'ca',
+    'issue-terminal',
+    '--terminal',
+    't-p12',
+    '--site',
+    'Site A',
+    '--project',
+    'alpha',
+    '--out',
+    out,
+    '--requested-by',
+    'site-manager-sato',
+    '--json',
+  ]);
   t.equal(r.code, 0, r.stderr);
   const res = r.json();
   t.match(res.p12Password, /^[A-Za-z0-9_-]{24}$/);
@@ -91,7 +131,10 @@ t.test('ca issue-terminal: PKCS#12 opens with the printed password; chain, exten
 
   const entry = (await stores.terminals.get('t-p12'))!;
   t.equal(entry.fingerprint, x.fingerprint256.replace(/:/g, '').toLowerCase(), 'register holds the certificate fingerprint');
-  t.same({ site: entry.site, projects: entry.projects, status: entry.status, requestedBy: entry.requestedBy }, { site: 'Site A', projects: ['alpha'], status: 'active', requestedBy: 'site-manager-sato' });
+  t.same(
+    { site: entry.site, projects: entry.projects, status: entry.status, requestedBy: entry.requestedBy },
+    { site: 'Site A', projects: ['alpha'], status: 'active', requestedBy: 'site-manager-sato' },
+  );
   t.equal(entry.certificates?.[0]?.issuedBy, 'ops-tanaka', 'the operator is recorded as issuer');
   t.equal(entry.certificates?.[0]?.method, 'pkcs12');
 });
@@ -106,7 +149,11 @@ t.test('bad input exits non-zero with a clear message', async (t) => {
   ]);
   t.equal(dup.code, 1);
   t.match(dup.stderr, /terminal t-p12 is already registered/);
-  t.same(dupJson.json(), { ok: false, error: 'CONFLICT', message: 'terminal t-p12 is already registered' }, 'sign-csr refuses it too, before reading the CSR');
+  t.same(
+    dupJson.json(),
+    { ok: false, error: 'CONFLICT', message: 'terminal t-p12 is already registered' },
+    'sign-csr refuses it too, before reading the CSR',
+  );
   t.equal(project.code, 1);
   t.match(project.stderr, /unknown project no-such-study/);
   t.equal(usage.code, 2, 'missing option is a usage error');
@@ -116,15 +163,37 @@ t.test('bad input exits non-zero with a clear message', async (t) => {
 
 let csrSerial = '';
 t.test('ca sign-csr: an openssl CSR is certified; weak, forged and malformed CSRs are refused', async (t) => {
-  const made = openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'csr.key', '-out', 'good.csr', '-subj', '/CN=whatever'], work);
+  const made = openssl(
+    ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'csr.key', '-out', 'good.csr', '-subj', '/CN=whatever'],
+    work,
+  );
   t.equal(made.status, 0, 'openssl made a 2048-bit CSR');
   const out = join(work, 't-csr.cert.pem');
-  const r = await hic(env, ['ca', 'sign-csr', '--csr', join(work, 'good.csr'), '--terminal', 't-csr', '--site', 'Site B', '--project', 'alpha', '--out', out, '--json']);
+  const r = await hic(env, [
+    'ca',
+    'sign-csr',
+    '--csr',
+    join(work, 'good.csr'),
+    '--terminal',
+    't-csr',
+    '--site',
+    'Site B',
+    '--project',
+    'alpha',
+    '--out',
+    out,
+    '--json',
+  ]);
   t.equal(r.code, 0, r.stderr);
   csrSerial = r.json().terminal.serial;
   t.equal(openssl(['verify', '-CAfile', bundle, '-purpose', 'sslclient', out]).status, 0);
   t.match(openssl(['x509', '-noout', '-subject', '-in', out]).stdout, /OU = Site B, CN = t-csr/, 'names from the register, not the CSR');
-  t.ok(new X509Certificate(readFileSync(out)).checkPrivateKey((await import('node:crypto')).createPrivateKey(readFileSync(join(work, 'csr.key')))), 'certifies the terminal key');
+  t.ok(
+    new X509Certificate(readFileSync(out)).checkPrivateKey(
+      (await import('node:crypto')).createPrivateKey(readFileSync(join(work, 'csr.key'))),
+    ),
+    'certifies the terminal key',
+  );
   t.equal((await stores.terminals.get('t-csr'))?.certificates?.[0]?.method, 'csr');
 
   const weak = file('weak.csr', createCsr({ commonName: 'weak', bits: 1024 }).csrPem);
@@ -154,15 +223,38 @@ t.test('renewal keeps the register entry; expiring certificates are listed ahead
   t.not(res.terminal.serial, p12Serial, 'new certificate');
   t.equal(openssl(['pkcs12', '-in', res.p12File, '-passin', `pass:${res.p12Password}`, '-nokeys', '-noout']).status, 0, 'new bundle opens');
   const after = (await stores.terminals.get('t-p12'))!;
-  t.same({ id: after.id, site: after.site, projects: after.projects, registeredAt: after.registeredAt, requestedBy: after.requestedBy }, { id: before.id, site: before.site, projects: before.projects, registeredAt: before.registeredAt, requestedBy: before.requestedBy }, 'same entry');
-  t.same(after.certificates?.map((c) => c.status), ['superseded', 'current'], 'history kept');
+  t.same(
+    { id: after.id, site: after.site, projects: after.projects, registeredAt: after.registeredAt, requestedBy: after.requestedBy },
+    { id: before.id, site: before.site, projects: before.projects, registeredAt: before.registeredAt, requestedBy: before.requestedBy },
+    'same entry',
+  );
+  t.same(
+    after.certificates?.map((c) => c.status),
+    ['superseded', 'current'],
+    'history kept',
+  );
   t.equal(await stores.terminals.getByFingerprint(before.fingerprint), null, 'the old certificate no longer identifies the terminal');
 
-  const short = await hic(env, ['ca', 'sign-csr', '--csr', file('short.csr', createCsr({ commonName: 's' }).csrPem), '--terminal', 't-short', '--site', 'Site C', '--days', '10']);
+  const short = await hic(env, [
+    'ca',
+    'sign-csr',
+    '--csr',
+    file('short.csr', createCsr({ commonName: 's' }).csrPem),
+    '--terminal',
+    't-short',
+    '--site',
+    'Site C',
+    '--days',
+    '10',
+  ]);
   t.equal(short.code, 0, short.stderr);
   const [soonRun, all] = await Promise.all([hic(env, ['ca', 'list', '--expiring-within', '30d', '--json']), hic(env, ['ca', 'list'])]);
   const soon = soonRun.json();
-  t.same(soon.terminals.map((v: { id: string }) => v.id), ['t-short'], 'only the 10-day certificate expires within 30 days');
+  t.same(
+    soon.terminals.map((v: { id: string }) => v.id),
+    ['t-short'],
+    'only the 10-day certificate expires within 30 days',
+  );
   t.equal(soon.terminals[0].daysLeft, 9);
   t.equal(all.code, 0);
   t.match(all.stdout, /^ID\s+SITE\s+PROJECTS\s+STATUS\s+NOT AFTER/);
@@ -170,7 +262,17 @@ t.test('renewal keeps the register entry; expiring certificates are listed ahead
 });
 
 t.test('ca revoke by serial; repeated, unknown and malformed revocations are refused; the CRL lists it', async (t) => {
-  const r = await hic(env, ['ca', 'revoke', '--serial', csrSerial.toUpperCase(), '--reason', 'keyCompromise', '--note', 'laptop stolen', '--json']);
+  const r = await hic(env, [
+    'ca',
+    'revoke',
+    '--serial',
+    csrSerial.toUpperCase(),
+    '--reason',
+    'keyCompromise',
+    '--note',
+    'laptop stolen',
+    '--json',
+  ]);
   t.equal(r.code, 0, r.stderr);
   t.equal(r.json().terminal.status, 'revoked');
   t.equal(r.json().terminal.id, 't-csr');
@@ -205,7 +307,20 @@ t.test('every command has --help; staff actions and refusals are in the CLI audi
     t.match(helps[i]!.stdout, new RegExp(`usage: hic ca ${cmd}`));
   });
   const lines = [];
-  for await (const line of readAuditLines(join(env.home, 'audit'), { kind: 'security', where: { event: 'staff-action', action: 'ca.revoke' } })) lines.push(line.entry);
-  t.ok(lines.some((e) => e.terminalId === 't-csr' && e.by === 'ops-tanaka' && e.reason === 'keyCompromise' && e.via === 'cli' && e.outcome === undefined), 'revocation audited');
-  t.ok(lines.some((e) => e.terminalId === 'no-such-terminal' && e.outcome === 'failed' && e.error === 'NOT_FOUND'), 'failed attempt audited');
+  for await (const line of readAuditLines(join(env.home, 'audit'), {
+    kind: 'security',
+    where: { event: 'staff-action', action: 'ca.revoke' },
+  }))
+    lines.push(line.entry);
+  t.ok(
+    lines.some(
+      (e) =>
+        e.terminalId === 't-csr' && e.by === 'ops-tanaka' && e.reason === 'keyCompromise' && e.via === 'cli' && e.outcome === undefined,
+    ),
+    'revocation audited',
+  );
+  t.ok(
+    lines.some((e) => e.terminalId === 'no-such-terminal' && e.outcome === 'failed' && e.error === 'NOT_FOUND'),
+    'failed attempt audited',
+  );
 });

@@ -33,10 +33,30 @@ const { csrPem, keyPem } = createCsr({ commonName: 'ignored' });
 const csrFile = join(work, 't-rev.csr');
 writeFileSync(csrFile, csrPem);
 const certFile = join(work, 't-rev.cert.pem');
-const signed = await hic(env, ['ca', 'sign-csr', '--csr', csrFile, '--terminal', 't-rev', '--site', 'lab', '--project', 'alpha', '--out', certFile, '--json']);
+const signed = await hic(env, [
+  'ca',
+  'sign-csr',
+  '--csr',
+  csrFile,
+  '--terminal',
+  't-rev',
+  '--site',
+  'lab',
+  '--project',
+  'alpha',
+  '--out',
+  certFile,
+  '--json',
+]);
 if (signed.code !== 0) throw new Error(signed.stderr);
 const issued = signed.json().terminal;
-const cert: TestCert = { cert: signed.json().certificate.certPem, key: keyPem, fingerprint: issued.fingerprint, serial: issued.serial, notAfter: new Date(issued.notAfter) };
+const cert: TestCert = {
+  cert: signed.json().certificate.certPem,
+  key: keyPem,
+  fingerprint: issued.fingerprint,
+  serial: issued.serial,
+  notAfter: new Date(issued.notAfter),
+};
 const control = await pki.terminal('t-control');
 await gwA.addTerminal('t-control', control);
 
@@ -50,7 +70,11 @@ t.test('hic ca revoke cuts the WebSocket and connections on every instance withi
   for (const [k, v] of onA.cookies) onB.cookies.set(k, v);
   t.equal((await onB.fetch('/', { headers: { accept: 'text/html' } })).status, 200, 'same session served by instance B');
   t.equal(gwB.gw.rt.connections.count(cert.fingerprint), 1, 'keep-alive connection open on B');
-  t.same(await gwA.gw.rt.stores.sessions.listByTerminal(cert.fingerprint), [(await gwA.gw.rt.stores.sessions.listByUser('ana'))[0]], 'session indexed by terminal');
+  t.same(
+    await gwA.gw.rt.stores.sessions.listByTerminal(cert.fingerprint),
+    [(await gwA.gw.rt.stores.sessions.listByUser('ana'))[0]],
+    'session indexed by terminal',
+  );
   let closedAt = 0;
   (ws as WebSocket).once('close', () => (closedAt = Date.now()));
 
@@ -62,15 +86,24 @@ t.test('hic ca revoke cuts the WebSocket and connections on every instance withi
   // The register records when the revocation was written; from there to the socket closing is the propagation.
   const latency = closedAt - Date.parse(r.json().terminal.revokedAt);
   t.ok(latency >= 0 && latency < 1_000, `WebSocket closed ${latency} ms after the register changed (< 1 s)`);
-  const [refusedA, refusedB] = await Promise.all([gwA.client(cert).fetch('/_hic/api/session'), gwB.client(cert).fetch('/_hic/api/session')]);
+  const [refusedA, refusedB] = await Promise.all([
+    gwA.client(cert).fetch('/_hic/api/session'),
+    gwB.client(cert).fetch('/_hic/api/session'),
+  ]);
   const refusedAt = Date.now();
   t.equal(refusedA.status, 403);
   t.equal(refusedA.json().reason, 'terminal-revoked', 'a new TLS handshake with the revoked certificate is refused on A');
   t.equal(refusedB.json().reason, 'terminal-revoked', '… and on B');
   t.ok(refusedAt - r.endedAt < 1_000, 'refused within a second of the revocation');
   t.same(await gwA.gw.rt.stores.sessions.listByTerminal(cert.fingerprint), [], 'no session left for the certificate');
-  t.equal((await gwA.client(control).fetch('/_hic/api/session')).status, 401, 'another terminal is unaffected (accepted, then asked to log in)');
-  t.comment(`revocation: register → WebSocket closed ${latency} ms; spawn → closed ${closedAt - r.startedAt} ms (process start included); closed ${closedAt - r.endedAt} ms relative to CLI exit`);
+  t.equal(
+    (await gwA.client(control).fetch('/_hic/api/session')).status,
+    401,
+    'another terminal is unaffected (accepted, then asked to log in)',
+  );
+  t.comment(
+    `revocation: register → WebSocket closed ${latency} ms; spawn → closed ${closedAt - r.startedAt} ms (process start included); closed ${closedAt - r.endedAt} ms relative to CLI exit`,
+  );
 });
 
 t.test('the gateways serve the CLI-published CRL at the distribution point without a certificate', async (t) => {
@@ -89,6 +122,10 @@ t.test('the gateways serve the CLI-published CRL at the distribution point witho
   const check = openssl(['verify', '-crl_check', '-CRLfile', crlFile, '-CAfile', bundle, certFile]);
   t.not(check.status, 0);
   t.match(check.output, /certificate revoked/, 'a relying party using the CRL refuses the certificate too');
-  t.equal((await anonymous.fetch('/_hic/crl', { method: 'POST', body: {} })).status, 403, 'only GET/HEAD are exempt from the terminal check');
+  t.equal(
+    (await anonymous.fetch('/_hic/crl', { method: 'POST', body: {} })).status,
+    403,
+    'only GET/HEAD are exempt from the terminal check',
+  );
   t.equal((await anonymous.fetch('/_hic/crl.der')).status, 403, 'no other path is exempt');
 });

@@ -39,7 +39,12 @@ t.test('the CRL verifies against the bundle and lists the revoked serials', asyn
   t.match(text, /Next Update: Mar 11 05:06:07 2030 GMT/, 'nextUpdate = now + 7 days');
   t.match(text, /X509v3 CRL Number:\s+42/);
   t.match(text, /X509v3 Authority Key Identifier/);
-  t.match(text, new RegExp(`Serial Number: ${revoked.serial.toUpperCase()}\\s+Revocation Date: Mar  1 00:00:00 2030 GMT\\s+CRL entry extensions:\\s+X509v3 CRL Reason Code:\\s+Key Compromise`));
+  t.match(
+    text,
+    new RegExp(
+      `Serial Number: ${revoked.serial.toUpperCase()}\\s+Revocation Date: Mar  1 00:00:00 2030 GMT\\s+CRL entry extensions:\\s+X509v3 CRL Reason Code:\\s+Key Compromise`,
+    ),
+  );
   t.match(text, /Serial Number: 0ABCDE\s+Revocation Date: Mar  2 00:00:00 2030 GMT\n/, 'unspecified: no reason code (RFC 5280 5.3.1)');
   t.match(text, /Serial Number: FF00\s+Revocation Date: Jan  1 00:00:00 2060 GMT/, 'GeneralizedTime from 2050');
   t.notMatch(text, new RegExp(good.serial, 'i'), 'unrevoked certificates are not listed');
@@ -77,7 +82,10 @@ t.test('duplicates appear once; bad input is refused', async (t) => {
 
   t.throws(() => ca.createCrl([{ serial: 'xyz', revokedAt: new Date() }]), { code: 'CA_ERROR', message: /not a hex serial/ });
   t.throws(() => ca.createCrl([{ serial: 'a'.repeat(41), revokedAt: new Date() }]), { code: 'CA_ERROR' }, 'over 20 octets');
-  t.throws(() => ca.createCrl([{ serial: 'ab', revokedAt: new Date(), reason: 'lostIt' }]), { code: 'CA_ERROR', message: /unknown revocation reason/ });
+  t.throws(() => ca.createCrl([{ serial: 'ab', revokedAt: new Date(), reason: 'lostIt' }]), {
+    code: 'CA_ERROR',
+    message: /unknown revocation reason/,
+  });
   t.throws(() => ca.createCrl([{ serial: 'ab', revokedAt: new Date('x') }]), { code: 'CA_ERROR', message: /revokedAt/ });
   t.throws(() => ca.createCrl([], { crlNumber: -1 }), { code: 'CA_ERROR', message: /crlNumber/ });
 });

@@ -11,7 +11,10 @@ const request = { terminalId: 'term-csr', site: 'Fukuoka', project: 'p-9' };
 
 const pemToDer = (pem: string): Buffer => Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
 const derToPem = (der: Buffer): string =>
-  `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;
+  `-----BEGIN CERTIFICATE REQUEST-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;
 const spkiDer = (key: string): Buffer => createPublicKey(key).export({ type: 'spki', format: 'der' });
 
 let ca: Authority;
@@ -30,7 +33,11 @@ function opensslCsr(t: Test, args: string[]): { csrPem: string; keyPem: string }
 t.test('a CSR from createCsr is signed; the subject comes from the request, the key from the CSR', async (t) => {
   const { csrPem, keyPem } = createCsr({ commonName: 'whatever-the-terminal-says' });
   t.match(csrPem, /^-----BEGIN CERTIFICATE REQUEST-----/);
-  t.match(openssl(['req', '-verify', '-noout', '-in', writeFiles(t, { 'r.pem': csrPem })['r.pem']!]).output, /verify OK/, 'openssl accepts our CSR');
+  t.match(
+    openssl(['req', '-verify', '-noout', '-in', writeFiles(t, { 'r.pem': csrPem })['r.pem']!]).output,
+    /verify OK/,
+    'openssl accepts our CSR',
+  );
 
   const issued = await ca.signCsr(csrPem, request);
   t.equal(issued.keyPem, undefined, 'the CA never sees the terminal key');
@@ -48,8 +55,14 @@ t.test('a CSR from createCsr is signed; the subject comes from the request, the 
 
 t.test('a CSR made by openssl is accepted, and its subject and requested extensions are ignored', async (t) => {
   const { csrPem } = opensslCsr(t, [
-    '-newkey', 'rsa:3072', '-subj', '/CN=HIC Gateway Issuing CA/O=HIC Gateway',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'subjectAltName=DNS:gateway.example.test',
+    '-newkey',
+    'rsa:3072',
+    '-subj',
+    '/CN=HIC Gateway Issuing CA/O=HIC Gateway',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'subjectAltName=DNS:gateway.example.test',
   ]);
   const issued = await ca.signCsr(csrPem, request);
   const text = openssl(['x509', '-noout', '-text', '-in', writeFiles(t, { 'c.pem': issued.certPem })['c.pem']!]).stdout;
@@ -71,7 +84,7 @@ t.test('a CSR whose signature was tampered with is refused', async (t) => {
   await t.rejects(ca.signCsr(derToPem(der), request), { code: 'CA_ERROR', message: /signature does not verify/ });
 });
 
-t.test('a CSR with a swapped-in public key (someone else\'s key, no proof of possession) is refused', async (t) => {
+t.test("a CSR with a swapped-in public key (someone else's key, no proof of possession) is refused", async (t) => {
   const mine = createCsr({ commonName: 'attacker' });
   const victim = createCsr({ commonName: 'victim' });
   const der = pemToDer(mine.csrPem);
@@ -82,14 +95,20 @@ t.test('a CSR with a swapped-in public key (someone else\'s key, no proof of pos
   otherKey.copy(der, at);
   const forged = derToPem(der);
   // OpenSSL 3.0 exits 0 here but says so on stderr.
-  t.match(openssl(['req', '-verify', '-noout', '-in', writeFiles(t, { 'f.pem': forged })['f.pem']!]).output, /verify failure/, 'openssl agrees it is forged');
+  t.match(
+    openssl(['req', '-verify', '-noout', '-in', writeFiles(t, { 'f.pem': forged })['f.pem']!]).output,
+    /verify failure/,
+    'openssl agrees it is forged',
+  );
   await t.rejects(ca.signCsr(forged, request), { code: 'CA_ERROR', message: /signature does not verify/ });
 });
 
 t.test('garbage is refused with a clear message', async (t) => {
   await t.rejects(ca.signCsr('hello', request), { code: 'CA_ERROR', message: /BEGIN CERTIFICATE REQUEST/ });
-  await t.rejects(ca.signCsr('-----BEGIN CERTIFICATE REQUEST-----\nnot base64 at all!\n-----END CERTIFICATE REQUEST-----\n', request),
-    { code: 'CA_ERROR', message: /could not be parsed/ });
+  await t.rejects(ca.signCsr('-----BEGIN CERTIFICATE REQUEST-----\nnot base64 at all!\n-----END CERTIFICATE REQUEST-----\n', request), {
+    code: 'CA_ERROR',
+    message: /could not be parsed/,
+  });
   await t.rejects(ca.signCsr(derToPem(Buffer.from('3003020100', 'hex')), request), { code: 'CA_ERROR', message: /could not be parsed/ });
   await t.rejects(ca.signCsr(ca.rootCertPem(), request), { code: 'CA_ERROR' }, 'a certificate is not a CSR');
   await t.rejects(ca.signCsr(42 as unknown as string, request), { code: 'CA_ERROR', message: /PEM text/ });

@@ -33,7 +33,12 @@ t.test('init writes the five PEM files and ca.json; keys are 0600', async (t) =>
   t.ok(new X509Certificate(rootPem).checkPrivateKey(createPrivateKey(plainRoot)), 'root key belongs to the root');
 
   const config = JSON.parse(readFileSync(join(dir, CA_FILES.config), 'utf8')) as Record<string, unknown>;
-  t.same(config, { version: 1, commonNamePrefix: 'HIC Gateway', crlDistributionUrl: 'http://pki.example.test/hic.crl', createdAt: now.toISOString() });
+  t.same(config, {
+    version: 1,
+    commonNamePrefix: 'HIC Gateway',
+    crlDistributionUrl: 'http://pki.example.test/hic.crl',
+    createdAt: now.toISOString(),
+  });
 
   // The root and issuing CA certificates as OpenSSL reads them.
   const root = openssl(['x509', '-noout', '-text', '-in', join(dir, CA_FILES.rootCert)]).stdout;
@@ -50,8 +55,11 @@ t.test('init writes the five PEM files and ca.json; keys are 0600', async (t) =>
   const rootSki = /Subject Key Identifier:\s+([0-9A-F:]+)/.exec(root)?.[1];
   t.ok(rootSki);
   t.match(issuing, new RegExp(`Authority Key Identifier:\\s+(keyid:)?${rootSki}`), 'issuing AKI = root SKI');
-  t.not(createPrivateKey(readFileSync(join(dir, CA_FILES.issuingKey))).export({ format: 'jwk' }).n,
-    createPrivateKey(plainRoot).export({ format: 'jwk' }).n, 'root and issuing CA have separate keys');
+  t.not(
+    createPrivateKey(readFileSync(join(dir, CA_FILES.issuingKey))).export({ format: 'jwk' }).n,
+    createPrivateKey(plainRoot).export({ format: 'jwk' }).n,
+    'root and issuing CA have separate keys',
+  );
 
   const chain = openssl(['verify', '-CAfile', join(dir, CA_FILES.rootCert), join(dir, CA_FILES.issuingCert)]);
   t.equal(chain.status, 0, chain.output);
@@ -103,7 +111,10 @@ t.test('init checks its options before generating anything', async (t) => {
   await t.rejects(initAuthority(dir, { rootPassphrase: 'short' }), { code: 'CA_ERROR', message: /rootPassphrase/ });
   await t.rejects(initAuthority(dir, { crlDistributionUrl: 'ftp://x.test/a.crl' }), { code: 'CA_ERROR', message: /crlDistributionUrl/ });
   await t.rejects(initAuthority(dir, { crlDistributionUrl: 'not a url' }), { code: 'CA_ERROR' });
-  await t.rejects(initAuthority(dir, { commonNamePrefix: 'x'.repeat(54) }), { code: 'CA_ERROR', message: /commonNamePrefix must be at most 53/ });
+  await t.rejects(initAuthority(dir, { commonNamePrefix: 'x'.repeat(54) }), {
+    code: 'CA_ERROR',
+    message: /commonNamePrefix must be at most 53/,
+  });
   t.equal(authorityExists(dir), false, 'nothing written');
 });
 

@@ -11,10 +11,7 @@ let ca: Authority;
 let plainCa: Authority;
 t.before(async () => {
   const dir = tempDir(t);
-  [ca, plainCa] = await Promise.all([
-    initAuthority(`${dir}/with-crl`, { crlDistributionUrl: CRL_URL }),
-    initAuthority(`${dir}/plain`),
-  ]);
+  [ca, plainCa] = await Promise.all([initAuthority(`${dir}/with-crl`, { crlDistributionUrl: CRL_URL }), initAuthority(`${dir}/plain`)]);
 });
 
 t.test('terminal certificate: verifies with the bundle and carries the client profile', async (t) => {
@@ -25,8 +22,11 @@ t.test('terminal certificate: verifies with the bundle and carries the client pr
   const verify = openssl(['verify', '-CAfile', files['bundle.pem']!, '-purpose', 'sslclient', files['leaf.pem']!]);
   t.equal(verify.status, 0, verify.output);
   t.match(verify.stdout, /leaf\.pem: OK/);
-  t.equal(openssl(['verify', '-CAfile', files['bundle.pem']!, '-purpose', 'sslserver', files['leaf.pem']!]).status, 2,
-    'a terminal certificate cannot serve TLS');
+  t.equal(
+    openssl(['verify', '-CAfile', files['bundle.pem']!, '-purpose', 'sslserver', files['leaf.pem']!]).status,
+    2,
+    'a terminal certificate cannot serve TLS',
+  );
 
   const text = openssl(['x509', '-noout', '-text', '-in', files['leaf.pem']!]).stdout;
   t.match(text, /Public-Key: \(2048 bit\)/);
@@ -40,7 +40,8 @@ t.test('terminal certificate: verifies with the bundle and carries the client pr
   t.match(text, /URI:urn:hic:project:ndb-2025-001/);
   t.match(text, /Subject: O = HIC Gateway, OU = Tokyo-1, CN = term-0001/);
   const issuingSki = /Subject Key Identifier:\s+([0-9A-F:]+)/.exec(
-    openssl(['x509', '-noout', '-text', '-in', writeFiles(t, { 'i.pem': ca.issuingCertPem() })['i.pem']!]).stdout)?.[1];
+    openssl(['x509', '-noout', '-text', '-in', writeFiles(t, { 'i.pem': ca.issuingCertPem() })['i.pem']!]).stdout,
+  )?.[1];
   t.match(text, new RegExp(`Authority Key Identifier:\\s+(keyid:)?${issuingSki}`), 'AKI = issuing CA SKI');
 
   t.match(issued.serial, /^[0-9a-f]{32}$/, '128-bit serial, lowercase hex');
@@ -61,27 +62,46 @@ t.test('terminal certificate: verifies with the bundle and carries the client pr
 });
 
 t.test('server certificate: serverAuth, DNS and IP SANs, no CRL DP unless configured', async (t) => {
-  const issued = await plainCa.issueServerCertificate({ hostnames: ['GW.Example.test', 'localhost', 'gw.example.test'], ipAddresses: ['127.0.0.1', '::1'], validityDays: 30 });
+  const issued = await plainCa.issueServerCertificate({
+    hostnames: ['GW.Example.test', 'localhost', 'gw.example.test'],
+    ipAddresses: ['127.0.0.1', '::1'],
+    validityDays: 30,
+  });
   const files = writeFiles(t, { 'bundle.pem': plainCa.caBundlePem(), 'srv.pem': issued.certPem });
   const verify = openssl(['verify', '-CAfile', files['bundle.pem']!, '-purpose', 'sslserver', files['srv.pem']!]);
   t.equal(verify.status, 0, verify.output);
-  for (const [flag, value] of [['-verify_hostname', 'gw.example.test'], ['-verify_hostname', 'localhost'], ['-verify_ip', '127.0.0.1'], ['-verify_ip', '::1']] as const) {
+  for (const [flag, value] of [
+    ['-verify_hostname', 'gw.example.test'],
+    ['-verify_hostname', 'localhost'],
+    ['-verify_ip', '127.0.0.1'],
+    ['-verify_ip', '::1'],
+  ] as const) {
     const r = openssl(['verify', '-CAfile', files['bundle.pem']!, flag, value, files['srv.pem']!]);
     t.equal(r.status, 0, `${value} matches: ${r.output}`);
   }
-  t.not(openssl(['verify', '-CAfile', files['bundle.pem']!, '-verify_hostname', 'other.test', files['srv.pem']!]).status, 0, 'other names do not');
+  t.not(
+    openssl(['verify', '-CAfile', files['bundle.pem']!, '-verify_hostname', 'other.test', files['srv.pem']!]).status,
+    0,
+    'other names do not',
+  );
 
   const text = openssl(['x509', '-noout', '-text', '-in', files['srv.pem']!]).stdout;
   t.match(text, /X509v3 Extended Key Usage: \s*TLS Web Server Authentication\n/);
   t.match(text, /X509v3 Basic Constraints: critical\s+CA:FALSE/);
-  t.match(text, /X509v3 Subject Alternative Name:\s+DNS:gw\.example\.test, DNS:localhost, IP Address:127\.0\.0\.1, IP Address:0:0:0:0:0:0:0:1/);
+  t.match(
+    text,
+    /X509v3 Subject Alternative Name:\s+DNS:gw\.example\.test, DNS:localhost, IP Address:127\.0\.0\.1, IP Address:0:0:0:0:0:0:0:1/,
+  );
   t.notMatch(text, /CRL Distribution Points/, 'no CRL DP when none is configured');
   t.equal(issued.notAfter.getTime() - issued.notBefore.getTime(), 30 * DAY);
   t.equal(issued.subject, 'CN=gw.example.test,O=HIC Gateway');
   t.ok(new X509Certificate(issued.certPem).checkPrivateKey(createPrivateKey(issued.keyPem)));
 
   const big = await plainCa.issueServerCertificate({ hostnames: [], ipAddresses: ['10.0.0.1'], keyBits: 3072 });
-  t.match(openssl(['x509', '-noout', '-text', '-in', writeFiles(t, { 'b.pem': big.certPem })['b.pem']!]).stdout, /Public-Key: \(3072 bit\)/);
+  t.match(
+    openssl(['x509', '-noout', '-text', '-in', writeFiles(t, { 'b.pem': big.certPem })['b.pem']!]).stdout,
+    /Public-Key: \(3072 bit\)/,
+  );
   t.equal(big.subject, 'CN=10.0.0.1,O=HIC Gateway', 'an IP-only certificate is named by its address');
 });
 
@@ -138,7 +158,10 @@ t.test('validity: explicit windows, and never beyond the issuing CA', async (t) 
   t.match(r.output, /certificate has expired/);
 
   const later = new Date(issuingEnd.getTime() + DAY);
-  await t.rejects(ca.issueTerminalCertificate({ terminalId: 't', site: 's', now: later }), { code: 'CA_ERROR', message: /issuing CA expired/ });
+  await t.rejects(ca.issueTerminalCertificate({ terminalId: 't', site: 's', now: later }), {
+    code: 'CA_ERROR',
+    message: /issuing CA expired/,
+  });
 });
 
 t.test('describeCertificate reads back what was issued', async (t) => {

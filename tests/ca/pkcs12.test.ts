@@ -33,7 +33,9 @@ for (const algorithm of ['aes256', '3des'] as const) {
     t.match(opened.info, algorithm === 'aes256' ? /AES-256-CBC/ : /3-KeyTripleDES|DES-EDE3/, 'the requested PBE was used');
     t.match(opened.pem, /friendlyName: term-p12/, 'friendlyName = terminal id');
 
-    const certs = [...opened.pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map((m) => new X509Certificate(m[0]));
+    const certs = [...opened.pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map(
+      (m) => new X509Certificate(m[0]),
+    );
     t.equal(certs.length, 3, 'leaf, issuing CA and root');
     t.equal(certs[0]?.fingerprint256, new X509Certificate(issued.certPem).fingerprint256, 'leaf first');
     t.equal(certs[1]?.fingerprint256, new X509Certificate(ca.issuingCertPem()).fingerprint256);

@@ -94,7 +94,10 @@ t.test('a terminal certificate from a signed CSR is authorized', async (t) => {
 t.test('an expired terminal certificate is refused as CERT_HAS_EXPIRED', async (t) => {
   const now = Date.now();
   const issued = await ca.issueTerminalCertificate({
-    terminalId: 'term-old', site: 'lab', notBefore: new Date(now - 30 * DAY), notAfter: new Date(now - DAY),
+    terminalId: 'term-old',
+    site: 'lab',
+    notBefore: new Date(now - 30 * DAY),
+    notAfter: new Date(now - DAY),
   });
   const v = await handshake({ cert: issued.certPem, key: issued.keyPem });
   t.equal(v.authorized, false);
@@ -104,7 +107,10 @@ t.test('an expired terminal certificate is refused as CERT_HAS_EXPIRED', async (
 t.test('a terminal certificate that is not yet valid is refused', async (t) => {
   const now = Date.now();
   const issued = await ca.issueTerminalCertificate({
-    terminalId: 'term-future', site: 'lab', notBefore: new Date(now + DAY), notAfter: new Date(now + 30 * DAY),
+    terminalId: 'term-future',
+    site: 'lab',
+    notBefore: new Date(now + DAY),
+    notAfter: new Date(now + 30 * DAY),
   });
   const v = await handshake({ cert: issued.certPem, key: issued.keyPem });
   t.equal(v.authorized, false);

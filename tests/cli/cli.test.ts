@@ -50,7 +50,9 @@ async function inProcess(args: string[], env: Record<string, string> = {}): Prom
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
@@ -95,7 +97,20 @@ t.test('--help answers for every group and every command, exit 0', async (t) => 
 });
 
 t.test('days: strictly YYYY-MM-DD, in Asia/Tokyo by default, the end day inclusive to 23:59:59.999 local', async (t) => {
-  const add = await hic(['project', 'add', 'tokyo', '--upstream', gw.workspace.url, '--network', '127.0.0.0/8', '--start', '2026-04-01', '--end', '2027-03-31', '--json']);
+  const add = await hic([
+    'project',
+    'add',
+    'tokyo',
+    '--upstream',
+    gw.workspace.url,
+    '--network',
+    '127.0.0.0/8',
+    '--start',
+    '2026-04-01',
+    '--end',
+    '2027-03-31',
+    '--json',
+  ]);
   t.equal(add.code, 0, add.stderr);
   const p = JSON.parse(add.stdout).project;
   t.equal(p.startsAt, '2026-03-31T15:00:00.000Z', 'the first day starts at 00:00 Japan time');
@@ -107,15 +122,35 @@ t.test('days: strictly YYYY-MM-DD, in Asia/Tokyo by default, the end day inclusi
 
   const bads = ['2026/3/31', '01/04/2026', '2026-02-30'];
   const refused = [];
-  for (const bad of bads) refused.push(await inProcess(['project', 'add', 'bad', '--upstream', gw.workspace.url, '--network', '127.0.0.0/8', '--end', bad]));
+  for (const bad of bads)
+    refused.push(await inProcess(['project', 'add', 'bad', '--upstream', gw.workspace.url, '--network', '127.0.0.0/8', '--end', bad]));
   refused.forEach((res, i) => {
     t.equal(res.code, 2, `${bads[i]} is refused as a usage error`);
-    t.match(res.stderr, `--end: "${bads[i]}" is not a day; use YYYY-MM-DD, e.g. 2027-03-31 (a day that exists, in Asia/Tokyo; the end day is included up to 23:59:59.999)`);
+    t.match(
+      res.stderr,
+      `--end: "${bads[i]}" is not a day; use YYYY-MM-DD, e.g. 2027-03-31 (a day that exists, in Asia/Tokyo; the end day is included up to 23:59:59.999)`,
+    );
   });
   t.equal(await stores.projects.get('bad'), null, 'nothing was created');
 
   // The configured zone: New York is on daylight time (UTC-4) on 2027-03-31.
-  const ny = await hic(['project', 'add', 'newyork', '--upstream', gw.workspace.url, '--network', '127.0.0.0/8', '--start', '2027-01-15', '--end', '2027-03-31', '--json'], { HIC_TIMEZONE: 'America/New_York' });
+  const ny = await hic(
+    [
+      'project',
+      'add',
+      'newyork',
+      '--upstream',
+      gw.workspace.url,
+      '--network',
+      '127.0.0.0/8',
+      '--start',
+      '2027-01-15',
+      '--end',
+      '2027-03-31',
+      '--json',
+    ],
+    { HIC_TIMEZONE: 'America/New_York' },
+  );
   t.equal(ny.code, 0, ny.stderr);
   t.equal(JSON.parse(ny.stdout).project.startsAt, '2027-01-15T05:00:00.000Z', 'EST start');
   t.equal(JSON.parse(ny.stdout).project.endsAt, '2027-04-01T04:00:00.000Z', 'EDT end');
@@ -148,15 +183,32 @@ t.test('project update: dates, networks, upstream, profile; every instance sees 
 
   // Yesterday in Japan time as the last day: the project is outside its usage period at once, on the gateway too.
   const yesterday = new Date(Date.now() + 9 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
-  const res = await hic(['project', 'update', 'upd', '--end', yesterday, '--network', '127.0.0.0/8', '--network', '10.9.0.0/16',
-    '--upstream', 'http://127.0.0.1:9', '--profile', 'jupyter-notebook-6.4', '--credential-file', join(gw.dir, 'workspace.token'), '--json']);
+  const res = await hic([
+    'project',
+    'update',
+    'upd',
+    '--end',
+    yesterday,
+    '--network',
+    '127.0.0.0/8',
+    '--network',
+    '10.9.0.0/16',
+    '--upstream',
+    'http://127.0.0.1:9',
+    '--profile',
+    'jupyter-notebook-6.4',
+    '--credential-file',
+    join(gw.dir, 'workspace.token'),
+    '--json',
+  ]);
   t.equal(res.code, 0, res.stderr);
   const stored = (await stores.projects.get('upd'))!;
   t.same(stored.networks, ['127.0.0.0/8', '10.9.0.0/16']);
   t.equal(stored.upstream, 'http://127.0.0.1:9');
   t.equal(stored.profile, 'jupyter-notebook-6.4');
   t.equal(stored.endsAt, Date.parse(`${yesterday}T00:00:00+09:00`) + 86_400_000);
-  for (let i = 0; i < 100 && gw.gw.rt.projects.get('upd')!.upstream !== 'http://127.0.0.1:9'; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 100 && gw.gw.rt.projects.get('upd')!.upstream !== 'http://127.0.0.1:9'; i++)
+    await new Promise((r) => setTimeout(r, 10));
   t.equal(gw.gw.rt.projects.get('upd')!.upstream, 'http://127.0.0.1:9', 'the gateway reloaded the project');
   t.notOk(gw.gw.rt.projects.get('upd')!.usableAt(Date.now()), 'outside the usage period now');
 
@@ -178,8 +230,23 @@ t.test('user unlock is honest; user show is a table; user ids say what is allowe
   const notLocked = await hic(['user', 'unlock', 'kana', '--verified-by', 'hd-sato', '--method', 'call-back', '--document', 'staff card']);
   t.equal(notLocked.code, 1, 'nothing to unlock is a refusal, exit 1');
   t.match(notLocked.stderr, 'hic user unlock: kana is not locked: nothing was changed and no identity check was recorded');
-  const asJson = await hic(['user', 'unlock', 'kana', '--verified-by', 'hd-sato', '--method', 'call-back', '--document', 'staff card', '--json']);
-  t.same(JSON.parse(asJson.stdout), { ok: false, error: 'NOT_LOCKED', message: 'kana is not locked: nothing was changed and no identity check was recorded' });
+  const asJson = await hic([
+    'user',
+    'unlock',
+    'kana',
+    '--verified-by',
+    'hd-sato',
+    '--method',
+    'call-back',
+    '--document',
+    'staff card',
+    '--json',
+  ]);
+  t.same(JSON.parse(asJson.stdout), {
+    ok: false,
+    error: 'NOT_LOCKED',
+    message: 'kana is not locked: nothing was changed and no identity check was recorded',
+  });
   t.same((await stores.accounts.get('kana'))!.identityChecks ?? [], [], 'no ledger entry for an unlock that did not happen');
 
   const account = (await stores.accounts.get('kana'))!;
@@ -194,7 +261,19 @@ t.test('user unlock is honest; user show is a table; user ids say what is allowe
   t.match(shownLocked.stdout, /identity checks[^\n]*\n {2}\(none\)/);
   t.notMatch(shownLocked.stdout, /null|\{|\[/, 'no raw JSON, no null');
 
-  const ok = await hic(['user', 'unlock', 'kana', '--verified-by', 'hd-sato', '--method', 'call-back', '--document', 'staff card', '--reference', 'T-42']);
+  const ok = await hic([
+    'user',
+    'unlock',
+    'kana',
+    '--verified-by',
+    'hd-sato',
+    '--method',
+    'call-back',
+    '--document',
+    'staff card',
+    '--reference',
+    'T-42',
+  ]);
   t.equal(ok.code, 0, ok.stderr);
   t.match(ok.stdout, 'unlocked kana');
   const shown = await hic(['user', 'show', 'kana'], { HIC_TIMEZONE: 'UTC' });

@@ -6,10 +6,25 @@ import { parseTime } from '../../gateway/audit-review/query.js';
 /** Issue 13: days as people write them, in the configured zone; nothing is silently moved. */
 t.test('only real YYYY-MM-DD days', async (t) => {
   t.same(parseDay('2028-02-29'), { year: 2028, month: 2, day: 29 }, 'leap day');
-  for (const bad of ['2027-02-29', '2026-02-30', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026/3/31', '01/04/2026', '2026-3-31', ' 2026-03-31', '2026-03-31T00:00', '']) {
+  for (const bad of [
+    '2027-02-29',
+    '2026-02-30',
+    '2026-04-31',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-01-00',
+    '2026/3/31',
+    '01/04/2026',
+    '2026-3-31',
+    ' 2026-03-31',
+    '2026-03-31T00:00',
+    '',
+  ]) {
     t.equal(parseDay(bad), null, `${JSON.stringify(bad)} refused`);
   }
-  t.throws(() => parseDayOption('start', '31.03.2026', 'Asia/Tokyo'), { message: '--start: "31.03.2026" is not a day; use YYYY-MM-DD, e.g. 2027-03-31 (a day that exists, in Asia/Tokyo)' });
+  t.throws(() => parseDayOption('start', '31.03.2026', 'Asia/Tokyo'), {
+    message: '--start: "31.03.2026" is not a day; use YYYY-MM-DD, e.g. 2027-03-31 (a day that exists, in Asia/Tokyo)',
+  });
 });
 
 t.test('start at local midnight, end inclusive to 23:59:59.999 local', async (t) => {
@@ -33,7 +48,11 @@ t.test('audit search times: a day that does not exist is refused; a day and a ba
   t.equal(parseTime('2025-02-30', now), null);
   t.equal(parseTime('2025-02-28', now), Date.parse('2025-02-28T00:00:00+09:00'));
   t.equal(parseTime('2025-02-28', now, 'UTC'), Date.parse('2025-02-28T00:00:00Z'));
-  t.equal(parseTime('2025-02-28T09:30', now), Date.parse('2025-02-28T09:30:00+09:00'), 'no offset: a wall-clock time in the zone, never the host\'s');
+  t.equal(
+    parseTime('2025-02-28T09:30', now),
+    Date.parse('2025-02-28T09:30:00+09:00'),
+    "no offset: a wall-clock time in the zone, never the host's",
+  );
   t.equal(parseTime('2025-02-28T09:30:00Z', now), Date.parse('2025-02-28T09:30:00Z'));
   t.equal(parseTime('24h', now), now - 86_400_000);
 });

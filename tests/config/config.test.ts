@@ -40,13 +40,26 @@ t.test('a bad file names every problem by key', async (t) => {
   const err = t.throws(() => loadConfig(write('bad.json', bad), {})) as unknown as ConfigError;
   t.ok(err instanceof ConfigError);
   const text = err.problems.join('\n');
-  for (const key of ['server.port', 'server.trustedProxies.0', 'session.idleTimeoutSeconds', 'projects.0.id', 'projects.0.upstream', 'projects.0.networks.0', 'colour']) {
+  for (const key of [
+    'server.port',
+    'server.trustedProxies.0',
+    'session.idleTimeoutSeconds',
+    'projects.0.id',
+    'projects.0.upstream',
+    'projects.0.networks.0',
+    'colour',
+  ]) {
     t.match(text, key, `names ${key}`);
   }
 });
 
 t.test('semantic rules: memory store refused in production, duplicate projects, missing files', async (t) => {
-  const bad = { ...good, store: { kind: 'memory' }, tls: { ...good.tls, caFile: join(dir, 'missing.pem') }, projects: [good.projects[0], good.projects[0]] };
+  const bad = {
+    ...good,
+    store: { kind: 'memory' },
+    tls: { ...good.tls, caFile: join(dir, 'missing.pem') },
+    projects: [good.projects[0], good.projects[0]],
+  };
   const err = t.throws(() => loadConfig(write('bad2.yaml', bad), {})) as unknown as ConfigError;
   const text = err.problems.join('\n');
   t.match(text, /store\.kind: memory is refused in production/);
@@ -55,7 +68,10 @@ t.test('semantic rules: memory store refused in production, duplicate projects, 
 });
 
 t.test('environment overrides: REDIS_URL switches the store, HIC_PORT the port', async (t) => {
-  const cfg = loadConfig(write('env.json', { ...good, store: { kind: 'memory', allowMemory: true } }), { REDIS_URL: 'redis://10.0.0.1:6380', HIC_PORT: '9443' });
+  const cfg = loadConfig(write('env.json', { ...good, store: { kind: 'memory', allowMemory: true } }), {
+    REDIS_URL: 'redis://10.0.0.1:6380',
+    HIC_PORT: '9443',
+  });
   t.equal(cfg.store.kind, 'redis');
   t.equal(cfg.store.url, 'redis://10.0.0.1:6380');
   t.equal(cfg.server.port, 9443);
@@ -66,7 +82,11 @@ t.test('hic start with a bad config exits non-zero and lists the problems', asyn
   let out = '';
   let code = 0;
   try {
-    execFileSync(process.execPath, ['dist/bin/hic.js', 'start', '--config', file], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, REDIS_URL: '' } });
+    execFileSync(process.execPath, ['dist/bin/hic.js', 'start', '--config', file], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+      env: { ...process.env, REDIS_URL: '' },
+    });
   } catch (err) {
     const e = err as { status: number; stderr: string };
     code = e.status;

@@ -23,10 +23,16 @@ t.test('a changed upstream in the config file are applied at start, audited, and
   t.teardown(() => second.close());
   t.not(second.workspace.url, oldUpstream, 'the second start names another workspace');
   const stored = (await second.gw.rt.stores.projects.get('alpha'))!;
-  t.match(stored, { upstream: second.workspace.url, endsAt: Date.UTC(2099, 0, 1), status: 'active' }, 'config fields applied, the usage period kept');
+  t.match(
+    stored,
+    { upstream: second.workspace.url, endsAt: Date.UTC(2099, 0, 1), status: 'active' },
+    'config fields applied, the usage period kept',
+  );
   t.equal(second.gw.rt.projects.get('alpha')!.upstream, second.workspace.url, 'the compiled table uses it');
   const applied = (await second.auditLines()).filter((l) => l['action'] === 'project.config-applied');
-  t.match(applied, [{ event: 'staff-action', by: 'config-file', project: 'alpha', changes: { upstream: [oldUpstream, second.workspace.url] } }]);
+  t.match(applied, [
+    { event: 'staff-action', by: 'config-file', project: 'alpha', changes: { upstream: [oldUpstream, second.workspace.url] } },
+  ]);
 
   const cert = await pki.terminal('sync-1');
   await second.addTerminal('sync-1', cert);
@@ -41,5 +47,8 @@ t.test('a changed upstream in the config file are applied at start, audited, and
 t.test('an unchanged config changes nothing and records nothing', async (t) => {
   const gw = await startTestGateway({ pki, store: 'redis', prefix: testPrefix('project-sync-same') });
   t.teardown(() => gw.close());
-  t.same((await gw.auditLines()).filter((l) => l['action'] === 'project.config-applied'), []);
+  t.same(
+    (await gw.auditLines()).filter((l) => l['action'] === 'project.config-applied'),
+    [],
+  );
 });

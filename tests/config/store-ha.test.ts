@@ -33,16 +33,29 @@ function problems(raw: unknown): string[] {
 }
 
 t.test('sentinel and cluster sections load; targets and credentials are read as the gateway reads them', async (t) => {
-  const sentinel = validateConfig(withStore({ sentinels: ['127.0.0.1:26379', '[::1]:26380', 'sentinel-3:26379'], sentinelName: 'hicmaster', passwordFile }));
+  const sentinel = validateConfig(
+    withStore({ sentinels: ['127.0.0.1:26379', '[::1]:26380', 'sentinel-3:26379'], sentinelName: 'hicmaster', passwordFile }),
+  );
   t.same(redisTarget(sentinel.store), {
-    sentinels: [{ host: '127.0.0.1', port: 26379 }, { host: '::1', port: 26380 }, { host: 'sentinel-3', port: 26379 }],
+    sentinels: [
+      { host: '127.0.0.1', port: 26379 },
+      { host: '::1', port: 26380 },
+      { host: 'sentinel-3', port: 26379 },
+    ],
     sentinelName: 'hicmaster',
   });
   t.same(redisAuth(sentinel.store), { password: secret }, 'the password comes from the file; the sentinels get none unless told');
   const cluster = validateConfig(withStore({ cluster: ['10.0.0.1:6379', '10.0.0.2:6379'], username: 'gw', tls: true }));
-  t.same(redisTarget(cluster.store), { cluster: [{ host: '10.0.0.1', port: 6379 }, { host: '10.0.0.2', port: 6379 }] });
+  t.same(redisTarget(cluster.store), {
+    cluster: [
+      { host: '10.0.0.1', port: 6379 },
+      { host: '10.0.0.2', port: 6379 },
+    ],
+  });
   t.same(redisAuth(cluster.store), { username: 'gw', tls: {} });
-  const url = validateConfig(withStore({ url: 'rediss://127.0.0.1:6380', tls: { caFile: join(dir, 'ca.pem'), servername: 'redis.internal' } }));
+  const url = validateConfig(
+    withStore({ url: 'rediss://127.0.0.1:6380', tls: { caFile: join(dir, 'ca.pem'), servername: 'redis.internal' } }),
+  );
   t.same(redisTarget(url.store), { url: 'rediss://127.0.0.1:6380' });
   t.same(redisAuth(url.store), { tls: { ca: Buffer.from('x'), servername: 'redis.internal' } });
 });
@@ -60,7 +73,11 @@ t.test('exactly one of url, sentinels, cluster; Sentinel keys only with sentinel
 
 t.test('nodes must be host:port with a real port', async (t) => {
   const found = problems(withStore({ cluster: ['localhost', 'a:b', 'http://a:1'] }));
-  t.same(found.map((p) => p.slice(0, p.indexOf(':'))), ['store.cluster.0', 'store.cluster.1', 'store.cluster.2'], 'each bad node named by its index');
+  t.same(
+    found.map((p) => p.slice(0, p.indexOf(':'))),
+    ['store.cluster.0', 'store.cluster.1', 'store.cluster.2'],
+    'each bad node named by its index',
+  );
   t.same(problems(withStore({ sentinels: ['a:0', 'b:70000'], sentinelName: 'm' })), [
     'store.sentinels.0: port out of range in "a:0" (1-65535)',
     'store.sentinels.1: port out of range in "b:70000" (1-65535)',
@@ -113,10 +130,17 @@ t.test('compose.sentinel.yaml agrees with its sample config (no docker engine he
   for (const [name, service] of Object.entries(services)) {
     for (const dep of Object.keys(service.depends_on ?? {})) t.ok(services[dep], `${name} depends on a defined service (${dep})`);
   }
-  t.ok(services.gateway.volumes.includes('./docs/examples/gateway-sentinel.yaml:/etc/hic/gateway.yaml:ro'), 'the gateway mounts the Sentinel sample');
+  t.ok(
+    services.gateway.volumes.includes('./docs/examples/gateway-sentinel.yaml:/etc/hic/gateway.yaml:ro'),
+    'the gateway mounts the Sentinel sample',
+  );
   for (const node of sample.store.sentinels as string[]) {
     const [host, port] = node.split(':');
     t.ok(services[host!], `sentinel ${host} is a service`);
-    t.match(services[host!].command.join(' '), new RegExp(`'port ${port}'.*'sentinel monitor ${sample.store.sentinelName} redis-master 6379 2'`), `${host} monitors ${sample.store.sentinelName}`);
+    t.match(
+      services[host!].command.join(' '),
+      new RegExp(`'port ${port}'.*'sentinel monitor ${sample.store.sentinelName} redis-master 6379 2'`),
+      `${host} monitors ${sample.store.sentinelName}`,
+    );
   }
 });

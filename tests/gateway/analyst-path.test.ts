@@ -23,7 +23,8 @@ function assertStrictPage(t: Test, res: { headers: Record<string, unknown>; body
   const csp = String(res.headers['content-security-policy']);
   t.match(csp, /script-src 'self';/);
   t.notMatch(csp, /unsafe-inline/);
-  for (const tag of res.body.match(/<script[^>]*>/g) ?? []) t.match(tag, /^<script src="\/_hic\/static\/[a-z-]+\.js" defer>$/, 'scripts are files only');
+  for (const tag of res.body.match(/<script[^>]*>/g) ?? [])
+    t.match(tag, /^<script src="\/_hic\/static\/[a-z-]+\.js" defer>$/, 'scripts are files only');
   const style = /<style>([\s\S]*?)<\/style>/.exec(res.body);
   t.ok(style, 'the stylesheet is inlined');
   const hash = createHash('sha256').update(style![1]!).digest('base64');
@@ -37,11 +38,19 @@ t.test('first login by forms: the same TOTP secret on every load until confirmed
   t.equal(first.status, 303);
   t.equal(first.headers.location, '/_hic/password');
   const pwPage = await c.fetch('/_hic/password', { headers: html });
-  t.match(pwPage.body, /<ul class="rules" aria-live="polite" data-for="next" data-confirm="confirm" data-user="aiko">/, 'rule list wired for live feedback');
+  t.match(
+    pwPage.body,
+    /<ul class="rules" aria-live="polite" data-for="next" data-confirm="confirm" data-user="aiko">/,
+    'rule list wired for live feedback',
+  );
   t.match(pwPage.body, /<script src="\/_hic\/static\/password-rules.js" defer><\/script>/);
   t.match(pwPage.body, /data-idle-ms="1200000"/, 'idle warning armed with the full 20 minutes');
   assertStrictPage(t, pwPage);
-  const changed = await submitForm(c, '/_hic/password', '/_hic/password', { current: initial, next: 'Kx9#mQ2$vL7p', confirm: 'Kx9#mQ2$vL7p' });
+  const changed = await submitForm(c, '/_hic/password', '/_hic/password', {
+    current: initial,
+    next: 'Kx9#mQ2$vL7p',
+    confirm: 'Kx9#mQ2$vL7p',
+  });
   t.equal(changed.headers.location, '/_hic/enrol');
 
   const load1 = await c.fetch('/_hic/enrol', { headers: html });
@@ -61,7 +70,7 @@ t.test('first login by forms: the same TOTP secret on every load until confirmed
   t.equal(ok.headers.location, '/', 'an analyst lands in the workspace');
   t.equal((await c.fetch('/', { headers: { accept: 'application/json' } })).status, 200);
   gw.clock.advance(16 * 60_000);
-  t.equal((await rt.stores.ephemeral.get('enrol:user:aiko')), null, 'nothing pending once confirmed');
+  t.equal(await rt.stores.ephemeral.get('enrol:user:aiko'), null, 'nothing pending once confirmed');
 });
 
 t.test('a pending secret expires after 15 minutes and a new one is offered', async (t) => {
@@ -90,11 +99,20 @@ t.test('a failed login keeps the user id; the hint is the same whatever the acco
   t.match(loginPage.body, '<a href="/_hic/reset">リセットコードをお持ちの方：パスワードの再設定</a>');
   assertStrictPage(t, loginPage);
   const answers = [];
-  for (const [username, password] of [['chika', 'wrong-password'], ['daichi', 'wrong-password'], ['nobody', 'wrong-password'], ['daichi', creds.password]]) {
+  for (const [username, password] of [
+    ['chika', 'wrong-password'],
+    ['daichi', 'wrong-password'],
+    ['nobody', 'wrong-password'],
+    ['daichi', creds.password],
+  ]) {
     const res = await submitForm(c, '/_hic/login', '/_hic/login', { username: username!, password: password!, next: '' });
     t.equal(res.status, 401, `${username}: one generic refusal`);
     t.match(res.body, `name="username" autocomplete="username" required value="${username}">`, 'the user id is kept');
-    t.match(res.body, /id="password" name="password" autocomplete="current-password" required autofocus>/, 'the focus goes to the password');
+    t.match(
+      res.body,
+      /id="password" name="password" autocomplete="current-password" required autofocus>/,
+      'the focus goes to the password',
+    );
     answers.push(res.body.replace(csrfOf(res.body), 'CSRF').replace(`value="${username}"`, 'value="USER"'));
   }
   t.equal(new Set(answers).size, 1, 'wrong password, locked account and unknown user get byte-identical pages');
@@ -105,17 +123,31 @@ t.test('a failed login keeps the user id; the hint is the same whatever the acco
 
 t.test('reset: a confirmation field, the rule list, and a success message that says what happened', async (t) => {
   const creds = await gw.addUser('emiko');
-  const started = await startReset(rt, 'emiko', { verifiedBy: 'hd-1', method: 'video call', document: 'staff card' }, 'hd-1', { lostAuthenticator: false });
+  const started = await startReset(rt, 'emiko', { verifiedBy: 'hd-1', method: 'video call', document: 'staff card' }, 'hd-1', {
+    lostAuthenticator: false,
+  });
   const c = gw.client(cert);
   const form = await c.fetch('/_hic/reset', { headers: html });
   t.match(form.body, '<input type="password" id="confirm" name="confirm" autocomplete="new-password" required>');
   t.match(form.body, '<ul class="rules" aria-live="polite" data-for="next" data-confirm="confirm" data-user-field="username">');
   for (const rule of ['length', 'letter', 'digit', 'symbol', 'user', 'match']) t.match(form.body, `<li data-rule="${rule}">`);
-  const mismatch = await submitForm(c, '/_hic/reset', '/_hic/reset', { username: 'emiko', code: started.code, totp: currentTotp(creds.totpSecret, gw.clock.now()), next: 'Vb7$nM3@kP9z', confirm: 'Vb7$nM3@kP9x' });
+  const mismatch = await submitForm(c, '/_hic/reset', '/_hic/reset', {
+    username: 'emiko',
+    code: started.code,
+    totp: currentTotp(creds.totpSecret, gw.clock.now()),
+    next: 'Vb7$nM3@kP9z',
+    confirm: 'Vb7$nM3@kP9x',
+  });
   t.equal(mismatch.status, 422);
   t.match(mismatch.body, '確認用のパスワードが一致しません。');
   t.match(mismatch.body, 'value="emiko"', 'the user id is kept');
-  const done = await submitForm(c, '/_hic/reset', '/_hic/reset', { username: 'emiko', code: started.code, totp: currentTotp(creds.totpSecret, gw.clock.now()), next: 'Vb7$nM3@kP9z', confirm: 'Vb7$nM3@kP9z' });
+  const done = await submitForm(c, '/_hic/reset', '/_hic/reset', {
+    username: 'emiko',
+    code: started.code,
+    totp: currentTotp(creds.totpSecret, gw.clock.now()),
+    next: 'Vb7$nM3@kP9z',
+    confirm: 'Vb7$nM3@kP9z',
+  });
   t.equal(done.status, 303);
   t.equal(done.headers.location, '/_hic/login?reset=1');
   const after = await c.fetch('/_hic/login?reset=1', { headers: html });
@@ -133,7 +165,11 @@ t.test('idle: the remaining time is asked without moving the clock; "Continue" m
   t.same((await c.fetch('/_hic/api/session/idle')).json(), { idleMs: 120_000 }, 'two minutes left: the warning time');
   gw.clock.advance(30_000);
   t.same((await c.fetch('/_hic/api/session/idle')).json(), { idleMs: 90_000 }, 'asking did not count as activity');
-  t.same((await c.fetch('/_hic/api/session/activity', { method: 'POST', body: {} })).json(), { idleMs: 1_200_000 }, 'Continue is an operation');
+  t.same(
+    (await c.fetch('/_hic/api/session/activity', { method: 'POST', body: {} })).json(),
+    { idleMs: 1_200_000 },
+    'Continue is an operation',
+  );
   gw.clock.advance(20 * 60_000);
   const gone = await c.fetch('/_hic/api/session/idle');
   t.equal(gone.status, 401, 'after 20 idle minutes the session is over');
@@ -152,7 +188,13 @@ t.test('the certificate-less 403 page is styled (inlined stylesheet allowed by i
 });
 
 t.test('pages.helpdeskContact is validated by the schema', async (t) => {
-  const base = { server: { port: 0 }, tls: { certFile: 'c', keyFile: 'k', caFile: 'a' }, store: { kind: 'memory', allowMemory: true }, audit: { dir: '/tmp/x' }, projects: [{ id: 'p', upstream: 'http://x', networks: ['10.0.0.0/8'] }] };
+  const base = {
+    server: { port: 0 },
+    tls: { certFile: 'c', keyFile: 'k', caFile: 'a' },
+    store: { kind: 'memory', allowMemory: true },
+    audit: { dir: '/tmp/x' },
+    projects: [{ id: 'p', upstream: 'http://x', networks: ['10.0.0.0/8'] }],
+  };
   const noFiles = { checkFiles: false };
   const problemsOf = (pages: Record<string, unknown>): string[] => {
     try {
@@ -162,7 +204,17 @@ t.test('pages.helpdeskContact is validated by the schema', async (t) => {
       return (err as { problems: string[] }).problems;
     }
   };
-  t.same(problemsOf({ helpdeskContact: '<a href=x>call</a>' }), ['pages.helpdeskContact: must match pattern "^[^<>]*$"'], 'markup in the contact is refused, by key');
-  t.same(problemsOf({ helpdeskContact: CONTACT, timezone: 'Mars/Base' }), ['pages.timezone: unknown time zone "Mars/Base" (e.g. Asia/Tokyo)']);
-  t.equal(validateConfig({ ...base, pages: { helpdeskContact: CONTACT } }, noFiles).pages.timezone, 'Asia/Tokyo', 'zone defaults to Asia/Tokyo');
+  t.same(
+    problemsOf({ helpdeskContact: '<a href=x>call</a>' }),
+    ['pages.helpdeskContact: must match pattern "^[^<>]*$"'],
+    'markup in the contact is refused, by key',
+  );
+  t.same(problemsOf({ helpdeskContact: CONTACT, timezone: 'Mars/Base' }), [
+    'pages.timezone: unknown time zone "Mars/Base" (e.g. Asia/Tokyo)',
+  ]);
+  t.equal(
+    validateConfig({ ...base, pages: { helpdeskContact: CONTACT } }, noFiles).pages.timezone,
+    'Asia/Tokyo',
+    'zone defaults to Asia/Tokyo',
+  );
 });

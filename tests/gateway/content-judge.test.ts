@@ -47,7 +47,8 @@ t.test('content writes', async (t) => {
     ['/api/contents/a.py', [1, 2], 'upload-blocked'],
     ['/api/contents/a.py', 'text', 'upload-blocked'],
   ];
-  for (const [path, body, want] of rows) t.equal(judgeContentWrite(path, body, limits), want, `${path} ${JSON.stringify(body)?.slice(0, 60)}`);
+  for (const [path, body, want] of rows)
+    t.equal(judgeContentWrite(path, body, limits), want, `${path} ${JSON.stringify(body)?.slice(0, 60)}`);
 });
 
 t.test('renames', async (t) => {
@@ -80,16 +81,29 @@ t.test('client WebSocket frames: data frames are activity, control frames and sp
   let count = 0;
   const watcher = new ClientFrameWatcher(() => count++);
   const frame = (opcode: number, payload: number) => {
-    const len = payload < 126 ? Buffer.from([0x80 | opcode, 0x80 | payload]) : payload < 65536 ? Buffer.from([0x80 | opcode, 0x80 | 126, payload >> 8, payload & 0xff]) : (() => {
-      const b = Buffer.alloc(10);
-      b[0] = 0x80 | opcode;
-      b[1] = 0x80 | 127;
-      b.writeBigUInt64BE(BigInt(payload), 2);
-      return b;
-    })();
+    const len =
+      payload < 126
+        ? Buffer.from([0x80 | opcode, 0x80 | payload])
+        : payload < 65536
+          ? Buffer.from([0x80 | opcode, 0x80 | 126, payload >> 8, payload & 0xff])
+          : (() => {
+              const b = Buffer.alloc(10);
+              b[0] = 0x80 | opcode;
+              b[1] = 0x80 | 127;
+              b.writeBigUInt64BE(BigInt(payload), 2);
+              return b;
+            })();
     return Buffer.concat([len, Buffer.alloc(4, 7), Buffer.alloc(payload, 0x81)]);
   };
-  const stream = Buffer.concat([frame(0x1, 5), frame(0xa, 0), frame(0x9, 3), frame(0x2, 300), frame(0x8, 2), frame(0x0, 70_000), frame(0x1, 0)]);
+  const stream = Buffer.concat([
+    frame(0x1, 5),
+    frame(0xa, 0),
+    frame(0x9, 3),
+    frame(0x2, 300),
+    frame(0x8, 2),
+    frame(0x0, 70_000),
+    frame(0x1, 0),
+  ]);
   watcher.push(stream);
   t.equal(count, 4, 'text, binary, continuation, empty text: 4; pong, ping, close: none');
   // The same stream cut at every byte boundary gives the same count.

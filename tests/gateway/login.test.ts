@@ -26,7 +26,10 @@ t.test('API login with a TOTP computed from the secret: 201, __Host- cookie, wor
 
 t.test('the session cookie is __Host-, Secure, HttpOnly, SameSite=Strict', async (t) => {
   const c = gw.client(t1);
-  const res = await c.fetch('/_hic/api/session', { method: 'POST', body: { username: 'alice', password: alice.password, totp: currentTotp(alice.totpSecret, gw.clock.now()) } });
+  const res = await c.fetch('/_hic/api/session', {
+    method: 'POST',
+    body: { username: 'alice', password: alice.password, totp: currentTotp(alice.totpSecret, gw.clock.now()) },
+  });
   t.equal(res.status, 201);
   const cookie = [res.headers['set-cookie']].flat().find((c) => c?.startsWith('__Host-hic-session='))!;
   t.match(cookie, /; Path=\//);
@@ -39,8 +42,14 @@ t.test('the session cookie is __Host-, Secure, HttpOnly, SameSite=Strict', async
 
 t.test('wrong password and wrong code get the same generic 401', async (t) => {
   const c = gw.client(t1);
-  const wrongPw = await c.fetch('/_hic/api/session', { method: 'POST', body: { username: 'alice', password: 'nope-Nope-1!', totp: currentTotp(alice.totpSecret, gw.clock.now()) } });
-  const wrongCode = await c.fetch('/_hic/api/session', { method: 'POST', body: { username: 'alice', password: alice.password, totp: '000000' } });
+  const wrongPw = await c.fetch('/_hic/api/session', {
+    method: 'POST',
+    body: { username: 'alice', password: 'nope-Nope-1!', totp: currentTotp(alice.totpSecret, gw.clock.now()) },
+  });
+  const wrongCode = await c.fetch('/_hic/api/session', {
+    method: 'POST',
+    body: { username: 'alice', password: alice.password, totp: '000000' },
+  });
   const unknown = await c.fetch('/_hic/api/session', { method: 'POST', body: { username: 'nobody', password: 'x', totp: '123456' } });
   t.equal(wrongPw.status, 401);
   t.equal(wrongCode.status, 401);
@@ -113,7 +122,10 @@ t.test('absolute lifetime ends a busy session too', async (t) => {
   }
   t.equal((await c.fetch('/', { headers: { accept: 'application/json' } })).status, 401, '12 hours later: out');
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.kind === 'access' && l.user === null && l.reason === 'session-lifetime-expired'), "the refusal is recorded as 'session-lifetime-expired'");
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.user === null && l.reason === 'session-lifetime-expired'),
+    "the refusal is recorded as 'session-lifetime-expired'",
+  );
 });
 
 t.test('logout ends the session; the cookie no longer works', async (t) => {
@@ -125,7 +137,10 @@ t.test('logout ends the session; the cookie no longer works', async (t) => {
   const res = await c.fetch('/', { headers: { cookie, accept: 'application/json' } });
   t.equal(res.status, 401);
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.kind === 'access' && l.reason === 'session-invalid'), "a cookie of an ended session is 'session-invalid'");
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.reason === 'session-invalid'),
+    "a cookie of an ended session is 'session-invalid'",
+  );
 });
 
 t.test('browser form login: password page, TOTP page, CSRF enforced, redirect to next', async (t) => {
@@ -138,10 +153,16 @@ t.test('browser form login: password page, TOTP page, CSRF enforced, redirect to
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
   const noCsrf = await c.fetch('/_hic/login', { method: 'POST', body: `username=alice&password=${encodeURIComponent(alice.password)}` });
   t.equal(noCsrf.status, 403, 'no CSRF token: refused');
-  const step1 = await c.fetch('/_hic/login', { method: 'POST', body: `_csrf=${csrf}&next=%2Fnotebooks%2Fx&username=alice&password=${encodeURIComponent(alice.password)}` });
+  const step1 = await c.fetch('/_hic/login', {
+    method: 'POST',
+    body: `_csrf=${csrf}&next=%2Fnotebooks%2Fx&username=alice&password=${encodeURIComponent(alice.password)}`,
+  });
   t.equal(step1.status, 303);
   t.equal(step1.headers.location, '/_hic/login/totp');
-  const step2 = await c.fetch('/_hic/login/totp', { method: 'POST', body: `_csrf=${csrf}&code=${currentTotp(alice.totpSecret, gw.clock.now())}` });
+  const step2 = await c.fetch('/_hic/login/totp', {
+    method: 'POST',
+    body: `_csrf=${csrf}&code=${currentTotp(alice.totpSecret, gw.clock.now())}`,
+  });
   t.equal(step2.status, 303);
   t.equal(step2.headers.location, '/notebooks/x');
   t.ok(c.cookies.has('__Host-hic-session'));

@@ -29,7 +29,11 @@ t.test('X-Forwarded-For from a trusted proxy is honoured (right-most untrusted h
   t.teardown(() => gw.close());
   await gw.addTerminal('net-1', cert);
   const c = gw.client(cert);
-  t.equal((await c.fetch('/_hic/api/session', { headers: { 'x-forwarded-for': '10.1.2.3' } })).status, 401, 'inside: passes to the session stage');
+  t.equal(
+    (await c.fetch('/_hic/api/session', { headers: { 'x-forwarded-for': '10.1.2.3' } })).status,
+    401,
+    'inside: passes to the session stage',
+  );
   const spoof = await c.fetch('/_hic/api/session', { headers: { 'x-forwarded-for': '10.1.2.3, 192.0.2.7' } });
   t.equal(spoof.status, 403, 'a client-prepended address does not help: the proxy-appended hop decides');
   t.equal(spoof.json().reason, 'network-not-approved');

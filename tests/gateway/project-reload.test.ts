@@ -11,16 +11,32 @@ import type { Project } from '../../gateway/stores/types.js';
  * configuration error, never a project without rules; a reload that fails keeps the last good state, says so
  * (readiness: rt.projectsReload), logs and alerts.
  */
-const base: Project = { id: 'p', name: 'p', upstream: 'http://127.0.0.1:9', networks: ['127.0.0.0/8'], pollingPaths: [], startsAt: null, endsAt: null, status: 'active', createdAt: 0 };
+const base: Project = {
+  id: 'p',
+  name: 'p',
+  upstream: 'http://127.0.0.1:9',
+  networks: ['127.0.0.0/8'],
+  pollingPaths: [],
+  startsAt: null,
+  endsAt: null,
+  status: 'active',
+  createdAt: 0,
+};
 
 t.test('compiling a project fails closed and names the problem', async (t) => {
   t.throws(() => compileProject({ ...base, profile: 'jupyter-lab-9' }), /project p: unknown workspace profile "jupyter-lab-9"/);
-  t.throws(() => compileProject({ ...base, profile: 'jupyter-notebook-6.4' }), /project p: profile jupyter-notebook-6.4 needs a credential file/);
+  t.throws(
+    () => compileProject({ ...base, profile: 'jupyter-notebook-6.4' }),
+    /project p: profile jupyter-notebook-6.4 needs a credential file/,
+  );
   const dir = t.testdir({});
   const file = join(dir, 'token');
   writeFileSync(file, 'abc\n');
   chmodSync(file, 0o644);
-  t.throws(() => compileProject({ ...base, profile: 'demo', credentialFile: file }), /must be readable by its owner only \(chmod 600\), is 644/);
+  t.throws(
+    () => compileProject({ ...base, profile: 'demo', credentialFile: file }),
+    /must be readable by its owner only \(chmod 600\), is 644/,
+  );
   t.throws(() => compileProject({ ...base, profile: 'demo', credentialFile: join(dir, 'missing') }), /not found or not readable/);
   chmodSync(file, 0o600);
   const ok = compileProject({ ...base, profile: 'demo', credentialFile: file });
@@ -46,17 +62,32 @@ t.test('a failed reload keeps the last good project, says so, and alerts', async
   const stored = (await rt.stores.projects.get('alpha'))!;
   await rt.stores.projects.put({ ...stored, profile: 'no-such-profile', networks: ['10.9.9.0/24'] });
   await rt.stores.events.publish({ type: 'project-changed', project: 'alpha' });
-  await t.resolveMatch(waitFor(() => rt.projectsReload.ok === false), true, 'the reload failure is visible');
+  await t.resolveMatch(
+    waitFor(() => rt.projectsReload.ok === false),
+    true,
+    'the reload failure is visible',
+  );
   t.match(rt.projectsReload.problems.join(' '), /project alpha: unknown workspace profile "no-such-profile"/);
   const dl = await c.fetch('/files/a.csv', { headers: { accept: 'application/json' } });
   t.equal(dl.status, 403, 'the last good rules still refuse downloads');
   t.equal(dl.json().reason, 'download-blocked');
-  t.equal((await c.fetch('/api/status', { headers: { accept: 'application/json' } })).status, 200, 'and the last good networks still serve');
+  t.equal(
+    (await c.fetch('/api/status', { headers: { accept: 'application/json' } })).status,
+    200,
+    'and the last good networks still serve',
+  );
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.event === 'alert' && l.type === 'config-reload-failed' && /no-such-profile/.test(String(l.summary))), 'alerted');
+  t.ok(
+    lines.some((l) => l.event === 'alert' && l.type === 'config-reload-failed' && /no-such-profile/.test(String(l.summary))),
+    'alerted',
+  );
   await rt.stores.projects.put(stored);
   await rt.stores.events.publish({ type: 'project-changed', project: 'alpha' });
-  await t.resolveMatch(waitFor(() => rt.projectsReload.ok === true), true, 'a good reload clears it');
+  await t.resolveMatch(
+    waitFor(() => rt.projectsReload.ok === true),
+    true,
+    'a good reload clears it',
+  );
 });
 
 async function waitFor(check: () => boolean): Promise<boolean> {

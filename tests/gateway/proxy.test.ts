@@ -18,7 +18,14 @@ const publicHost = new URL(gw.url).host;
 
 t.test('inbound identity headers are stripped and set by the gateway', async (t) => {
   const res = await c.fetch('/headers', {
-    headers: { accept: 'application/json', 'x-hic-user': 'mallory', 'x_hic_user': 'mallory', 'x-hic_project': 'beta', 'x-forwarded-for': '6.6.6.6', cookie: `${c.cookieHeader()}; app=1` },
+    headers: {
+      accept: 'application/json',
+      'x-hic-user': 'mallory',
+      x_hic_user: 'mallory',
+      'x-hic_project': 'beta',
+      'x-forwarded-for': '6.6.6.6',
+      cookie: `${c.cookieHeader()}; app=1`,
+    },
   });
   t.equal(res.status, 200);
   const seen = res.json();
@@ -36,7 +43,11 @@ t.test('the workspace sees the gateway public origin on HTTP (Host and Origin), 
   t.equal(plain.host, publicHost, 'Host is the public host, not the upstream address');
   t.notOk('origin' in plain, 'no Origin invented for a request that had none');
   const alias = `https://localhost:${new URL(gw.url).port}`;
-  const posted = await c.fetch('/upload', { method: 'POST', headers: { origin: alias, 'content-type': 'application/octet-stream' }, body: 'x' });
+  const posted = await c.fetch('/upload', {
+    method: 'POST',
+    headers: { origin: alias, 'content-type': 'application/octet-stream' },
+    body: 'x',
+  });
   t.equal(posted.status, 200, 'a loopback alias of the gateway is its own origin');
   const viaAlias = (await c.fetch('/headers', { headers: { accept: 'application/json', origin: alias } })).json();
   t.equal(viaAlias.host, publicHost);
@@ -71,10 +82,16 @@ t.test('the path judged is the path forwarded', async (t) => {
 });
 
 t.test('bodies are streamed to the upstream', async (t) => {
-  const res = await c.fetch('/upload?n=5000', { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': '5000' }, body: 'x'.repeat(5000) });
+  const res = await c.fetch('/upload?n=5000', {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', 'content-length': '5000' },
+    body: 'x'.repeat(5000),
+  });
   t.equal(res.json().received, 5000);
   // Regression: a streamed body once cost its access record (the hook read a socket Node had detached).
-  const rec = (await gw.auditLines()).find((l) => l.kind === 'access' && l.method === 'POST' && l.path === '/upload' && l.query === 'n=5000');
+  const rec = (await gw.auditLines()).find(
+    (l) => l.kind === 'access' && l.method === 'POST' && l.path === '/upload' && l.query === 'n=5000',
+  );
   t.ok(rec, 'a request with a streamed body has its access record');
   t.ok(rec!.bytesIn > 5000 && rec!.bytesIn < 6000, `its request bytes counted (${rec!.bytesIn})`);
 });
@@ -85,7 +102,9 @@ t.test('the access log records each request with the decision reason', async (t)
   const { readdirSync, readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const dir = join(gw.dir, 'audit');
-  const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.jsonl') && !f.includes('checkpoint'));
+  const files = readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.jsonl') && !f.includes('checkpoint'));
   const lines = files.flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l));
   const rec = lines.find((l) => l.path === '/bytes' && l.kind === 'access');
   t.ok(rec, 'access record written');
@@ -100,5 +119,8 @@ t.test('the access log records each request with the decision reason', async (t)
   t.equal(rec.terminal, cert.fingerprint);
   t.equal(rec.session.length, 64, 'session id hash, not the cookie');
   t.notOk(JSON.stringify(lines).includes(c.cookies.get('__Host-hic-session')!), 'the cookie value never appears in the log');
-  t.ok(lines.some((l) => l.event === 'login-success' && l.user === 'carol'), 'login recorded');
+  t.ok(
+    lines.some((l) => l.event === 'login-success' && l.user === 'carol'),
+    'login recorded',
+  );
 });

@@ -17,7 +17,9 @@ function freePort(): Promise<number> {
 
 function startRedis(port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -78,5 +80,9 @@ t.test('redis down: 503 for workspace and login; back up: served again', async (
   const c2 = gw.client(cert);
   t.equal(await gw.login(c2, 'zen2', again), 201, 'login works again without a restart');
   t.equal((await c2.fetch('/', { headers: { accept: 'application/json' } })).status, 200);
-  t.equal((await c.fetch('/', { headers: { accept: 'application/json' } })).status, 401, 'the old session is gone with the old Redis, not let through');
+  t.equal(
+    (await c.fetch('/', { headers: { accept: 'application/json' } })).status,
+    401,
+    'the old session is gone with the old Redis, not let through',
+  );
 });

@@ -18,8 +18,17 @@ import type { Project, SessionRecord, Terminal } from '../../gateway/stores/type
  */
 const NOW = Date.UTC(2026, 10, 27);
 const project = (over: Partial<Project> = {}): Project => ({
-  id: 'alpha', name: 'alpha', upstream: 'http://127.0.0.1:9', networks: ['10.1.0.0/16'], pollingPaths: [], profile: 'generic',
-  startsAt: null, endsAt: null, status: 'active', createdAt: 0, ...over,
+  id: 'alpha',
+  name: 'alpha',
+  upstream: 'http://127.0.0.1:9',
+  networks: ['10.1.0.0/16'],
+  pollingPaths: [],
+  profile: 'generic',
+  startsAt: null,
+  endsAt: null,
+  status: 'active',
+  createdAt: 0,
+  ...over,
 });
 function runtime(projects: Project[]): Runtime {
   return {
@@ -31,7 +40,15 @@ function runtime(projects: Project[]): Runtime {
   } as unknown as Runtime;
 }
 
-function ctx(o: { method?: string; url?: string; address?: string; terminalProjects?: string[]; session?: Partial<SessionRecord>; headers?: Record<string, string>; upgrade?: boolean }): RequestContext {
+function ctx(o: {
+  method?: string;
+  url?: string;
+  address?: string;
+  terminalProjects?: string[];
+  session?: Partial<SessionRecord>;
+  headers?: Record<string, string>;
+  upgrade?: boolean;
+}): RequestContext {
   const socket = { remoteAddress: o.address ?? '10.1.2.3' } as unknown as TLSSocket;
   const c = newContext(socket, o.method ?? 'GET', o.url ?? '/', o.headers ?? {}, o.upgrade ?? false);
   c.address = o.address ?? '10.1.2.3';
@@ -69,7 +86,8 @@ t.test('checkOrigin', async (t) => {
     ['GET', { origin: 'https://evil.example' }, true, 'origin-mismatch'],
     ['GET', { origin: 'https://hic.example.jp' }, true, 'allowed'],
   ];
-  for (const [method, headers, upgrade, want] of rows) t.equal(checkOrigin(ctx({ method, headers, upgrade }), rt).reason, want, `${upgrade ? 'upgrade' : method} ${JSON.stringify(headers)}`);
+  for (const [method, headers, upgrade, want] of rows)
+    t.equal(checkOrigin(ctx({ method, headers, upgrade }), rt).reason, want, `${upgrade ? 'upgrade' : method} ${JSON.stringify(headers)}`);
 });
 
 t.test('checkPolicy', async (t) => {
@@ -97,7 +115,9 @@ t.test('checkPolicy', async (t) => {
 });
 
 t.test('every refusal reason of the request path is exercised by some test', async (t) => {
-  const files = readdirSync('tests', { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+  const files = readdirSync('tests', { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'));
   const text = files.map((f) => readFileSync(join('tests', f), 'utf8')).join('\n');
   for (const reason of DENY_REASONS) t.ok(text.includes(`'${reason}'`), `a test names '${reason}'`);
 });

@@ -10,7 +10,10 @@ t.teardown(() => gw.close());
 
 const valid = await pki.terminal('t-valid');
 await gw.addTerminal('t-valid', valid);
-const expired = await pki.terminal('t-expired', { notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+const expired = await pki.terminal('t-expired', {
+  notBefore: new Date(Date.now() - 10 * 86_400_000),
+  notAfter: new Date(Date.now() - 86_400_000),
+});
 await gw.addTerminal('t-expired', expired);
 const unregistered = await pki.terminal('t-unregistered');
 const outsider = await foreign.terminal('t-foreign');

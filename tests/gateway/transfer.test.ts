@@ -82,7 +82,10 @@ t.test('the Jupyter profile: every route verdict, with its query and body judges
 });
 
 t.test('polling is judged on method, path and query (SES-1)', async (t) => {
-  const routes = compileWorkspaceRoutes(loadWorkspaceProfiles().get('jupyter-notebook-6.4')!, { terminals: false, pollingPaths: ['/custom/poll'] });
+  const routes = compileWorkspaceRoutes(loadWorkspaceProfiles().get('jupyter-notebook-6.4')!, {
+    terminals: false,
+    pollingPaths: ['/custom/poll'],
+  });
   const rows: Array<[string, string, string, boolean]> = [
     ['GET', '/api/sessions', '_=1', true],
     ['GET', '/api/terminals', '_=1', true],
@@ -115,7 +118,10 @@ t.test('through the gateway: downloads refused, uploads refused, saves pass; ale
   const sneaky = await c.fetch('/files/./resul%74.csv', { headers: { accept: 'text/html' } });
   t.equal(sneaky.status, 403, 'escaped path: still refused');
   t.match(sneaky.body, /直接のダウンロード/);
-  const upload = await c.fetch('/api/contents/data.csv', { method: 'PUT', body: { name: 'data.csv', path: 'data.csv', type: 'file', format: 'base64', content: 'cGF0aWVudA==' } });
+  const upload = await c.fetch('/api/contents/data.csv', {
+    method: 'PUT',
+    body: { name: 'data.csv', path: 'data.csv', type: 'file', format: 'base64', content: 'cGF0aWVudA==' },
+  });
   t.equal(upload.status, 403);
   t.equal(upload.json().reason, 'upload-blocked');
   const save = await c.fetch('/api/contents/analysis.ipynb', { method: 'PUT', body: { type: 'notebook', content: { cells: [] } } });
@@ -124,6 +130,12 @@ t.test('through the gateway: downloads refused, uploads refused, saves pass; ale
   const garbage = await c.fetch('/api/contents/x', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{not json' });
   t.equal(garbage.status, 403, 'a body that cannot be judged is refused (fail closed)');
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.kind === 'access' && l.path === '/files/result.csv' && l.reason === 'download-blocked' && l.status === 403), 'access record names the refusal');
-  t.ok(lines.some((l) => l.event === 'alert' && l.type === 'blocked-transfer' && l.user === 'iori'), 'alert raised for the security team');
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.path === '/files/result.csv' && l.reason === 'download-blocked' && l.status === 403),
+    'access record names the refusal',
+  );
+  t.ok(
+    lines.some((l) => l.event === 'alert' && l.type === 'blocked-transfer' && l.user === 'iori'),
+    'alert raised for the security team',
+  );
 });

@@ -11,7 +11,15 @@ export const hasChromium = (): boolean => existsSync(CHROMIUM);
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -27,7 +35,12 @@ export async function terminalContext(
   problems: string[],
   expected: RegExp = /^$/,
 ): Promise<BrowserContext> {
-  const cert = identity === null ? [] : 'pfx' in identity ? [{ origin, pfx: identity.pfx, passphrase: identity.passphrase }] : [{ origin, cert: Buffer.from(identity.cert), key: Buffer.from(identity.key) }];
+  const cert =
+    identity === null
+      ? []
+      : 'pfx' in identity
+        ? [{ origin, pfx: identity.pfx, passphrase: identity.passphrase }]
+        : [{ origin, cert: Buffer.from(identity.cert), key: Buffer.from(identity.key) }];
   const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, clientCertificates: cert });
   context.on('console', (m) => {
     if (m.type() === 'error' && !expected.test(m.text())) problems.push(m.text());
@@ -37,7 +50,13 @@ export async function terminalContext(
 }
 
 /** Logs in through the login pages (password, then the TOTP code at the gateway's clock) from `start`. */
-export async function browserLogin(page: Page, start: string, username: string, creds: { password: string; totpSecret: string }, clock: { now(): number; advance(ms: number): void }): Promise<void> {
+export async function browserLogin(
+  page: Page,
+  start: string,
+  username: string,
+  creds: { password: string; totpSecret: string },
+  clock: { now(): number; advance(ms: number): void },
+): Promise<void> {
   await page.goto(start);
   await page.fill('#username', username);
   await page.fill('#password', creds.password);

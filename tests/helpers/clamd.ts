@@ -41,7 +41,17 @@ export function testClamd(): TestClamd {
   writeFileSync(join(db, 'hic-test.hdb'), `${md5}:${Buffer.byteLength(EICAR)}:Hic.Test.EICAR\n`);
   const socket = join(dir, 'clamd.sock');
   const conf = join(dir, 'clamd.conf');
-  writeFileSync(conf, [`LocalSocket ${socket}`, `DatabaseDirectory ${db}`, 'Foreground yes', `LogFile ${join(dir, 'clamd.log')}`, `TemporaryDirectory ${dir}`, 'StreamMaxLength 64M'].join('\n') + '\n');
+  writeFileSync(
+    conf,
+    [
+      `LocalSocket ${socket}`,
+      `DatabaseDirectory ${db}`,
+      'Foreground yes',
+      `LogFile ${join(dir, 'clamd.log')}`,
+      `TemporaryDirectory ${dir}`,
+      'StreamMaxLength 64M',
+    ].join('\n') + '\n',
+  );
   let child: ChildProcess | null = null;
   return {
     socket,

@@ -22,8 +22,18 @@ export interface Reply {
 export class TerminalClient {
   readonly agent: Agent;
   readonly cookies = new Map<string, string>();
-  constructor(readonly base: string, readonly ca: string, readonly identity: ClientIdentity = {}) {
-    this.agent = new Agent({ keepAlive: true, maxSockets: 4, ca, ...(identity.cert ? { cert: identity.cert, key: identity.key } : {}), servername: 'localhost' });
+  constructor(
+    readonly base: string,
+    readonly ca: string,
+    readonly identity: ClientIdentity = {},
+  ) {
+    this.agent = new Agent({
+      keepAlive: true,
+      maxSockets: 4,
+      ca,
+      ...(identity.cert ? { cert: identity.cert, key: identity.key } : {}),
+      servername: 'localhost',
+    });
   }
 
   cookieHeader(): string {
@@ -35,7 +45,8 @@ export class TerminalClient {
     let body: string | undefined;
     if (opts.body !== undefined) {
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-      if (!headers['content-type']) headers['content-type'] = typeof opts.body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json';
+      if (!headers['content-type'])
+        headers['content-type'] = typeof opts.body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json';
     }
     if (this.cookies.size > 0 && !('cookie' in headers)) headers.cookie = this.cookieHeader();
     return new Promise((resolve, reject) => {
@@ -94,13 +105,28 @@ export function wsOutcome(ws: WebSocket): Promise<{ status: number; ws: WebSocke
  * Sends raw bytes over a real TLS connection (no URL parser in between: backslashes, absolute-form targets and
  * odd request lines reach the gateway as written) and resolves with the whole answer.
  */
-export function rawTls(url: string, ca: string, identity: ClientIdentity, request: string, opts: { halfClose?: boolean } = {}): Promise<string> {
+export function rawTls(
+  url: string,
+  ca: string,
+  identity: ClientIdentity,
+  request: string,
+  opts: { halfClose?: boolean } = {},
+): Promise<string> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
     // halfClose false: the request is written and the socket left open until the server closes it (send
     // `Connection: close`); a client that ends its side first loses answers that come from the workspace.
     const send = () => (opts.halfClose === false ? socket.write(request) : socket.end(request));
-    const socket = tlsConnect({ host: '127.0.0.1', port: Number(port), ca, ...(identity.cert ? { cert: identity.cert, key: identity.key } : {}), servername: 'localhost' }, send);
+    const socket = tlsConnect(
+      {
+        host: '127.0.0.1',
+        port: Number(port),
+        ca,
+        ...(identity.cert ? { cert: identity.cert, key: identity.key } : {}),
+        servername: 'localhost',
+      },
+      send,
+    );
     let out = '';
     socket.on('data', (c: Buffer) => (out += c.toString('utf8')));
     socket.on('end', () => resolve(out));

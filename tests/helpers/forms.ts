@@ -33,7 +33,11 @@ export async function formLogin(
   creds: { password: string; totpSecret: string },
   next = '',
 ): Promise<string> {
-  const step = await submitForm(c, `/_hic/login${next ? `?next=${encodeURIComponent(next)}` : ''}`, '/_hic/login', { username, password: creds.password, next });
+  const step = await submitForm(c, `/_hic/login${next ? `?next=${encodeURIComponent(next)}` : ''}`, '/_hic/login', {
+    username,
+    password: creds.password,
+    next,
+  });
   if (step.status !== 303) throw new Error(`password step ${step.status}`);
   gw.clock.advance(30_000);
   const done = await submitForm(c, '/_hic/login/totp', '/_hic/login/totp', { code: currentTotp(creds.totpSecret, gw.clock.now()) });

@@ -76,7 +76,14 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
   const config = validateConfig({
     mode: 'test',
     ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
-    server: { host: '127.0.0.1', port: 0, trustedProxies: opts.trustedProxies ?? [], staffNetworks: ['127.0.0.0/8'], ...(opts.publicOrigin ? { publicOrigin: opts.publicOrigin } : {}), ...opts.server },
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      trustedProxies: opts.trustedProxies ?? [],
+      staffNetworks: ['127.0.0.0/8'],
+      ...(opts.publicOrigin ? { publicOrigin: opts.publicOrigin } : {}),
+      ...opts.server,
+    },
     tls: { ...files, minVersion: 'TLSv1.2' },
     store: kind === 'redis' ? { kind: 'redis', url: REDIS_URL, prefix } : { kind: 'memory', allowMemory: true },
     session: {},
@@ -106,7 +113,15 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     prefix,
     dir,
     async addTerminal(id, cert, projects = ['alpha']) {
-      await registerTerminal(rt.stores, clock, { id, site: 'test-site', projects, fingerprint: cert.fingerprint, serial: cert.serial, notAfter: cert.notAfter, requestedBy: 'test' });
+      await registerTerminal(rt.stores, clock, {
+        id,
+        site: 'test-site',
+        projects,
+        fingerprint: cert.fingerprint,
+        serial: cert.serial,
+        notAfter: cert.notAfter,
+        requestedBy: 'test',
+      });
     },
     async addUser(username, roles = ['analyst'], project = 'alpha') {
       const created = await createAccount(rt, { username, roles, project, initial: false, enrolTotp: true });
@@ -139,6 +154,13 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
 
 /** Reads every chain file under an audit dir (all instances) as parsed lines. */
 export function readAuditDir(dir: string): Array<Record<string, any>> {
-  const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.jsonl') && !f.endsWith('checkpoints.jsonl'));
-  return files.flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>));
+  const files = readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.jsonl') && !f.endsWith('checkpoints.jsonl'));
+  return files.flatMap((f) =>
+    readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, any>),
+  );
 }

@@ -23,7 +23,10 @@ export async function startTestJupyter(): Promise<{ jupyter: JupyterWorkspace; c
  * `X-XSRFToken`, JSON.
  */
 export class BrowserLike {
-  constructor(readonly client: TerminalClient, readonly origin: string) {}
+  constructor(
+    readonly client: TerminalClient,
+    readonly origin: string,
+  ) {}
 
   async page(path: string): Promise<Reply> {
     return this.client.fetch(path, { headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate' } });
@@ -48,7 +51,11 @@ export function execute(ws: WebSocket, sessionId: string, code: string, timeoutM
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no execute_result for ${code} within ${timeoutMs} ms`)), timeoutMs);
     const onMessage = (data: WebSocket.RawData) => {
-      const msg = JSON.parse(String(data)) as { msg_type: string; parent_header: { msg_id?: string }; content: { data?: Record<string, string>; ename?: string } };
+      const msg = JSON.parse(String(data)) as {
+        msg_type: string;
+        parent_header: { msg_id?: string };
+        content: { data?: Record<string, string>; ename?: string };
+      };
       if (msg.parent_header.msg_id !== msgId) return;
       if (msg.msg_type === 'execute_result' || msg.msg_type === 'error') {
         clearTimeout(timer);
@@ -60,7 +67,14 @@ export function execute(ws: WebSocket, sessionId: string, code: string, timeoutM
     ws.on('message', onMessage);
     ws.send(
       JSON.stringify({
-        header: { msg_id: msgId, username: 'test', session: sessionId, msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() },
+        header: {
+          msg_id: msgId,
+          username: 'test',
+          session: sessionId,
+          msg_type: 'execute_request',
+          version: '5.3',
+          date: new Date().toISOString(),
+        },
         parent_header: {},
         metadata: {},
         content: { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },

@@ -41,7 +41,13 @@ export async function pkiOn(authority: Authority, dir: string): Promise<TestPki>
         ...(opts.notBefore ? { notBefore: opts.notBefore } : {}),
         ...(opts.notAfter ? { notAfter: opts.notAfter } : {}),
       });
-      return { cert: issued.certPem, key: issued.keyPem, fingerprint: issued.fingerprint, serial: issued.serial, notAfter: issued.notAfter };
+      return {
+        cert: issued.certPem,
+        key: issued.keyPem,
+        fingerprint: issued.fingerprint,
+        serial: issued.serial,
+        notAfter: issued.notAfter,
+      };
     },
   };
 }

@@ -58,7 +58,11 @@ async function startProcess(cmd: string, args: string[], port: number): Promise<
 /** A redis-server on a free port with the given extra options (no RDB, no AOF). */
 export async function startRedisServer(dir: string, extra: string[] = [], port?: number): Promise<RedisProcess> {
   const p = port ?? (await freePort());
-  return startProcess('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra], p);
+  return startProcess(
+    'redis-server',
+    ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra],
+    p,
+  );
 }
 
 /** Debian's `redis-sentinel` when installed, else the same binary in sentinel mode (`redis-server FILE --sentinel`). */
@@ -162,7 +166,11 @@ export async function startSentinelSet(name = 'hicmaster'): Promise<SentinelSet>
       },
       replicaCaughtUp: async (ms = 10_000) => {
         const target = offset(await ask(master.port, (r) => r.info('replication')), 'master_repl_offset');
-        await until(async () => offset(await ask(replica.port, (r) => r.info('replication')), 'slave_repl_offset') >= target, ms, 'the replica to catch up');
+        await until(
+          async () => offset(await ask(replica.port, (r) => r.info('replication')), 'slave_repl_offset') >= target,
+          ms,
+          'the replica to catch up',
+        );
       },
       stop,
     };
@@ -198,7 +206,18 @@ export async function startCluster(): Promise<ClusterSet> {
       processes.push(
         await startRedisServer(
           dir,
-          ['--cluster-enabled', 'yes', '--cluster-port', String(bus), '--cluster-config-file', `nodes-${i}.conf`, '--cluster-node-timeout', '2000', '--dbfilename', `d${i}.rdb`],
+          [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-port',
+            String(bus),
+            '--cluster-config-file',
+            `nodes-${i}.conf`,
+            '--cluster-node-timeout',
+            '2000',
+            '--dbfilename',
+            `d${i}.rdb`,
+          ],
           port,
         ),
       );

@@ -33,9 +33,15 @@ t.test('a request still running at the deadline is cut; the shutdown ends in tim
   t.match(await slow, { status: 200, complete: false, bytes: 128 * 1024 }, 'the client saw the cut');
   t.equal(gw.gw.rt.draining, true, 'readiness says draining');
   const lines = readAuditDir(join(gw.dir, 'audit'));
-  t.match(lines.filter((l) => l['path'] === '/_hic/api/session'), [{ kind: 'access', method: 'POST', status: 201 }], 'what was answered is on disk');
+  t.match(
+    lines.filter((l) => l['path'] === '/_hic/api/session'),
+    [{ kind: 'access', method: 'POST', status: 201 }],
+    'what was answered is on disk',
+  );
   const instance = readdirSync(join(gw.dir, 'audit')).find((d) => d !== 'keys')!;
-  const checkpoints = readFileSync(join(gw.dir, 'audit', instance, 'checkpoints.jsonl'), 'utf8').trim().split('\n');
+  const checkpoints = readFileSync(join(gw.dir, 'audit', instance, 'checkpoints.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
   const last = JSON.parse(Buffer.from(JSON.parse(checkpoints.at(-1)!).jws.split('.')[1], 'base64url').toString());
   t.match(last, { reason: 'close', seq: lines.length }, 'the log ends with a signed close checkpoint over its last line');
   c.close();

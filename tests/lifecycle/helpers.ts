@@ -15,7 +15,7 @@ export async function freePort(): Promise<number> {
 
 /** Bounded polling: `check` every 50 ms until it holds or `ms` pass. */
 export async function until(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  for (const end = Date.now() + ms; !(await check()); ) {
+  for (const end = Date.now() + ms; !(await check());) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }

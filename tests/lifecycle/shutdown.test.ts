@@ -25,8 +25,14 @@ function freshPrefix(t: Test): string {
 
 async function loggedIn(demo: any): Promise<TerminalClient> {
   const term = demo.terminals[0];
-  const client = new TerminalClient(demo.url, readFileSync(demo.caCertPem, 'utf8'), { cert: readFileSync(term.certPem, 'utf8'), key: readFileSync(term.keyPem, 'utf8') });
-  const res = await client.fetch('/_hic/api/session', { method: 'POST', body: { username: demo.analyst.username, password: demo.analyst.password, totp: currentTotp(demo.analyst.totpSecret, Date.now()) } });
+  const client = new TerminalClient(demo.url, readFileSync(demo.caCertPem, 'utf8'), {
+    cert: readFileSync(term.certPem, 'utf8'),
+    key: readFileSync(term.keyPem, 'utf8'),
+  });
+  const res = await client.fetch('/_hic/api/session', {
+    method: 'POST',
+    body: { username: demo.analyst.username, password: demo.analyst.password, totp: currentTotp(demo.analyst.totpSecret, Date.now()) },
+  });
   if (res.status !== 201) throw new Error(`login: ${res.status} ${res.body}`);
   return client;
 }
@@ -45,7 +51,11 @@ t.test('SIGTERM under load: begun responses complete, WebSockets get 1001, the a
   const cookie = client.cookieHeader();
 
   const sockets = await Promise.all([wsOutcome(client.websocket('/echo')), wsOutcome(client.websocket('/echo'))]);
-  t.same(sockets.map((s) => s.status), [101, 101], 'two WebSockets open');
+  t.same(
+    sockets.map((s) => s.status),
+    [101, 101],
+    'two WebSockets open',
+  );
   const codes = sockets.map((s) => closeCode(s.ws));
 
   // Load: four loops of 256 KB pages on keep-alive connections, until the gateway stops answering.
@@ -74,10 +84,18 @@ t.test('SIGTERM under load: begun responses complete, WebSockets get 1001, the a
   t.equal(exit.code, 0, `exit 0 (${gw.stderr().trim()})`);
   t.ok(exit.at - signalledAt < 10_000, `stopped ${exit.at - signalledAt} ms after SIGTERM, inside the 20 s timeout`);
   t.ok(exit.at - signalledAt >= 1_000, 'it waited for the slow response');
-  t.match(slowOutcome, { status: 200, headers: true, complete: true, bytes: 1024 * 1024, error: null }, 'the response in flight at SIGTERM completed');
+  t.match(
+    slowOutcome,
+    { status: 200, headers: true, complete: true, bytes: 1024 * 1024, error: null },
+    'the response in flight at SIGTERM completed',
+  );
   const begun = outcomes.filter((o) => o.headers);
   t.ok(begun.length >= 20, `${begun.length} responses began`);
-  t.same(begun.filter((o) => !o.complete || o.error !== null || (o.status !== 200 && o.status !== 503)), [], 'no begun response was cut mid-body');
+  t.same(
+    begun.filter((o) => !o.complete || o.error !== null || (o.status !== 200 && o.status !== 503)),
+    [],
+    'no begun response was cut mid-body',
+  );
   t.same(await Promise.all(codes), [1001, 1001], 'both WebSockets closed with 1001 (going away)');
   t.match(gw.stderr(), /stopped in \d+ ms \(drain \d+ ms; 2 WebSocket\(s\) closed with 1001/);
 
@@ -86,7 +104,11 @@ t.test('SIGTERM under load: begun responses complete, WebSockets get 1001, the a
   let big = 0;
   for await (const { entry } of readAuditLines(dir)) if (entry['path'] === '/bytes' && entry['status'] === 200) big += 1;
   t.equal(big, outcomes.filter((o) => o.status === 200).length + 1, 'one access record per 200 answered, the slow one included');
-  const verify = await hic(['audit', 'verify', dir, '--key', join(dir, 'keys', 'audit-signing.pub.pem'), '--json'], { HIC_HOME: mkdtempSync(join(tmpdir(), 'hic-cli-')), REDIS_URL, HIC_STORE_PREFIX: prefix });
+  const verify = await hic(['audit', 'verify', dir, '--key', join(dir, 'keys', 'audit-signing.pub.pem'), '--json'], {
+    HIC_HOME: mkdtempSync(join(tmpdir(), 'hic-cli-')),
+    REDIS_URL,
+    HIC_STORE_PREFIX: prefix,
+  });
   t.equal(verify.code, 0, `hic audit verify: ${verify.stdout}`);
   t.same(verify.json().findings, []);
   t.ok(verify.json().publishedCheckpoints >= 1, 'compared with the checkpoints published to Redis');

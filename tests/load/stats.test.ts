@@ -6,13 +6,18 @@ import { interleaved, medianOf, pairedRatio, roundOrder } from '../../load-tests
 const run = (rps: number) => ({ rps }) as LoadResult;
 
 t.test('the pair order turns round every other round, so neither target always runs second', async (t) => {
-  t.same([0, 1, 2, 3].map((r) => roundOrder(2, r)), [[0, 1], [1, 0], [0, 1], [1, 0]]);
+  t.same(
+    [0, 1, 2, 3].map((r) => roundOrder(2, r)),
+    [
+      [0, 1],
+      [1, 0],
+      [0, 1],
+      [1, 0],
+    ],
+  );
   t.same(roundOrder(3, 1), [2, 1, 0]);
   const calls: string[] = [];
-  const [a, b] = await interleaved(
-    [async () => (calls.push('a'), run(1)), async () => (calls.push('b'), run(2))],
-    3,
-  );
+  const [a, b] = await interleaved([async () => (calls.push('a'), run(1)), async () => (calls.push('b'), run(2))], 3);
   t.same(calls, ['a', 'b', 'b', 'a', 'a', 'b']);
   t.equal(a!.length, 3);
   t.equal(b!.length, 3);

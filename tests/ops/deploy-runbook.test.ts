@@ -22,7 +22,23 @@ const DOC = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8');
 const BIN = join(ROOT, 'dist/bin/hic.js');
 
 /** The runbook's blocks in order; those that need root and systemd are replaced by what they start. */
-const ORDER = ['install', 'settings', 'redis-setup', 'redis-check', 'ca', 'workspace-token', 'workspace-service', 'workspace-check', 'config', 'gateway-service', 'ready', 'terminals', 'accounts', 'check-login', 'check-audit'];
+const ORDER = [
+  'install',
+  'settings',
+  'redis-setup',
+  'redis-check',
+  'ca',
+  'workspace-token',
+  'workspace-service',
+  'workspace-check',
+  'config',
+  'gateway-service',
+  'ready',
+  'terminals',
+  'accounts',
+  'check-login',
+  'check-audit',
+];
 const NOT_RUN = new Set(['install', 'redis-setup', 'workspace-service', 'gateway-service', 'settings']);
 
 interface Block {
@@ -49,15 +65,21 @@ const blocks = runbookBlocks(DOC);
 const byName = new Map(blocks.map((b) => [b.name, b]));
 
 t.test('the runbook has the steps the test follows, in this order, each once', async (t) => {
-  t.same(blocks.map((b) => b.name), ORDER);
+  t.same(
+    blocks.map((b) => b.name),
+    ORDER,
+  );
   t.notMatch(DOC, /\]\((?:https?:)?\/\//, 'no link leaves the repository');
 });
 
-t.test('found: the sample configs in docs/examples/ named a credential-needing profile without credentialFile, so a gateway started with them refused to start', async (t) => {
-  const samples = readdirSync(join(ROOT, 'docs/examples')).filter((f) => f.endsWith('.yaml'));
-  t.ok(samples.includes('gateway.yaml'));
-  for (const sample of samples) await t.test(sample, async (t) => compilesProjects(t, join(ROOT, 'docs/examples', sample)));
-});
+t.test(
+  'found: the sample configs in docs/examples/ named a credential-needing profile without credentialFile, so a gateway started with them refused to start',
+  async (t) => {
+    const samples = readdirSync(join(ROOT, 'docs/examples')).filter((f) => f.endsWith('.yaml'));
+    t.ok(samples.includes('gateway.yaml'));
+    for (const sample of samples) await t.test(sample, async (t) => compilesProjects(t, join(ROOT, 'docs/examples', sample)));
+  },
+);
 
 /** Every project of a sample config compiles as a gateway would compile it at start. */
 function compilesProjects(t: Test, file: string): void {
@@ -146,7 +168,11 @@ t.teardown(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function startService(unit: string, extraEnv: Record<string, string>, extraArgs: string[] = []): { child: ChildProcess; args: string[]; log: () => string } {
+function startService(
+  unit: string,
+  extraEnv: Record<string, string>,
+  extraArgs: string[] = [],
+): { child: ChildProcess; args: string[]; log: () => string } {
   const keys = unitFile(unit);
   const [exe, ...args] = mapPaths((keys.get('ExecStart') ?? [''])[0] as string).split(/\s+/);
   const env: Record<string, string> = { ...extraEnv };
@@ -161,14 +187,18 @@ function startService(unit: string, extraEnv: Record<string, string>, extraArgs:
     }
   }
   let log = '';
-  const child = spawn(exe as string, [...args, ...extraArgs], { cwd: mapPaths((keys.get('WorkingDirectory') ?? [work])[0] as string), env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(exe as string, [...args, ...extraArgs], {
+    cwd: mapPaths((keys.get('WorkingDirectory') ?? [work])[0] as string),
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (c: Buffer) => (log += c.toString('utf8')));
   child.stderr?.on('data', (c: Buffer) => (log += c.toString('utf8')));
   children.push(child);
   return { child, args, log: () => log };
 }
 
-t.test('the test sets exactly the variables the runbook\'s settings block sets, and defines hic', async (t) => {
+t.test("the test sets exactly the variables the runbook's settings block sets, and defines hic", async (t) => {
   const body = byName.get('settings')?.body ?? '';
   const names = [...body.matchAll(/(?:^export |\s)([A-Z_]+)=/gm)].map((m) => m[1]).sort();
   t.same(names, Object.keys(settings).sort());
@@ -189,7 +219,7 @@ t.test('following docs/deploy.md step by step', { timeout: 600_000 }, async (t) 
       const extra = process.getuid?.() === 0 ? ['--allow-root'] : []; // only when run as root, as the doc says
       const svc = startService('jupyter-study-001.service', { HOME: settings.WORKSPACE_DIR as string }, extra);
       const expected = jupyterArgs({ port: jPort, notebookDir: settings.WORKSPACE_DIR as string, allowRemoteAccess: true });
-      t.same([...svc.args, ...extra], expected, 'the unit\'s command line is jupyterArgs (docs/workspaces/jupyter.md)');
+      t.same([...svc.args, ...extra], expected, "the unit's command line is jupyterArgs (docs/workspaces/jupyter.md)");
       await until(async () => (await runBlock('workspace-check')).code === 0, 120_000, `Jupyter answering:\n${svc.log()}`);
       continue;
     }
@@ -210,24 +240,28 @@ t.test('following docs/deploy.md step by step', { timeout: 600_000 }, async (t) 
   }
 });
 
-t.test('systemctl stop: SIGTERM to the main process only (KillMode=mixed) stops the gateway within TimeoutStopSec, audit clean', { timeout: 120_000 }, async (t) => {
-  const unit = unitFile('hic-gateway.service');
-  t.same(unit.get('KillMode'), ['mixed']);
-  const stopSec = Number((unit.get('TimeoutStopSec') ?? ['0'])[0]);
-  t.ok(stopSec > 20, 'longer than server.shutdownTimeoutSeconds (20 s)');
-  const child = gateway?.child;
-  if (!child) {
-    t.fail('the gateway was not started');
-    return;
-  }
-  const started = Date.now();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), stopSec * 1000))]);
-  t.equal(code, 0, `exit 0 within ${stopSec} s (${Date.now() - started} ms)\n${gateway?.log() ?? ''}`);
-  const verify = await runBlock('check-audit');
-  t.equal(verify.code, 0, `hic audit verify after the stop\n${verify.stdout}\n${verify.stderr}`);
-});
+t.test(
+  'systemctl stop: SIGTERM to the main process only (KillMode=mixed) stops the gateway within TimeoutStopSec, audit clean',
+  { timeout: 120_000 },
+  async (t) => {
+    const unit = unitFile('hic-gateway.service');
+    t.same(unit.get('KillMode'), ['mixed']);
+    const stopSec = Number((unit.get('TimeoutStopSec') ?? ['0'])[0]);
+    t.ok(stopSec > 20, 'longer than server.shutdownTimeoutSeconds (20 s)');
+    const child = gateway?.child;
+    if (!child) {
+      t.fail('the gateway was not started');
+      return;
+    }
+    const started = Date.now();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), stopSec * 1000))]);
+    t.equal(code, 0, `exit 0 within ${stopSec} s (${Date.now() - started} ms)\n${gateway?.log() ?? ''}`);
+    const verify = await runBlock('check-audit');
+    t.equal(verify.code, 0, `hic audit verify after the stop\n${verify.stdout}\n${verify.stderr}`);
+  },
+);
 
 /** What each step's output must show, beyond its exit code. */
 function checkOutput(t: Test, name: string, stdout: string): void {
@@ -240,7 +274,7 @@ function checkOutput(t: Test, name: string, stdout: string): void {
   if (name === 'terminals') t.match(stdout, /check-01/);
   if (name === 'check-login') {
     t.match(stdout, /"user":"check\.analyst","project":"study-001"/, 'the analyst logged in with password + TOTP');
-    t.match(stdout, /"started":/, 'Jupyter\'s /api/status answered through the gateway');
+    t.match(stdout, /"started":/, "Jupyter's /api/status answered through the gateway");
     t.match(stdout, /^200$/m, 'the notebook tree page');
   }
   if (name === 'check-audit') t.match(stdout, /check\.analyst/);

@@ -14,7 +14,17 @@ t.teardown(() => gw.close());
 function configFile(port: number): string {
   const file = join(gw.dir, `gateway-${port}.yaml`);
   const tls = { certFile: join(gw.dir, 'server.cert.pem'), keyFile: join(gw.dir, 'server.key.pem'), caFile: join(gw.dir, 'ca.pem') };
-  writeFileSync(file, JSON.stringify({ mode: 'test', server: { host: '0.0.0.0', port }, tls, store: { kind: 'memory', allowMemory: true }, audit: { dir: join(gw.dir, 'audit') }, projects: [{ id: 'p', upstream: 'http://127.0.0.1:1', networks: ['127.0.0.0/8'] }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      mode: 'test',
+      server: { host: '0.0.0.0', port },
+      tls,
+      store: { kind: 'memory', allowMemory: true },
+      audit: { dir: join(gw.dir, 'audit') },
+      projects: [{ id: 'p', upstream: 'http://127.0.0.1:1', networks: ['127.0.0.0/8'] }],
+    }),
+  );
   return file;
 }
 

@@ -52,7 +52,11 @@ t.test('readiness follows a failed configuration reload and the drain', async (t
   rt.projectsReload = { ok: false, problems: ['alpha: unknown workspace profile "nope"'], at: Date.now() };
   const bad = await c.fetch('/_hic/readyz');
   t.equal(bad.status, 503);
-  t.match(bad.json(), { status: 'not-ready', checks: { config: 'reload-failed', store: 'ok' }, reloadProblems: ['alpha: unknown workspace profile "nope"'] });
+  t.match(bad.json(), {
+    status: 'not-ready',
+    checks: { config: 'reload-failed', store: 'ok' },
+    reloadProblems: ['alpha: unknown workspace profile "nope"'],
+  });
   rt.projectsReload = { ok: true, problems: [], at: Date.now() };
   rt.draining = true;
   const draining = await c.fetch('/_hic/readyz');
@@ -66,16 +70,24 @@ t.test('readiness follows a failed configuration reload and the drain', async (t
 t.test('metrics: Prometheus text; a refused request counted under its reason; logins by outcome', async (t) => {
   const before = await metrics();
   t.match(before.res.headers['content-type'], /^text\/plain; version=0\.0\.4/);
-  const denied = (s: typeof before.samples) => sampleValue(s, 'hic_requests_total', { decision: 'deny', reason: 'terminal-certificate-missing' }) ?? 0;
+  const denied = (s: typeof before.samples) =>
+    sampleValue(s, 'hic_requests_total', { decision: 'deny', reason: 'terminal-certificate-missing' }) ?? 0;
   // Three requests without a certificate: refused by the terminal stage.
   for (let i = 0; i < 3; i++) t.equal((await gw.client().fetch('/', { headers: { accept: 'application/json' } })).status, 403);
   const c = gw.client(cert);
   t.equal(await gw.login(c, 'olga', creds), 201);
-  t.equal((await c.fetch('/_hic/api/session', { method: 'POST', body: { username: 'olga', password: 'wrong-Pass-1!', totp: '000000' } })).status, 401);
+  t.equal(
+    (await c.fetch('/_hic/api/session', { method: 'POST', body: { username: 'olga', password: 'wrong-Pass-1!', totp: '000000' } })).status,
+    401,
+  );
   t.equal((await c.fetch('/', { headers: { accept: 'application/json' } })).status, 200);
   const after = await metrics();
   t.equal(denied(after.samples) - denied(before.samples), 3, 'three refusals under terminal-certificate-missing');
-  t.equal(sampleValue(after.samples, 'hic_requests_total', { decision: 'allow', reason: 'allowed' }), 1, 'one workspace request let through');
+  t.equal(
+    sampleValue(after.samples, 'hic_requests_total', { decision: 'allow', reason: 'allowed' }),
+    1,
+    'one workspace request let through',
+  );
   t.equal(sampleValue(after.samples, 'hic_logins_total', { outcome: 'success' }), 1);
   t.equal(sampleValue(after.samples, 'hic_logins_total', { outcome: 'failed' }), 1);
   t.equal(after.types.get('hic_request_duration_seconds'), 'histogram');
@@ -85,7 +97,7 @@ t.test('metrics: Prometheus text; a refused request counted under its reason; lo
   t.equal(sampleValue(after.samples, 'hic_store_up'), 1);
   t.equal(sampleValue(after.samples, 'hic_sessions_live'), 1, 'the one session in the cache');
   t.equal(sampleValue(after.samples, 'hic_websockets_open'), 0);
-  t.ok((sampleValue(after.samples, 'hic_audit_fsync_seconds_count') ?? 0) >= 2, 'the login events were fsync\'ed and timed');
+  t.ok((sampleValue(after.samples, 'hic_audit_fsync_seconds_count') ?? 0) >= 2, "the login events were fsync'ed and timed");
   t.type(sampleValue(after.samples, 'hic_audit_queue_depth'), 'number');
   t.type(sampleValue(after.samples, 'hic_process_resident_memory_bytes'), 'number', 'process metrics too');
 });

@@ -25,7 +25,8 @@ export function parsePrometheus(text: string): { types: Map<string, string>; sam
     }
     if (line.startsWith('# TYPE ')) {
       const [, , name, type] = line.split(' ');
-      if (!NAME.test(name ?? '') || !['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(type ?? '')) throw new Error(`bad TYPE, ${where}`);
+      if (!NAME.test(name ?? '') || !['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(type ?? ''))
+        throw new Error(`bad TYPE, ${where}`);
       types.set(name!, type!);
       return;
     }

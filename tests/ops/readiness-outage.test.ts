@@ -10,7 +10,9 @@ import { parsePrometheus, sampleValue } from './prometheus-text.js';
 /** Issue 14: readiness is 503 while a (private) redis-server is down and 200 once it is back, without a restart. */
 function startRedis(port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -61,10 +63,14 @@ t.test('redis down: readyz 503 (store unavailable), healthz 200; back: readyz 20
   await until(() => stores.healthy(), 10_000, 'the store to reconnect');
   // The project table is reloaded after the reconnection (asynchronously): readiness converges, bounded.
   let last = '';
-  await until(async () => {
-    const res = await c.fetch('/_hic/readyz');
-    last = res.body;
-    return res.status === 200;
-  }, 10_000, `readiness after the reconnection (last: ${last})`).catch((err: Error) => t.fail(`${err.message}: ${last}`));
+  await until(
+    async () => {
+      const res = await c.fetch('/_hic/readyz');
+      last = res.body;
+      return res.status === 200;
+    },
+    10_000,
+    `readiness after the reconnection (last: ${last})`,
+  ).catch((err: Error) => t.fail(`${err.message}: ${last}`));
   t.same(JSON.parse(last), { status: 'ready', ready: true, checks: { store: 'ok', audit: 'ok', config: 'ok', lifecycle: 'ok' } });
 });

@@ -30,7 +30,10 @@ t.test('log in: the administrator lands on the administration pages', async (t) 
   const home = await admin.fetch('/_hic/admin/', { headers: html });
   t.equal(home.status, 200);
   t.equal(home.headers['cache-control'], 'no-store');
-  t.match(home.body, '<nav class="menu" aria-label="メニュー"><a href="/_hic/">ポータル</a><a href="/_hic/admin/" aria-current="page">管理</a></nav>');
+  t.match(
+    home.body,
+    '<nav class="menu" aria-label="メニュー"><a href="/_hic/">ポータル</a><a href="/_hic/admin/" aria-current="page">管理</a></nav>',
+  );
   t.match(home.body, '<a href="/_hic/admin/projects">研究課題</a>: 1');
   for (const path of ['/_hic/admin/', '/_hic/admin/projects', '/_hic/admin/accounts', '/_hic/admin/terminals']) {
     const en = await admin.fetch(`${path}?lang=en`, { headers: html });
@@ -55,11 +58,23 @@ t.test('outside the role or without the CSRF token nothing happens', async (t) =
 });
 
 t.test('projects: add with days in Asia/Tokyo, a day that does not exist refused, change, end', async (t) => {
-  const bad = await submitForm(admin, '/_hic/admin/projects', '/_hic/admin/projects', { id: 'study-9', upstream: 'http://10.1.0.9:8888', networks: '203.0.113.0/28', start: '2026-02-30' });
+  const bad = await submitForm(admin, '/_hic/admin/projects', '/_hic/admin/projects', {
+    id: 'study-9',
+    upstream: 'http://10.1.0.9:8888',
+    networks: '203.0.113.0/28',
+    start: '2026-02-30',
+  });
   t.equal(bad.status, 400);
   t.match(bad.body, '利用開始日：YYYY-MM-DD 形式の実在する日付を入力してください');
   t.match(bad.body, 'value="study-9"', 'what was typed stays');
-  const added = await submitForm(admin, '/_hic/admin/projects', '/_hic/admin/projects', { id: 'study-9', name: '研究9', upstream: 'http://10.1.0.9:8888', networks: '203.0.113.0/28\r\n198.51.100.0/24', start: '2026-04-01', end: '2027-03-31' });
+  const added = await submitForm(admin, '/_hic/admin/projects', '/_hic/admin/projects', {
+    id: 'study-9',
+    name: '研究9',
+    upstream: 'http://10.1.0.9:8888',
+    networks: '203.0.113.0/28\r\n198.51.100.0/24',
+    start: '2026-04-01',
+    end: '2027-03-31',
+  });
   t.equal(added.status, 303);
   t.equal(added.headers.location, '/_hic/admin/projects/study-9?done=project-added');
   const p = (await gw.gw.rt.stores.projects.get('study-9'))!;
@@ -69,7 +84,13 @@ t.test('projects: add with days in Asia/Tokyo, a day that does not exist refused
   const view = await admin.fetch('/_hic/admin/projects/study-9?done=project-added', { headers: html });
   t.match(view.body, '研究課題を登録しました。');
   t.match(view.body, '2026-04-01 – 2027-03-31');
-  const changed = await submitForm(admin, '/_hic/admin/projects/study-9', '/_hic/admin/projects/study-9', { name: '研究9', upstream: 'http://10.1.0.9:8888', networks: '203.0.113.0/28', start: '2026-04-01', end: '2027-09-30' });
+  const changed = await submitForm(admin, '/_hic/admin/projects/study-9', '/_hic/admin/projects/study-9', {
+    name: '研究9',
+    upstream: 'http://10.1.0.9:8888',
+    networks: '203.0.113.0/28',
+    start: '2026-04-01',
+    end: '2027-09-30',
+  });
   t.equal(changed.status, 303);
   const update = (await staffAction('project.update')).at(-1)!;
   t.equal(update.by, 'adm-ueda');
@@ -81,7 +102,12 @@ t.test('projects: add with days in Asia/Tokyo, a day that does not exist refused
 });
 
 t.test('accounts: the initial password is shown once; suspend and resume with a reason', async (t) => {
-  const created = await submitForm(admin, '/_hic/admin/accounts', '/_hic/admin/accounts', { username: 'new-ana', displayName: '新 解析', roles: 'analyst', project: 'alpha' });
+  const created = await submitForm(admin, '/_hic/admin/accounts', '/_hic/admin/accounts', {
+    username: 'new-ana',
+    displayName: '新 解析',
+    roles: 'analyst',
+    project: 'alpha',
+  });
   t.equal(created.status, 201);
   t.equal(created.headers['cache-control'], 'no-store');
   const password = /<code class="secret" id="initial-password">([^<]+)<\/code>/.exec(created.body)?.[1];
@@ -90,7 +116,11 @@ t.test('accounts: the initial password is shown once; suspend and resume with a 
   t.notMatch(JSON.stringify(await gw.auditLines()), password!, 'never in the log');
   const list = await admin.fetch('/_hic/admin/accounts', { headers: html });
   t.notMatch(list.body, password!, 'not on any later page');
-  const again = await submitForm(admin, '/_hic/admin/accounts', '/_hic/admin/accounts', { username: 'new-ana', roles: 'analyst', project: 'alpha' });
+  const again = await submitForm(admin, '/_hic/admin/accounts', '/_hic/admin/accounts', {
+    username: 'new-ana',
+    roles: 'analyst',
+    project: 'alpha',
+  });
   t.equal(again.status, 409);
   t.notMatch(again.body, 'initial-password');
   const noRole = await submitForm(admin, '/_hic/admin/accounts', '/_hic/admin/accounts', { username: 'no-role' });
@@ -107,11 +137,24 @@ t.test('accounts: the initial password is shown once; suspend and resume with a 
   t.match(page.body, 'id="resume-submit"', 'now the resume form');
   t.equal((await submitForm(admin, '/_hic/admin/accounts/new-ana', '/_hic/admin/accounts/new-ana/resume', { reason: '復職' })).status, 303);
   t.equal((await gw.gw.rt.stores.accounts.get('new-ana'))!.status, 'active');
-  t.same((await gw.auditLines()).filter((l) => l.user === 'new-ana' && /user\.(suspend|resume)/.test(l.action ?? '') && l.outcome === undefined).map((l) => [l.action, l.by, l.reason]), [['user.suspend', 'adm-ueda', '退職'], ['user.resume', 'adm-ueda', '復職']]);
+  t.same(
+    (await gw.auditLines())
+      .filter((l) => l.user === 'new-ana' && /user\.(suspend|resume)/.test(l.action ?? '') && l.outcome === undefined)
+      .map((l) => [l.action, l.by, l.reason]),
+    [
+      ['user.suspend', 'adm-ueda', '退職'],
+      ['user.resume', 'adm-ueda', '復職'],
+    ],
+  );
 });
 
 t.test('terminals: issue, the PKCS#12 downloadable once, revoke', async (t) => {
-  const issued = await submitForm(admin, '/_hic/admin/terminals', '/_hic/admin/terminals', { terminal: 'pc-201', site: 'lab-2', projects: 'alpha', validityDays: '30' });
+  const issued = await submitForm(admin, '/_hic/admin/terminals', '/_hic/admin/terminals', {
+    terminal: 'pc-201',
+    site: 'lab-2',
+    projects: 'alpha',
+    validityDays: '30',
+  });
   t.equal(issued.status, 201, 'issued');
   t.match(issued.body, /<code class="secret" id="p12-password">[^<]+<\/code>/);
   const token = /name="token" value="([^"]+)"/.exec(issued.body)![1]!;
@@ -123,10 +166,16 @@ t.test('terminals: issue, the PKCS#12 downloadable once, revoke', async (t) => {
   const second = await download();
   t.equal(second.status, 410);
   t.match(second.body, 'すでにダウンロードされたか');
-  t.same((await staffAction('ca.bundle-download')).map((l) => l.outcome), ['downloaded', 'refused']);
+  t.same(
+    (await staffAction('ca.bundle-download')).map((l) => l.outcome),
+    ['downloaded', 'refused'],
+  );
   const register = await admin.fetch('/_hic/admin/terminals?expiring=30', { headers: html });
   t.match(register.body, '<a href="/_hic/admin/terminals/pc-201">pc-201</a>');
-  const revoked = await submitForm(admin, '/_hic/admin/terminals/pc-201', '/_hic/admin/terminals/pc-201/revoke', { reason: 'keyCompromise', note: '紛失' });
+  const revoked = await submitForm(admin, '/_hic/admin/terminals/pc-201', '/_hic/admin/terminals/pc-201/revoke', {
+    reason: 'keyCompromise',
+    note: '紛失',
+  });
   t.equal(revoked.status, 303);
   t.equal((await gw.gw.rt.stores.terminals.get('pc-201'))!.status, 'revoked');
   t.equal((await staffAction('ca.revoke')).at(-1)!.by, 'adm-ueda');

@@ -48,7 +48,14 @@ t.test('alerts: acknowledged once, by the logged-in member, recorded in the audi
   t.notMatch(after.body, `value="${ref}"`, 'no second form');
   const ack = (await gw.auditLines()).filter((l) => l.action === 'alert.ack');
   t.equal(ack.length, 1);
-  t.match(ack[0], { event: 'staff-action', by: 'sec-mori', alert: ref, type: 'failed-login-burst', user: 'ana-kudo', note: '本人に確認済み' });
+  t.match(ack[0], {
+    event: 'staff-action',
+    by: 'sec-mori',
+    alert: ref,
+    type: 'failed-login-burst',
+    user: 'ana-kudo',
+    note: '本人に確認済み',
+  });
   const twice = await postForm(console, '/_hic/security/alerts/ack', { alert: ref! });
   t.equal(twice.status, 409);
   t.match(twice.body, 'このアラートは sec-mori が確認済みです。');
@@ -57,32 +64,44 @@ t.test('alerts: acknowledged once, by the logged-in member, recorded in the audi
   t.equal((await gw.auditLines()).filter((l) => l.action === 'alert.ack').length, 1, 'nothing more recorded');
 });
 
-t.test('sessions of a user and one session\'s timeline, oldest first', async (t) => {
+t.test("sessions of a user and one session's timeline, oldest first", async (t) => {
   const list = await console.fetch('/_hic/security/sessions?user=ana-kudo', { headers: html });
   t.equal(list.status, 200);
   const link = /<a href="(\/_hic\/security\/sessions\/[^"]+)">/.exec(list.body)?.[1];
   t.ok(link, 'a session is listed');
   const timeline = await console.fetch(link!, { headers: html });
   t.equal(timeline.status, 200);
-  const events = [...timeline.body.matchAll(/<tr(?: class="alert")?><td class="time"><time datetime="([^"]+)"[^>]*>[^<]*<\/time><\/td><td>([^<]*)<\/td>/g)];
+  const events = [
+    ...timeline.body.matchAll(
+      /<tr(?: class="alert")?><td class="time"><time datetime="([^"]+)"[^>]*>[^<]*<\/time><\/td><td>([^<]*)<\/td>/g,
+    ),
+  ];
   t.ok(events.length >= 4, 'login and the requests');
   t.equal(events[0]![2], 'login-success', 'the login first');
   const times = events.map((e) => e[1]!);
   t.same(times, [...times].sort(), 'in time order');
-  t.ok((await gw.auditLines()).some((l) => l.action === 'audit.timeline' && l.by === 'sec-mori'), 'the view is audited');
+  t.ok(
+    (await gw.auditLines()).some((l) => l.action === 'audit.timeline' && l.by === 'sec-mori'),
+    'the view is audited',
+  );
   t.equal((await console.fetch('/_hic/security/sessions?user=a%20b', { headers: html })).status, 200);
 });
 
 t.test('suspend from the console ends the session at once; resume needs a reason too', async (t) => {
   const noReason = await submitForm(console, '/_hic/security/users/ana-kudo', '/_hic/security/users/ana-kudo/suspend', { reason: '' });
   t.equal(noReason.status, 422);
-  const done = await submitForm(console, '/_hic/security/users/ana-kudo', '/_hic/security/users/ana-kudo/suspend', { reason: '不審なアクセス' });
+  const done = await submitForm(console, '/_hic/security/users/ana-kudo', '/_hic/security/users/ana-kudo/suspend', {
+    reason: '不審なアクセス',
+  });
   t.equal(done.status, 303);
   t.equal(done.headers.location, '/_hic/security/users/ana-kudo?done=suspended');
-  t.equal((await analyst.fetch('/_hic/api/session')).status, 401, 'the analyst\'s session has ended');
+  t.equal((await analyst.fetch('/_hic/api/session')).status, 401, "the analyst's session has ended");
   const line = (await gw.auditLines()).find((l) => l.action === 'user.suspend');
   t.match(line, { by: 'sec-mori', user: 'ana-kudo', reason: '不審なアクセス', sessionsEnded: 1 });
-  t.equal((await submitForm(console, '/_hic/security/users/ana-kudo', '/_hic/security/users/ana-kudo/resume', { reason: '確認済み' })).status, 303);
+  t.equal(
+    (await submitForm(console, '/_hic/security/users/ana-kudo', '/_hic/security/users/ana-kudo/resume', { reason: '確認済み' })).status,
+    303,
+  );
   t.equal((await gw.gw.rt.stores.accounts.get('ana-kudo'))!.status, 'active');
 });
 
@@ -97,21 +116,39 @@ t.test('suspend a project from the console, then resume exactly what that suspen
   t.equal(list.status, 200);
   t.match(list.body, '<a href="/_hic/security/projects/alpha">alpha</a>');
   t.match((await console.fetch('/_hic/security/', { headers: html })).body, 'href="/_hic/security/projects"', 'linked from the console');
-  t.match((await console.fetch('/_hic/security/users/ana-kudo', { headers: html })).body, 'href="/_hic/security/projects/alpha"', 'and from a member\'s account');
+  t.match(
+    (await console.fetch('/_hic/security/users/ana-kudo', { headers: html })).body,
+    'href="/_hic/security/projects/alpha"',
+    "and from a member's account",
+  );
   const page = await console.fetch('/_hic/security/projects/alpha', { headers: html });
   t.match(page.body, 'id="project-suspend-submit"');
   t.match(page.body, /<html lang="ja"/);
-  t.match((await console.fetch('/_hic/security/projects/alpha?lang=en', { headers: html })).body, 'Suspend the project now', 'English switch');
+  t.match(
+    (await console.fetch('/_hic/security/projects/alpha?lang=en', { headers: html })).body,
+    'Suspend the project now',
+    'English switch',
+  );
   t.equal((await console.fetch('/_hic/security/projects/nope', { headers: html })).status, 404);
-  t.equal((await submitForm(console, '/_hic/security/projects/alpha', '/_hic/security/projects/alpha/suspend', { reason: ' ' })).status, 422, 'a reason is needed');
+  t.equal(
+    (await submitForm(console, '/_hic/security/projects/alpha', '/_hic/security/projects/alpha/suspend', { reason: ' ' })).status,
+    422,
+    'a reason is needed',
+  );
 
-  const done = await submitForm(console, '/_hic/security/projects/alpha', '/_hic/security/projects/alpha/suspend', { reason: '情報漏えいの疑い' });
+  const done = await submitForm(console, '/_hic/security/projects/alpha', '/_hic/security/projects/alpha/suspend', {
+    reason: '情報漏えいの疑い',
+  });
   t.equal(done.status, 303);
   t.equal(done.headers.location, '/_hic/security/projects/alpha?done=project-suspended');
-  t.equal((await analyst.fetch('/_hic/api/session')).status, 401, 'the member\'s session ended at once');
-  for (const u of ['ana-kudo', 'ana-sato']) t.match(await rt.stores.accounts.get(u), { status: 'suspended', suspensionReason: '情報漏えいの疑い' }, u);
+  t.equal((await analyst.fetch('/_hic/api/session')).status, 401, "the member's session ended at once");
+  for (const u of ['ana-kudo', 'ana-sato'])
+    t.match(await rt.stores.accounts.get(u), { status: 'suspended', suspensionReason: '情報漏えいの疑い' }, u);
   t.equal((await rt.stores.accounts.get('ana-ito'))!.suspensionReason, '個別停止', 'already suspended on its own: untouched');
-  t.match((await gw.auditLines()).find((l) => l.action === 'project.suspend'), { event: 'staff-action', by: 'sec-mori', project: 'alpha', reason: '情報漏えいの疑い', users: ['ana-kudo', 'ana-sato'] });
+  t.match(
+    (await gw.auditLines()).find((l) => l.action === 'project.suspend'),
+    { event: 'staff-action', by: 'sec-mori', project: 'alpha', reason: '情報漏えいの疑い', users: ['ana-kudo', 'ana-sato'] },
+  );
   const shown = await console.fetch('/_hic/security/projects/alpha?done=project-suspended', { headers: html });
   t.match(shown.body, '利用停止中');
   t.match(shown.body, '情報漏えいの疑い');
@@ -123,31 +160,47 @@ t.test('suspend a project from the console, then resume exactly what that suspen
   gw.clock.advance(60_000);
   await suspendUser(rt, 'ana-sato', '別件', 'sec-mori');
 
-  const resumed = await submitForm(console, '/_hic/security/projects/alpha', '/_hic/security/projects/alpha/resume', { reason: '調査完了' });
+  const resumed = await submitForm(console, '/_hic/security/projects/alpha', '/_hic/security/projects/alpha/resume', {
+    reason: '調査完了',
+  });
   t.equal(resumed.status, 303);
   t.equal(resumed.headers.location, '/_hic/security/projects/alpha?done=project-resumed');
   t.equal((await rt.stores.accounts.get('ana-kudo'))!.status, 'active', 'stopped by the project: resumed');
   t.equal((await rt.stores.accounts.get('ana-sato'))!.suspensionReason, '別件', 'suspended again since: stays');
   t.equal((await rt.stores.accounts.get('ana-ito'))!.suspensionReason, '個別停止', 'suspended before: stays');
   t.equal((await rt.stores.projects.get('alpha'))!.suspension, undefined);
-  t.match((await gw.auditLines()).find((l) => l.action === 'project.resume' && l.outcome === undefined), {
-    event: 'staff-action', by: 'sec-mori', project: 'alpha', reason: '調査完了', users: ['ana-kudo'], skipped: [{ user: 'ana-sato', why: 'suspended-since' }],
-  });
+  t.match(
+    (await gw.auditLines()).find((l) => l.action === 'project.resume' && l.outcome === undefined),
+    {
+      event: 'staff-action',
+      by: 'sec-mori',
+      project: 'alpha',
+      reason: '調査完了',
+      users: ['ana-kudo'],
+      skipped: [{ user: 'ana-sato', why: 'suspended-since' }],
+    },
+  );
   gw.clock.advance(31_000);
   t.equal(await gw.login(analyst, 'ana-kudo', ana), 201, 'the member logs in again');
   const again = await submitForm(console, '/_hic/security/projects/alpha', '/_hic/security/projects/alpha/resume', { reason: 'もう一度' });
   t.equal(again.status, 400, 'not suspended');
-  t.ok((await gw.auditLines()).some((l) => l.action === 'project.resume' && l.outcome === 'failed' && l.by === 'sec-mori'), 'the refused attempt is audited');
+  t.ok(
+    (await gw.auditLines()).some((l) => l.action === 'project.resume' && l.outcome === 'failed' && l.by === 'sec-mori'),
+    'the refused attempt is audited',
+  );
 });
 
-t.test('the console\'s chart: a bar per hour, the bars add up to the records found', async (t) => {
+t.test("the console's chart: a bar per hour, the bars add up to the records found", async (t) => {
   const page = await console.fetch('/_hic/security/?user=ana-kudo&since=6h', { headers: html });
   t.equal(page.status, 200);
   t.match(page.body, '<svg class="chart"');
   const total = Number(/（(\d+)件、新しい順）/.exec(page.body)?.[1]);
   const bars = [...page.body.matchAll(/<rect class="all"[^>]* data-count="(\d+)"/g)].map((m) => Number(m[1]));
   t.ok(bars.length >= 6 && bars.length <= 7, 'one bar per hour over six hours');
-  t.equal(bars.reduce((a, b) => a + b, 0), total);
+  t.equal(
+    bars.reduce((a, b) => a + b, 0),
+    total,
+  );
   t.notMatch(page.body, / style="/, 'no inline style attribute (CSP)');
 });
 
@@ -171,7 +224,11 @@ t.test('the activity chart: logins, failures, refusals and blocked transfers per
   t.equal((await c.fetch('/_hic/no-such-page', { headers: html })).status, 404, 'an unknown gateway path is refused');
   const mine = (await gw.auditLines()).filter((l) => l.user === 'ana-chart');
   t.equal(mine.filter((l) => l.kind === 'access' && l.reason === 'download-blocked').length, 1, 'the log has the blocked download');
-  const refusedHere = mine.filter((l) => l.kind === 'access' && !['allowed', 'gateway-page', 'health-check', 'crl-distribution', 'websocket-closed'].includes(l.reason as string)).length;
+  const refusedHere = mine.filter(
+    (l) =>
+      l.kind === 'access' &&
+      !['allowed', 'gateway-page', 'health-check', 'crl-distribution', 'websocket-closed'].includes(l.reason as string),
+  ).length;
   t.ok(refusedHere >= 1, 'and the refusals');
 
   gw.clock.advance(31_000);
@@ -179,14 +236,21 @@ t.test('the activity chart: logins, failures, refusals and blocked transfers per
   const page = await console.fetch('/_hic/security/?user=ana-chart&since=6h&event=login-failed', { headers: html });
   t.equal(page.status, 200);
   t.match(page.body, /（2件、新しい順）/, 'the search itself finds only the two failures');
-  const bars = [...page.body.matchAll(/<rect class="(\w+)"[^>]* data-series="(\w+)" data-start="([^"]+)" data-count="(\d+)"/g)].map((m) => ({ cls: m[1]!, series: m[2]!, start: m[3]!, count: Number(m[4]) }));
-  t.ok(bars.every((b) => b.cls === b.series), 'each bar coloured by its series class');
-  const counts = (series: string) => Object.fromEntries(bars.filter((b) => b.series === series && b.count > 0).map((b) => [b.start, b.count]));
+  const bars = [...page.body.matchAll(/<rect class="(\w+)"[^>]* data-series="(\w+)" data-start="([^"]+)" data-count="(\d+)"/g)].map(
+    (m) => ({ cls: m[1]!, series: m[2]!, start: m[3]!, count: Number(m[4]) }),
+  );
+  t.ok(
+    bars.every((b) => b.cls === b.series),
+    'each bar coloured by its series class',
+  );
+  const counts = (series: string) =>
+    Object.fromEntries(bars.filter((b) => b.series === series && b.count > 0).map((b) => [b.start, b.count]));
   t.same(counts('logins'), { [first]: 1, [second]: 1 }, 'logins: one in each hour');
   t.same(counts('failures'), { [first]: 2 }, 'failures: two in the first hour');
   t.same(counts('refusals'), { [second]: refusedHere }, 'refusals: the refused requests of the second hour, the blocked download included');
   t.same(counts('blocked'), { [second]: 1 }, 'blocked transfers: the download');
-  for (const s of ['logins', 'failures', 'refusals', 'blocked']) t.equal(bars.filter((b) => b.series === s).length, 7, `${s}: a bar for each hour of the six`);
+  for (const s of ['logins', 'failures', 'refusals', 'blocked'])
+    t.equal(bars.filter((b) => b.series === s).length, 7, `${s}: a bar for each hour of the six`);
   t.match(page.body, /<svg class="chart"[^>]* role="img" aria-labelledby="activity-title activity-desc"/, 'named for assistive technology');
   t.match(page.body, /<desc id="activity-desc">ログイン 2、ログイン失敗 2、拒否された要求 \d+、遮断された転送 1/);
   t.match(page.body, /<span class="n" data-series="blocked">1<\/span>/, 'the legend gives each total');

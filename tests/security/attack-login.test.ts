@@ -62,14 +62,19 @@ t.test('enumeration: every failure has the same status, body, headers and one pa
   }
   const c2 = a.client(await terminal());
   const before = passwordVerifications();
-  t.same(await apiLogin(c2, 'enum-suspended', suspended.password, currentTotp(suspended.totpSecret, clock.now())), { status: 401, body: GENERIC, setCookie: null }, 'suspended account');
+  t.same(
+    await apiLogin(c2, 'enum-suspended', suspended.password, currentTotp(suspended.totpSecret, clock.now())),
+    { status: 401, body: GENERIC, setCookie: null },
+    'suspended account',
+  );
   t.equal(passwordVerifications() - before, 1, 'suspended: exactly one argon2 verification');
 
   // The browser form: byte-identical pages for an unknown user, a wrong password and a locked account.
   const f = a.client(await terminal());
   const page = await f.fetch('/_hic/login', { headers: { accept: 'text/html' } });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
-  const post = (u: string, p: string) => f.fetch('/_hic/login', { method: 'POST', body: `_csrf=${csrf}&username=${u}&password=${encodeURIComponent(p)}` });
+  const post = (u: string, p: string) =>
+    f.fetch('/_hic/login', { method: 'POST', body: `_csrf=${csrf}&username=${u}&password=${encodeURIComponent(p)}` });
   const unknown = await post('enum-nobody', 'x');
   const wrong = await post('enum-real', 'Wrong#Pass99');
   const lockedForm = await post('enum-locked', locked.password);
@@ -97,7 +102,9 @@ t.test('timing: unknown user vs wrong password, measured over real TLS (reported
     }
   }
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-  t.comment(`login failure time over TLS, median of 16 (test argon2 cost): unknown user ${median(unknown).toFixed(2)} ms, wrong password ${median(wrong).toFixed(2)} ms`);
+  t.comment(
+    `login failure time over TLS, median of 16 (test argon2 cost): unknown user ${median(unknown).toFixed(2)} ms, wrong password ${median(wrong).toFixed(2)} ms`,
+  );
 });
 
 t.test('lockout race: 20 parallel wrong passwords from 4 terminals on 2 instances lock exactly once', async (t) => {
@@ -105,10 +112,20 @@ t.test('lockout race: 20 parallel wrong passwords from 4 terminals on 2 instance
   const certs = await Promise.all([0, 1, 2, 3].map(() => terminal()));
   const clients = certs.flatMap((cert) => [a.client(cert), b.client(cert)]);
   const results = await Promise.all(Array.from({ length: 20 }, (_, i) => apiLogin(clients[i % 8]!, 'racer', 'Wrong#Pass99', '000000')));
-  t.ok(results.every((r) => r.status === 401 || r.status === 429), 'all refused');
+  t.ok(
+    results.every((r) => r.status === 401 || r.status === 429),
+    'all refused',
+  );
   const lines = [...(await a.auditLines()), ...(await b.auditLines())];
   t.equal(lines.filter((l) => l.event === 'account-locked' && l.user === 'racer').length, 1, 'exactly one lockout');
-  t.same(lines.filter((l) => l.user === 'racer' && l.reason === 'wrong-password').map((l) => l.failures).sort((x, y) => x - y), [1, 2, 3, 4, 5], 'exactly five counted failures');
+  t.same(
+    lines
+      .filter((l) => l.user === 'racer' && l.reason === 'wrong-password')
+      .map((l) => l.failures)
+      .sort((x, y) => x - y),
+    [1, 2, 3, 4, 5],
+    'exactly five counted failures',
+  );
 });
 
 t.test('TOTP replay: a code works once, also when two logins race on two instances', async (t) => {
@@ -123,7 +140,10 @@ t.test('TOTP replay: a code works once, also when two logins race on two instanc
   clock.advance(30_000);
   const racing = currentTotp(user.totpSecret, clock.now());
   const cert = await terminal();
-  const both = await Promise.all([apiLogin(a.client(cert), 'replayer', user.password, racing), apiLogin(b.client(cert), 'replayer', user.password, racing)]);
+  const both = await Promise.all([
+    apiLogin(a.client(cert), 'replayer', user.password, racing),
+    apiLogin(b.client(cert), 'replayer', user.password, racing),
+  ]);
   t.same(both.map((r) => r.status).sort(), [201, 401], 'exactly one of two racing logins with one code');
   const lines = [...(await a.auditLines()), ...(await b.auditLines())];
   t.equal(lines.filter((l) => l.user === 'replayer' && l.reason === 'totp-replayed').length, 2);

@@ -63,7 +63,15 @@ t.teardown(async () => {
 
 async function terminal(id: string, project: 'alpha' | 'beta'): Promise<TestCert> {
   const cert = await pki.terminal(id, { project });
-  await registerTerminal(gw.rt.stores, clock, { id, site: 's', projects: [project], fingerprint: cert.fingerprint, serial: cert.serial, notAfter: cert.notAfter, requestedBy: 'test' });
+  await registerTerminal(gw.rt.stores, clock, {
+    id,
+    site: 's',
+    projects: [project],
+    fingerprint: cert.fingerprint,
+    serial: cert.serial,
+    notAfter: cert.notAfter,
+    requestedBy: 'test',
+  });
   return cert;
 }
 async function loggedIn(cert: TestCert, username: string, project: 'alpha' | 'beta'): Promise<TerminalClient> {
@@ -71,7 +79,10 @@ async function loggedIn(cert: TestCert, username: string, project: 'alpha' | 'be
   clock.advance(30_000);
   const c = new TerminalClient(gw.url, pki.caBundle, { cert: cert.cert, key: cert.key });
   clients.push(c);
-  const r = await c.fetch('/_hic/api/session', { method: 'POST', body: { username, password: account.password, totp: currentTotp(account.totpSecret!, clock.now()) } });
+  const r = await c.fetch('/_hic/api/session', {
+    method: 'POST',
+    body: { username, password: account.password, totp: currentTotp(account.totpSecret!, clock.now()) },
+  });
   if (r.status !== 201) throw new Error(`${username}: ${r.body}`);
   return c;
 }
@@ -81,7 +92,7 @@ const betaPc = await terminal('beta-pc', 'beta');
 const ann = await loggedIn(alphaPc, 'ann', 'alpha');
 const bob = await loggedIn(betaPc, 'bob', 'beta');
 
-t.test('an alpha session reaches only alpha\'s workspace, whatever the request says', async (t) => {
+t.test("an alpha session reaches only alpha's workspace, whatever the request says", async (t) => {
   const tries: Array<[string, Record<string, string>]> = [
     ['/', {}],
     ['/?project=beta', {}],
@@ -95,12 +106,15 @@ t.test('an alpha session reaches only alpha\'s workspace, whatever the request s
     t.equal(r.status, 200, path);
     t.same(r.json(), { workspace: 'alpha' }, `${path} ${JSON.stringify(headers)}: answered by alpha`);
   }
-  t.equal(hits.beta.length, 0, 'beta\'s upstream saw nothing');
+  t.equal(hits.beta.length, 0, "beta's upstream saw nothing");
   t.equal(hits.alpha.length, tries.length);
-  t.ok(hits.alpha.every((h) => h.endsWith('project=alpha user=ann')), 'every forwarded request names alpha and ann, not the forged headers');
+  t.ok(
+    hits.alpha.every((h) => h.endsWith('project=alpha user=ann')),
+    'every forwarded request names alpha and ann, not the forged headers',
+  );
 });
 
-t.test('bob reaches beta; ann\'s cookie on beta\'s terminal and ann on beta\'s terminal are refused', async (t) => {
+t.test("bob reaches beta; ann's cookie on beta's terminal and ann on beta's terminal are refused", async (t) => {
   const r = await bob.fetch('/', { headers: { accept: 'application/json' } });
   t.same(r.json(), { workspace: 'beta' });
   const before = hits.beta.length;
@@ -111,7 +125,10 @@ t.test('bob reaches beta; ann\'s cookie on beta\'s terminal and ann on beta\'s t
   t.equal(replay.json().reason, 'session-terminal-mismatch');
   const account = await createAccount(gw.rt, { username: 'ann2', roles: ['analyst'], project: 'alpha', initial: false, enrolTotp: true });
   clock.advance(30_000);
-  const login = await onBetaPc.fetch('/_hic/api/session', { method: 'POST', body: { username: 'ann2', password: account.password, totp: currentTotp(account.totpSecret!, clock.now()) } });
+  const login = await onBetaPc.fetch('/_hic/api/session', {
+    method: 'POST',
+    body: { username: 'ann2', password: account.password, totp: currentTotp(account.totpSecret!, clock.now()) },
+  });
   t.equal(login.status, 401, 'an alpha analyst cannot log in on a beta terminal');
   t.equal(hits.beta.length, before, 'nothing more reached beta');
 });

@@ -46,7 +46,10 @@ const statusesOf = (answer: string) => [...answer.matchAll(/HTTP\/1\.1 (\d{3}) /
 
 function openTls(): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host: '127.0.0.1', port: Number(port), ca: pki.caBundle, cert: cert.cert, key: cert.key, servername: 'localhost' }, () => resolve(socket));
+    const socket = tlsConnect(
+      { host: '127.0.0.1', port: Number(port), ca: pki.caBundle, cert: cert.cert, key: cert.key, servername: 'localhost' },
+      () => resolve(socket),
+    );
     socket.on('error', reject);
   });
 }
@@ -75,7 +78,13 @@ t.test('log in (every attack below carries a valid session, the strongest positi
 
 t.test('forwarding-headers-spoofed: the workspace sees the peer address the gateway saw, never the client-sent ones', async (t) => {
   const res = await client.fetch('/headers', {
-    headers: { 'x-forwarded-for': '203.0.113.9', forwarded: 'for=203.0.113.9;host=evil.example', 'x-forwarded-host': 'evil.example', 'x-real-ip': '203.0.113.9', 'x-forwarded-proto': 'http' },
+    headers: {
+      'x-forwarded-for': '203.0.113.9',
+      forwarded: 'for=203.0.113.9;host=evil.example',
+      'x-forwarded-host': 'evil.example',
+      'x-real-ip': '203.0.113.9',
+      'x-forwarded-proto': 'http',
+    },
   });
   t.equal(res.status, 200);
   const seen = res.json() as Record<string, string>;
@@ -86,7 +95,7 @@ t.test('forwarding-headers-spoofed: the workspace sees the peer address the gate
   t.equal(seen['x-real-ip'], undefined);
 });
 
-t.test('host-tricks: whatever Host the client sends, the workspace sees the gateway\'s public origin', async (t) => {
+t.test("host-tricks: whatever Host the client sends, the workspace sees the gateway's public origin", async (t) => {
   const cookie = client.cookieHeader();
   const expected = `${gatewayHost}:${port}`;
   for (const host of ['evil.example', `${gatewayHost}:${port}@evil.example`, 'localhost:1', '127.0.0.1']) {
@@ -95,15 +104,21 @@ t.test('host-tricks: whatever Host the client sends, the workspace sees the gate
     const seen = JSON.parse(bodyOf(answer)) as Record<string, string>;
     t.equal(seen.host, expected, `Host ${host} → the workspace sees ${expected}`);
     // The workspace's own `Connection: keep-alive` once overrode the client's `Connection: close` (hop-by-hop).
-    t.notMatch(answer, /\r\n(keep-alive|connection: keep-alive)/i, 'the workspace\'s hop-by-hop headers are not relayed');
+    t.notMatch(answer, /\r\n(keep-alive|connection: keep-alive)/i, "the workspace's hop-by-hop headers are not relayed");
   }
   const missing = await raw(`GET /headers HTTP/1.1\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
   t.equal(statusOf(missing), 400, 'HTTP/1.1 without Host: 400');
   // Node keeps the first of two Host headers; the gateway never uses the client's Host (not for routing, not for
   // redirects, not forwarded), so a second one, even one naming the gateway, changes nothing the workspace sees.
-  const twice = await raw(`GET /headers HTTP/1.1\r\nHost: evil.example\r\nHost: ${expected}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
+  const twice = await raw(
+    `GET /headers HTTP/1.1\r\nHost: evil.example\r\nHost: ${expected}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`,
+  );
   t.equal(statusOf(twice), 200, 'two Host headers');
-  t.equal((JSON.parse(bodyOf(twice)) as Record<string, string>).host, expected, 'the workspace sees the gateway\'s Host, neither of the two');
+  t.equal(
+    (JSON.parse(bodyOf(twice)) as Record<string, string>).host,
+    expected,
+    "the workspace sees the gateway's Host, neither of the two",
+  );
   // A redirect built from the client's Host would send the browser away: the login redirect stays relative.
   const anonymous = await raw(`GET /_hic/ HTTP/1.1\r\nHost: evil.example\r\nAccept: text/html\r\nConnection: close\r\n\r\n`);
   const location = /\r\nlocation: ([^\r]+)/i.exec(anonymous)?.[1] ?? '';
@@ -118,24 +133,34 @@ t.test('duplicate-headers: a second Origin, Content-Length or identity header wi
     `PUT /api/contents/notes.py HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nOrigin: ${origin}\r\nOrigin: https://evil.example\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
   );
   t.equal(statusOf(twoOrigins), 403, 'two Origin headers: refused, the evil one is not ignored');
-  t.match(twoOrigins, /"error":"FORBIDDEN"/, 'the gateway\'s refusal, not the workspace\'s answer');
-  const twoLengths = await raw(`POST /upload HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nOrigin: ${origin}\r\nContent-Length: 4\r\nContent-Length: 40\r\nConnection: close\r\n\r\nabcd`);
+  t.match(twoOrigins, /"error":"FORBIDDEN"/, "the gateway's refusal, not the workspace's answer");
+  const twoLengths = await raw(
+    `POST /upload HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nOrigin: ${origin}\r\nContent-Length: 4\r\nContent-Length: 40\r\nConnection: close\r\n\r\nabcd`,
+  );
   t.equal(statusOf(twoLengths), 400, 'two different Content-Length headers: 400');
   t.equal(reached.length, before, 'neither reached the workspace');
-  const identity = await raw(`GET /headers HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nX-Hic-User: admin\r\nX-Hic-User: root\r\nx_hic_user: root\r\nConnection: close\r\n\r\n`);
+  const identity = await raw(
+    `GET /headers HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nX-Hic-User: admin\r\nX-Hic-User: root\r\nx_hic_user: root\r\nConnection: close\r\n\r\n`,
+  );
   t.equal(statusOf(identity), 200);
   const seen = JSON.parse(bodyOf(identity)) as Record<string, string>;
-  t.equal(seen['x-hic-user'], 'ren', 'the identity header is the gateway\'s, once');
+  t.equal(seen['x-hic-user'], 'ren', "the identity header is the gateway's, once");
   t.equal(seen.x_hic_user, undefined);
 });
 
 t.test('oversized-headers: 431, nothing forwarded, the gateway goes on serving', async (t) => {
   const cookie = client.cookieHeader();
   const before = reached.length;
-  const big = await raw(`GET /headers HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nX-Pad: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`);
+  const big = await raw(
+    `GET /headers HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nX-Pad: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`,
+  );
   t.equal(statusOf(big), 431, 'one 20 KB header');
   const many = Array.from({ length: 1_000 }, (_, i) => `X-H${i}: ${'b'.repeat(20)}\r\n`).join('');
-  t.equal(statusOf(await raw(`GET /headers HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\n${many}Connection: close\r\n\r\n`)), 431, 'a thousand small ones');
+  t.equal(
+    statusOf(await raw(`GET /headers HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\n${many}Connection: close\r\n\r\n`)),
+    431,
+    'a thousand small ones',
+  );
   t.equal(reached.length, before, 'nothing reached the workspace');
   t.equal((await client.fetch('/api/status')).status, 200, 'still serving');
 });
@@ -145,11 +170,17 @@ t.test('cl-te-smuggling: every framing trick is a 400 and the smuggled request n
   const head = `Host: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nOrigin: ${gw.url}\r\n`;
   const smuggled = `GET /files/a.csv HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\n\r\n`;
   const attacks: Array<[string, string]> = [
-    ['CL.TE', `POST /upload HTTP/1.1\r\n${head}Content-Length: ${5 + smuggled.length}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled}`],
+    [
+      'CL.TE',
+      `POST /upload HTTP/1.1\r\n${head}Content-Length: ${5 + smuggled.length}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled}`,
+    ],
     ['TE.CL', `POST /upload HTTP/1.1\r\n${head}Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\n${smuggled}\r\n0\r\n\r\n`],
     ['TE obfuscated (xchunked)', `POST /upload HTTP/1.1\r\n${head}Transfer-Encoding: xchunked\r\nContent-Length: 4\r\n\r\nabcd`],
     ['TE with a space before the colon', `POST /upload HTTP/1.1\r\n${head}Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n${smuggled}`],
-    ['TE chunked then identity', `POST /upload HTTP/1.1\r\n${head}Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n${smuggled}`],
+    [
+      'TE chunked then identity',
+      `POST /upload HTTP/1.1\r\n${head}Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n${smuggled}`,
+    ],
     ['bare LF line ends', `POST /upload HTTP/1.1\n${head.replaceAll('\r\n', '\n')}Transfer-Encoding: chunked\n\n0\n\n${smuggled}`],
   ];
   for (const [name, request] of attacks) {
@@ -157,7 +188,10 @@ t.test('cl-te-smuggling: every framing trick is a 400 and the smuggled request n
     const answer = await raw(request);
     t.equal(statusesOf(answer)[0], 400, `${name}: 400`);
     t.equal(statusesOf(answer).length, 1, `${name}: one answer, no second request read from the body`);
-    t.notOk(reached.slice(before).some((r) => r.includes('/files/')), `${name}: the smuggled GET /files/a.csv never reached the workspace`);
+    t.notOk(
+      reached.slice(before).some((r) => r.includes('/files/')),
+      `${name}: the smuggled GET /files/a.csv never reached the workspace`,
+    );
   }
   t.equal((await client.fetch('/api/status')).status, 200, 'still serving');
 });
@@ -176,7 +210,9 @@ t.test('slow-clients: a request head or body sent a byte at a time is cut at the
   t.equal(statusOf(head.answer), 408, 'with a 408');
 
   const body = await openTls();
-  body.write(`POST /upload HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${client.cookieHeader()}\r\nOrigin: ${gw.url}\r\nContent-Length: 1000\r\n\r\nabc`);
+  body.write(
+    `POST /upload HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${client.cookieHeader()}\r\nOrigin: ${gw.url}\r\nContent-Length: 1000\r\n\r\nabc`,
+  );
   const trickle = setInterval(() => body.writable && body.write('x'), 500);
   const slowBody = await closedByServer(body, 12_000);
   clearInterval(trickle);
@@ -187,7 +223,9 @@ t.test('slow-clients: a request head or body sent a byte at a time is cut at the
 t.test('huge-bodies: over the limit is a 413 of the gateway, declared or chunked, and the workspace gets nothing', async (t) => {
   const cookie = client.cookieHeader();
   const before = reached.length;
-  const declared = await raw(`POST /upload HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nOrigin: ${gw.url}\r\nAccept: application/json\r\nContent-Length: 10000000000\r\n\r\n${'x'.repeat(1000)}`);
+  const declared = await raw(
+    `POST /upload HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nOrigin: ${gw.url}\r\nAccept: application/json\r\nContent-Length: 10000000000\r\n\r\n${'x'.repeat(1000)}`,
+  );
   t.equal(statusOf(declared), 413, 'a declared 10 GB body: 413 before anything is forwarded');
   t.match(declared, /"error":"PAYLOAD_TOO_LARGE".*"reason":"body-too-large"/);
   t.match(declared, /\r\nconnection: close/i, 'and the connection closes (the rest is never read)');
@@ -196,20 +234,31 @@ t.test('huge-bodies: over the limit is a 413 of the gateway, declared or chunked
   // Chunked: nobody knows the size in advance; the gateway counts and cuts.
   const chunk = 'y'.repeat(16 * 1024);
   const chunks = Array.from({ length: 8 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join('');
-  const chunked = await raw(`POST /upload HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nOrigin: ${gw.url}\r\nAccept: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}0\r\n\r\n`);
+  const chunked = await raw(
+    `POST /upload HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nCookie: ${cookie}\r\nOrigin: ${gw.url}\r\nAccept: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}0\r\n\r\n`,
+  );
   t.equal(statusOf(chunked), 413, 'a chunked 128 KB body over a 64 KB limit: 413');
   t.notMatch(chunked, /"received"/, 'the workspace never answered it');
 
-  const under = await client.fetch('/upload', { method: 'POST', body: 'z'.repeat(32 * 1024), headers: { origin: gw.url, 'content-type': 'application/octet-stream' } });
+  const under = await client.fetch('/upload', {
+    method: 'POST',
+    body: 'z'.repeat(32 * 1024),
+    headers: { origin: gw.url, 'content-type': 'application/octet-stream' },
+  });
   t.equal(under.status, 200, 'under the limit: forwarded');
   t.equal(under.json().received, 32 * 1024, 'whole');
 
   const loginBody = JSON.stringify({ username: 'x'.repeat(2 * 1024 * 1024), password: 'p' });
-  const login = await raw(`POST /_hic/api/session HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nContent-Type: application/json\r\nOrigin: ${gw.url}\r\nContent-Length: ${loginBody.length}\r\n\r\n${loginBody}`);
-  t.equal(statusOf(login), 413, 'a 2 MB login body: 413 (the gateway\'s own endpoints stop at 1 MiB)');
+  const login = await raw(
+    `POST /_hic/api/session HTTP/1.1\r\nHost: ${gatewayHost}:${port}\r\nContent-Type: application/json\r\nOrigin: ${gw.url}\r\nContent-Length: ${loginBody.length}\r\n\r\n${loginBody}`,
+  );
+  t.equal(statusOf(login), 413, "a 2 MB login body: 413 (the gateway's own endpoints stop at 1 MiB)");
   t.notMatch(login, /at [\w.<>]+ \(|node:internal/, 'no stack trace');
 
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.kind === 'access' && l.path === '/upload' && l.status === 413 && l.reason === 'body-too-large'), 'audited as body-too-large');
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.path === '/upload' && l.status === 413 && l.reason === 'body-too-large'),
+    'audited as body-too-large',
+  );
   t.equal((await client.fetch('/api/status')).status, 200, 'still serving');
 });

@@ -63,7 +63,11 @@ t.test('roles: an analyst calling every staff endpoint gets 403, each refusal au
   const console = await c.fetch('/_hic/security/', { headers: { accept: 'text/html' } });
   t.equal(console.status, 403, 'the security console page too');
   const lines = await gw.auditLines();
-  t.equal(lines.filter((l) => l.event === 'staff-action-refused' && l.by === 'ana').length, STAFF_ENDPOINTS.length + 1, 'every refusal is a staff-action-refused event');
+  t.equal(
+    lines.filter((l) => l.event === 'staff-action-refused' && l.by === 'ana').length,
+    STAFF_ENDPOINTS.length + 1,
+    'every refusal is a staff-action-refused event',
+  );
   t.equal(await gw.gw.rt.stores.accounts.get('mallory'), null, 'no account was created');
   t.equal((await gw.gw.rt.stores.accounts.get('victim'))!.status, 'active', 'the victim was not suspended');
   t.equal((await gw.gw.rt.stores.terminals.get('staff-pc'))!.status, 'active', 'no terminal was revoked');

@@ -68,7 +68,7 @@ t.test('a duplicated cookie name: the first one counts, a valid second one does 
   t.equal((await workspace(c, `${COOKIE}=${token}; ${COOKIE}=garbage`)).status, 200);
 });
 
-t.test('another terminal\'s cookie: 403 session-terminal-mismatch, audited; the owner keeps working', async (t) => {
+t.test("another terminal's cookie: 403 session-terminal-mismatch, audited; the owner keeps working", async (t) => {
   const { c, token } = await loggedIn();
   const thief = gw.client(other);
   const r = await workspace(thief, `${COOKIE}=${token}`);
@@ -98,7 +98,10 @@ t.test('fixation: a cookie planted before login is never adopted; login issues a
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
   gw.clock.advance(30_000);
   await b.fetch('/_hic/login', { method: 'POST', body: `_csrf=${csrf}&username=alice&password=${encodeURIComponent(alice.password)}` });
-  const done = await b.fetch('/_hic/login/totp', { method: 'POST', body: `_csrf=${csrf}&code=${currentTotp(alice.totpSecret, gw.clock.now())}` });
+  const done = await b.fetch('/_hic/login/totp', {
+    method: 'POST',
+    body: `_csrf=${csrf}&code=${currentTotp(alice.totpSecret, gw.clock.now())}`,
+  });
   t.equal(done.status, 303);
   t.not(b.cookies.get(COOKIE), planted);
   t.not(b.cookies.get(COOKIE), b.cookies.get('__Host-hic-login'), 'the session token is not the login transaction id');

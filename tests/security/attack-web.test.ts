@@ -24,26 +24,65 @@ const rt = gw.gw.rt;
 
 /** The administration and security-review forms, with a path to post to without a token (nothing may change). */
 const ADMIN_AND_SECURITY_FORMS = [
-  '/_hic/admin/projects', '/_hic/admin/projects/:id', '/_hic/admin/projects/:id/end', '/_hic/admin/accounts', '/_hic/admin/accounts/:username/suspend',
-  '/_hic/admin/accounts/:username/resume', '/_hic/admin/terminals', '/_hic/admin/terminals/:id/bundle', '/_hic/admin/terminals/:id/revoke',
-  '/_hic/security/alerts/ack', '/_hic/security/users/:username/suspend', '/_hic/security/users/:username/resume',
-  '/_hic/security/projects/:id/suspend', '/_hic/security/projects/:id/resume',
+  '/_hic/admin/projects',
+  '/_hic/admin/projects/:id',
+  '/_hic/admin/projects/:id/end',
+  '/_hic/admin/accounts',
+  '/_hic/admin/accounts/:username/suspend',
+  '/_hic/admin/accounts/:username/resume',
+  '/_hic/admin/terminals',
+  '/_hic/admin/terminals/:id/bundle',
+  '/_hic/admin/terminals/:id/revoke',
+  '/_hic/security/alerts/ack',
+  '/_hic/security/users/:username/suspend',
+  '/_hic/security/users/:username/resume',
+  '/_hic/security/projects/:id/suspend',
+  '/_hic/security/projects/:id/resume',
 ];
 /** The form handlers (pages scope) and the JSON API endpoints that change state. */
-const FORMS = ['/_hic/login', '/_hic/login/totp', '/_hic/logout', '/_hic/password', '/_hic/enrol', '/_hic/reset', '/_hic/helpdesk/users/:username/unlock', '/_hic/helpdesk/users/:username/reset',
+const FORMS = [
+  '/_hic/login',
+  '/_hic/login/totp',
+  '/_hic/logout',
+  '/_hic/password',
+  '/_hic/enrol',
+  '/_hic/reset',
+  '/_hic/helpdesk/users/:username/unlock',
+  '/_hic/helpdesk/users/:username/reset',
   // Issue 12 (reviewed transfers): CSRF-tested in tests/browser/transfers.test.ts and below.
-  '/_hic/exports/new', '/_hic/review/:id',
+  '/_hic/exports/new',
+  '/_hic/review/:id',
   // Issue 13 items 3–4 (security console review, administration pages): CSRF-tested below.
-  ...ADMIN_AND_SECURITY_FORMS];
+  ...ADMIN_AND_SECURITY_FORMS,
+];
 const JSON_ENDPOINTS = [
-  'DELETE /_hic/api/session', 'POST /_hic/api/session', 'POST /_hic/api/session/activity', 'POST /_hic/api/password', 'POST /_hic/api/reset',
-  'POST /_hic/api/totp/enrolment', 'POST /_hic/api/totp/enrolment/confirm',
-  'POST /_hic/api/users', 'POST /_hic/api/users/:username/unlock', 'POST /_hic/api/users/:username/reset',
-  'POST /_hic/api/users/:username/reset/approve', 'POST /_hic/api/users/:username/resume', 'POST /_hic/api/users/:username/suspend',
-  'POST /_hic/api/projects', 'POST /_hic/api/projects/:id/end', 'POST /_hic/api/projects/:id/suspend', 'POST /_hic/api/projects/:id/resume',
-  'POST /_hic/api/ca/terminals', 'POST /_hic/api/ca/terminals/:id/renew', 'POST /_hic/api/ca/revocations', 'POST /_hic/api/ca/crl',
-  'POST /_hic/api/audit/search', 'POST /_hic/api/audit/sessions',
-  'POST /_hic/api/exports', 'POST /_hic/api/imports/rescan', 'POST /_hic/api/transfers/:id/approve', 'POST /_hic/api/transfers/:id/reject',
+  'DELETE /_hic/api/session',
+  'POST /_hic/api/session',
+  'POST /_hic/api/session/activity',
+  'POST /_hic/api/password',
+  'POST /_hic/api/reset',
+  'POST /_hic/api/totp/enrolment',
+  'POST /_hic/api/totp/enrolment/confirm',
+  'POST /_hic/api/users',
+  'POST /_hic/api/users/:username/unlock',
+  'POST /_hic/api/users/:username/reset',
+  'POST /_hic/api/users/:username/reset/approve',
+  'POST /_hic/api/users/:username/resume',
+  'POST /_hic/api/users/:username/suspend',
+  'POST /_hic/api/projects',
+  'POST /_hic/api/projects/:id/end',
+  'POST /_hic/api/projects/:id/suspend',
+  'POST /_hic/api/projects/:id/resume',
+  'POST /_hic/api/ca/terminals',
+  'POST /_hic/api/ca/terminals/:id/renew',
+  'POST /_hic/api/ca/revocations',
+  'POST /_hic/api/ca/crl',
+  'POST /_hic/api/audit/search',
+  'POST /_hic/api/audit/sessions',
+  'POST /_hic/api/exports',
+  'POST /_hic/api/imports/rescan',
+  'POST /_hic/api/transfers/:id/approve',
+  'POST /_hic/api/transfers/:id/reject',
 ];
 /** The one multipart endpoint (issue 12's contract: an import is a file upload); cross-site is refused below. */
 const MULTIPART_ENDPOINTS = ['POST /_hic/api/imports'];
@@ -73,7 +112,14 @@ async function formSession(cert = pc, user = 'alice', creds = alice): Promise<Te
 
 t.test('the lists below cover every state-changing gateway route', async (t) => {
   const changing = routeTable().filter((r) => /^(POST|PUT|PATCH|DELETE) \/_hic\//.test(r));
-  t.same(changing.filter((r) => !r.startsWith('POST /_hic/api/') && !r.startsWith('DELETE /_hic/api/')).map((r) => r.slice(5)).sort(), [...FORMS].sort(), 'forms');
+  t.same(
+    changing
+      .filter((r) => !r.startsWith('POST /_hic/api/') && !r.startsWith('DELETE /_hic/api/'))
+      .map((r) => r.slice(5))
+      .sort(),
+    [...FORMS].sort(),
+    'forms',
+  );
   t.same(changing.filter((r) => r.includes(' /_hic/api/')).sort(), [...JSON_ENDPOINTS, ...MULTIPART_ENDPOINTS].sort(), 'JSON endpoints');
 });
 
@@ -90,23 +136,40 @@ t.test('CSRF, JSON endpoints: every content type a cross-site form can send is r
     for (const [type, body] of bodies) {
       // Content-Length: Node's client frames a DELETE body only when told its length. Connection: close: a 415
       // leaves the body unread, so the server closes the connection after it (no keep-alive reuse race).
-      const headers = { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), origin: 'https://evil.example', connection: 'close' };
+      const headers = {
+        'content-type': type,
+        'content-length': String(Buffer.byteLength(body)),
+        origin: 'https://evil.example',
+        connection: 'close',
+      };
       const r = await c.fetch(path, { method, headers, body });
-      t.same([r.status, r.json()], [415, { error: 'UNSUPPORTED_MEDIA_TYPE', message: 'This endpoint accepts application/json only.' }], `${route} as ${type.split(';')[0]}`);
+      t.same(
+        [r.status, r.json()],
+        [415, { error: 'UNSUPPORTED_MEDIA_TYPE', message: 'This endpoint accepts application/json only.' }],
+        `${route} as ${type.split(';')[0]}`,
+      );
       t.equal(r.headers['access-control-allow-origin'], undefined, 'and no CORS grant');
     }
   }
   t.equal((await c.fetch('/_hic/api/session')).status, 200, 'the session was not ended by the forged DELETE');
   t.equal((await rt.stores.accounts.get('alice'))!.status, 'active', 'alice was not suspended');
-  t.notOk((await gw.auditLines()).some((l) => l.event === 'staff-action' && l.by === 'boss'), 'no staff action ran');
+  t.notOk(
+    (await gw.auditLines()).some((l) => l.event === 'staff-action' && l.by === 'boss'),
+    'no staff action ran',
+  );
 });
 
 t.test('CSRF, the multipart import endpoint: a cross-site form is refused and creates nothing', async (t) => {
   const c = await formSession();
-  const body = '--XyZ\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nx\r\n--XyZ\r\nContent-Disposition: form-data; name="target"\r\n\r\nx.csv\r\n--XyZ\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n\r\na,b\r\n--XyZ--\r\n';
+  const body =
+    '--XyZ\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nx\r\n--XyZ\r\nContent-Disposition: form-data; name="target"\r\n\r\nx.csv\r\n--XyZ\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n\r\na,b\r\n--XyZ--\r\n';
   const crossSite: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }];
   for (const headers of crossSite) {
-    const r = await c.fetch('/_hic/api/imports', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=XyZ', connection: 'close', ...headers }, body });
+    const r = await c.fetch('/_hic/api/imports', {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=XyZ', connection: 'close', ...headers },
+      body,
+    });
     t.equal(r.status, 403, `refused: ${JSON.stringify(headers)}`);
   }
   t.same(await rt.stores.transfers.list(), [], 'no import request was made');
@@ -155,7 +218,10 @@ t.test('CSRF, forms: no token, a wrong token, or a cross-site fetch with the rig
   const hd = await formSession(staffPc, 'boss', boss);
   await rt.stores.accounts.put({ ...(await rt.stores.accounts.get('alice'))!, lockedAt: gw.clock.now() });
   for (const action of ['unlock', 'reset']) {
-    const r = await hd.fetch(`/_hic/helpdesk/users/alice/${action}`, { method: 'POST', body: 'verifiedBy=boss&method=phone&document=card' });
+    const r = await hd.fetch(`/_hic/helpdesk/users/alice/${action}`, {
+      method: 'POST',
+      body: 'verifiedBy=boss&method=phone&document=card',
+    });
     t.equal(r.status, 403, `helpdesk ${action}, no token`);
   }
   t.not((await rt.stores.accounts.get('alice'))!.lockedAt, null, 'alice still locked: nothing ran');
@@ -163,7 +229,8 @@ t.test('CSRF, forms: no token, a wrong token, or a cross-site fetch with the rig
 
   // The administration and security-review forms: each refused without the token, nothing changed.
   const fill = (route: string) => route.replace(':username', 'alice').replace(':id', route.includes('projects') ? 'alpha' : 'web-pc');
-  const body = 'id=x-csrf&username=x-csrf&roles=admin&terminal=x-csrf&site=s&upstream=http%3A%2F%2F10.0.0.1&networks=10.0.0.0%2F8&reason=keyCompromise&confirm=1&alert=a%2F2026-01-01.jsonl%3A1&token=x';
+  const body =
+    'id=x-csrf&username=x-csrf&roles=admin&terminal=x-csrf&site=s&upstream=http%3A%2F%2F10.0.0.1&networks=10.0.0.0%2F8&reason=keyCompromise&confirm=1&alert=a%2F2026-01-01.jsonl%3A1&token=x';
   for (const route of ADMIN_AND_SECURITY_FORMS) {
     const r = await hd.fetch(fill(route), { method: 'POST', body, headers: { accept: 'text/html' } });
     t.equal(r.status, 403, `${route}, no token`);
@@ -177,7 +244,11 @@ t.test('CSRF, forms: no token, a wrong token, or a cross-site fetch with the rig
   t.equal(await rt.stores.terminals.get('x-csrf'), null, 'no terminal issued');
 
   // Reset completion.
-  t.equal((await gw.client(pc).fetch('/_hic/reset', { method: 'POST', body: 'username=alice&code=x&totp=1&next=y' })).status, 403, 'reset, no token');
+  t.equal(
+    (await gw.client(pc).fetch('/_hic/reset', { method: 'POST', body: 'username=alice&code=x&totp=1&next=y' })).status,
+    403,
+    'reset, no token',
+  );
 });
 
 t.test('clickjacking and CSP: every gateway page forbids framing and inline script', async (t) => {
@@ -186,7 +257,10 @@ t.test('clickjacking and CSP: every gateway page forbids framing and inline scri
   const loginTx = gw.client(pc);
   const token = csrfOf(await loginTx.fetch('/_hic/login', { headers: { accept: 'text/html' } }));
   gw.clock.advance(30_000);
-  await loginTx.fetch('/_hic/login', { method: 'POST', body: `_csrf=${token}&username=alice&password=${encodeURIComponent(alice.password)}` });
+  await loginTx.fetch('/_hic/login', {
+    method: 'POST',
+    body: `_csrf=${token}&username=alice&password=${encodeURIComponent(alice.password)}`,
+  });
   const pages: Array<[string, TerminalClient, string, number]> = [
     ['login', gw.client(pc), '/_hic/login', 200],
     ['login (English)', gw.client(pc), '/_hic/login?lang=en', 200],
@@ -221,10 +295,16 @@ t.test('clickjacking and CSP: every gateway page forbids framing and inline scri
 
 t.test('reflected and stored XSS: every echoed field is escaped', async (t) => {
   const payload = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
-  const login = await gw.client(pc).fetch(`/_hic/login?next=${encodeURIComponent(`/${payload}`)}&lang=${encodeURIComponent(payload)}`, { headers: { accept: 'text/html' } });
+  const login = await gw.client(pc).fetch(`/_hic/login?next=${encodeURIComponent(`/${payload}`)}&lang=${encodeURIComponent(payload)}`, {
+    headers: { accept: 'text/html' },
+  });
   t.equal(login.status, 200);
   t.notMatch(login.body, /<script>alert|<img src=x/, 'login page: next and lang');
-  t.match(login.body, /name="next" value="\/%22%3E%3Cscript%3Ealert\(1\)%3C\/script%3E%3Cimg%20src=x%20onerror=alert\(2\)%3E"/, 'next is carried percent-encoded');
+  t.match(
+    login.body,
+    /name="next" value="\/%22%3E%3Cscript%3Ealert\(1\)%3C\/script%3E%3Cimg%20src=x%20onerror=alert\(2\)%3E"/,
+    'next is carried percent-encoded',
+  );
 
   // Stored: a failed login under a hostile user name, then the security console shows it.
   gw.clock.advance(30_000);

@@ -30,7 +30,7 @@ async function freePort(): Promise<number> {
 
 /** Bounded polling: `check` every 100 ms until it holds or `ms` pass. */
 async function until(check: () => boolean, ms: number, what: () => string): Promise<void> {
-  for (const end = Date.now() + ms; !check(); ) {
+  for (const end = Date.now() + ms; !check();) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -51,12 +51,21 @@ function fetchDer(url: string, ca: string): Promise<{ status: number; type: stri
 
 t.test('the demo CA writes <gateway>/_hic/crl into every terminal certificate, and the CRL is there', async (t) => {
   const port = await freePort();
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('_TAPJS') && k !== 'NODE_OPTIONS' && k !== 'REDIS_URL'));
-  const child = spawn(process.execPath, [HIC, 'start', '--demo', '--workers', '1'], { env: { ...env, HIC_HOME: home, HIC_PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('_TAPJS') && k !== 'NODE_OPTIONS' && k !== 'REDIS_URL'),
+  );
+  const child = spawn(process.execPath, [HIC, 'start', '--demo', '--workers', '1'], {
+    env: { ...env, HIC_HOME: home, HIC_PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   t.teardown(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM')));
-  await until(() => existsSync(join(home, 'demo.json')), 60_000, () => `the demo to start (${stderr})`);
+  await until(
+    () => existsSync(join(home, 'demo.json')),
+    60_000,
+    () => `the demo to start (${stderr})`,
+  );
   const demo = JSON.parse(readFileSync(join(home, 'demo.json'), 'utf8'));
   const expected = `https://127.0.0.1:${port}/_hic/crl`;
   t.equal(demo.url, `https://127.0.0.1:${port}`);
@@ -74,7 +83,9 @@ t.test('the demo CA writes <gateway>/_hic/crl into every terminal certificate, a
   t.equal(crl.type, 'application/pkix-crl');
   const crlFile = join(home, 'fetched.crl');
   writeFileSync(crlFile, crl.body);
-  const verified = spawnSync('openssl', ['crl', '-inform', 'DER', '-in', crlFile, '-CAfile', demo.caCertPem, '-noout'], { encoding: 'utf8' });
+  const verified = spawnSync('openssl', ['crl', '-inform', 'DER', '-in', crlFile, '-CAfile', demo.caCertPem, '-noout'], {
+    encoding: 'utf8',
+  });
   t.equal(verified.status, 0);
   t.equal(verified.stderr.trim(), 'verify OK', 'openssl verifies the CRL it names against the demo CA');
 });
@@ -83,11 +94,35 @@ t.test('a gateway holding a CA made without --crl-url names <server.publicOrigin
   const stateDir = mkdtempSync(join(tmpdir(), 'hic-cdp-gw-'));
   t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
   await initAuthority(join(stateDir, 'ca'));
-  const base = { stateDir, server: { host: '127.0.0.1', port: 0 }, tls: { certFile: join(stateDir, 'ca', 'ca-bundle.pem'), keyFile: join(stateDir, 'ca', 'ca-bundle.pem'), caFile: join(stateDir, 'ca', 'ca-bundle.pem') }, store: { kind: 'memory', allowMemory: true }, audit: { dir: join(stateDir, 'audit') }, projects: [{ id: 'alpha', upstream: 'http://127.0.0.1:9', networks: ['127.0.0.0/8'] }], mode: 'test' };
+  const base = {
+    stateDir,
+    server: { host: '127.0.0.1', port: 0 },
+    tls: {
+      certFile: join(stateDir, 'ca', 'ca-bundle.pem'),
+      keyFile: join(stateDir, 'ca', 'ca-bundle.pem'),
+      caFile: join(stateDir, 'ca', 'ca-bundle.pem'),
+    },
+    store: { kind: 'memory', allowMemory: true },
+    audit: { dir: join(stateDir, 'audit') },
+    projects: [{ id: 'alpha', upstream: 'http://127.0.0.1:9', networks: ['127.0.0.0/8'] }],
+    mode: 'test',
+  };
   const withOrigin = validateConfig({ ...base, server: { ...base.server, publicOrigin: 'https://gateway.example.jp' } });
-  const issued = await (await gatewayAuthority({ config: withOrigin, clock: systemClock }))!.issueTerminalCertificate({ terminalId: 'pc-1', site: 's', project: 'alpha' });
+  const issued = await (await gatewayAuthority({ config: withOrigin, clock: systemClock }))!.issueTerminalCertificate({
+    terminalId: 'pc-1',
+    site: 's',
+    project: 'alpha',
+  });
   t.same(describeCertificate(issued.certPem).crlUrls, ['https://gateway.example.jp/_hic/crl']);
-  const without = await (await gatewayAuthority({ config: validateConfig(base), clock: systemClock }))!.issueTerminalCertificate({ terminalId: 'pc-2', site: 's', project: 'alpha' });
+  const without = await (await gatewayAuthority({ config: validateConfig(base), clock: systemClock }))!.issueTerminalCertificate({
+    terminalId: 'pc-2',
+    site: 's',
+    project: 'alpha',
+  });
   t.same(describeCertificate(without.certPem).crlUrls, [], 'no origin, no --crl-url: nothing to name');
-  t.throws(() => validateConfig({ ...base, server: { ...base.server, publicOrigin: 'https://gateway.example.jp/path' } }), { code: 'CONFIG_INVALID' }, 'publicOrigin is an origin, nothing more');
+  t.throws(
+    () => validateConfig({ ...base, server: { ...base.server, publicOrigin: 'https://gateway.example.jp/path' } }),
+    { code: 'CONFIG_INVALID' },
+    'publicOrigin is an origin, nothing more',
+  );
 });

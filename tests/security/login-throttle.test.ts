@@ -46,7 +46,8 @@ t.test('delay schedule: free failures, then doubling, capped', async (t) => {
 t.test('a failing terminal is slowed down, not the site behind its address; the helpdesk unlock lets the user in at once', async (t) => {
   const abuser = a.client(abuserCert);
   const onB = b.client(abuserCert);
-  for (let i = 0; i < FREE_FAILURES; i++) t.equal((await attempt(i % 2 ? onB : abuser, 'mia', `Wrong#${i}x`)).status, 401, `free failure ${i + 1} (either instance)`);
+  for (let i = 0; i < FREE_FAILURES; i++)
+    t.equal((await attempt(i % 2 ? onB : abuser, 'mia', `Wrong#${i}x`)).status, 401, `free failure ${i + 1} (either instance)`);
   t.not((await a.gw.rt.stores.accounts.get('mia'))!.lockedAt, null, 'mia is locked by her 5 failures');
 
   const slowed = await attempt(onB, 'nobody', 'x');
@@ -67,14 +68,28 @@ t.test('a failing terminal is slowed down, not the site behind its address; the 
   t.equal(unlock.status, 200);
   clock.advance(30_000); // a new TOTP step for mia (hd1 used the current one at the same clock)
   t.equal(await a.login(abuser, 'mia', mia), 201, 'mia logs in at once from the same terminal, unlock done on the other instance');
-  t.equal((await attempt(abuser, 'nobody', 'x')).status, 401, 'the pass was mia\'s, used up by her login; the terminal\'s own wait has passed');
-  t.same(await attempt(abuser, 'nobody', 'x'), { status: 429, retryAfter: String(delayAfter(FREE_FAILURES + 2) / 1000) }, 'others on that terminal stay slowed');
+  t.equal(
+    (await attempt(abuser, 'nobody', 'x')).status,
+    401,
+    "the pass was mia's, used up by her login; the terminal's own wait has passed",
+  );
+  t.same(
+    await attempt(abuser, 'nobody', 'x'),
+    { status: 429, retryAfter: String(delayAfter(FREE_FAILURES + 2) / 1000) },
+    'others on that terminal stay slowed',
+  );
 
   const lines = [...(await a.auditLines()), ...(await b.auditLines())];
   const throttled = lines.filter((l) => l.event === 'login-failed' && l.reason === 'login-throttled');
   t.equal(throttled.length, 4, 'every slowed attempt is audited');
-  t.ok(throttled.every((l) => l.terminalId === 'site-pc-1'), 'and names the terminal');
-  t.ok(lines.some((l) => l.event === 'staff-action' && l.action === 'user.unlock' && l.user === 'mia' && l.by === 'hd1'), 'the unlock is a staff action');
+  t.ok(
+    throttled.every((l) => l.terminalId === 'site-pc-1'),
+    'and names the terminal',
+  );
+  t.ok(
+    lines.some((l) => l.event === 'staff-action' && l.action === 'user.unlock' && l.user === 'mia' && l.by === 'hd1'),
+    'the unlock is a staff action',
+  );
 });
 
 t.test('parallel attempts on two instances get one try per delay, not one each', async (t) => {
@@ -84,7 +99,10 @@ t.test('parallel attempts on two instances get one try per delay, not one each',
   const cb = b.client(cert);
   const first = await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(i % 2 ? cb : ca, `nobody${i}`, 'x')));
   const tried = first.filter((r) => r.status === 401).length;
-  t.ok(tried === FREE_FAILURES || tried === FREE_FAILURES + 1, `a fresh terminal's burst of 12 gets its ${FREE_FAILURES} free tries and at most one more, not 12 (${tried})`);
+  t.ok(
+    tried === FREE_FAILURES || tried === FREE_FAILURES + 1,
+    `a fresh terminal's burst of 12 gets its ${FREE_FAILURES} free tries and at most one more, not 12 (${tried})`,
+  );
   t.equal(first.filter((r) => r.status === 429).length, 12 - tried, 'the rest are told to wait');
   clock.advance(delayAfter(FREE_FAILURES + 1));
   const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(i % 2 ? cb : ca, 'nobody', 'x')));
@@ -111,5 +129,9 @@ t.test('alerts stay: one per slowed terminal, one per address; past the hard lim
   const terminalAlerts = alerts.filter((l) => l.scope === 'terminal' && l.terminalId === 'alert-pc');
   t.equal(terminalAlerts.length, 1, 'one terminal alert');
   t.equal(terminalAlerts[0]!.failures, TERMINAL_ALERT_AT);
-  t.equal(alerts.filter((l) => l.scope === 'address' && l.address === '127.0.0.1').length, 1, 'one address alert for the site (all its terminals count)');
+  t.equal(
+    alerts.filter((l) => l.scope === 'address' && l.address === '127.0.0.1').length,
+    1,
+    'one address alert for the site (all its terminals count)',
+  );
 });

@@ -18,16 +18,27 @@ await gw.addTerminal('or-1', cert);
 const user = await gw.addUser('olive');
 
 /** Both form steps with `next` taken from the login page's query (the attacker's link); returns the final Location. */
-async function loginVia(t: Test, gateway: TestGateway, c: TerminalClient, rawQueryNext: string): Promise<{ formNext: string; location: string }> {
+async function loginVia(
+  t: Test,
+  gateway: TestGateway,
+  c: TerminalClient,
+  rawQueryNext: string,
+): Promise<{ formNext: string; location: string }> {
   gateway.clock.advance(30_000); // a fresh TOTP time step each time (codes are accepted once)
   const form = await c.fetch(`/_hic/login?next=${rawQueryNext}`, { headers: { accept: 'text/html' } });
   t.equal(form.status, 200);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
   const formNext = /name="next" value="([^"]*)"/.exec(form.body)![1]!;
   // The browser posts back what the page holds; an attacker's own form could post anything, so post the raw value too.
-  const step1 = await c.fetch('/_hic/login', { method: 'POST', body: `_csrf=${csrf}&next=${rawQueryNext}&username=olive&password=${encodeURIComponent(user.password)}` });
+  const step1 = await c.fetch('/_hic/login', {
+    method: 'POST',
+    body: `_csrf=${csrf}&next=${rawQueryNext}&username=olive&password=${encodeURIComponent(user.password)}`,
+  });
   t.equal(step1.status, 303, 'password step accepted');
-  const step2 = await c.fetch('/_hic/login/totp', { method: 'POST', body: `_csrf=${csrf}&code=${currentTotp(user.totpSecret, gateway.clock.now())}` });
+  const step2 = await c.fetch('/_hic/login/totp', {
+    method: 'POST',
+    body: `_csrf=${csrf}&code=${currentTotp(user.totpSecret, gateway.clock.now())}`,
+  });
   t.equal(step2.status, 303, 'TOTP step accepted');
   return { formNext, location: String(step2.headers.location) };
 }
@@ -46,7 +57,7 @@ const attacks: Array<[string, string]> = [
   ['javascript: URL', encodeURIComponent('javascript:alert(1)')],
   ['header injection', '/x%0d%0aSet-Cookie:%20a=b'],
   ['userinfo trick', encodeURIComponent('https://gateway.invalid@evil.example/')],
-  ['the gateway\'s own pages', encodeURIComponent('/_hic/logout')],
+  ["the gateway's own pages", encodeURIComponent('/_hic/logout')],
 ];
 
 for (const [name, payload] of attacks) {

@@ -20,11 +20,47 @@ const ORIGIN = 'https://gateway.example.jp';
 const redirectish = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc
-    .array(fc.constantFrom('/', '//', '\\', '.', '..', '%', '%09', '%0a', '%0d', '%2f', '%2F', '%5c', '%2e', '\t', '\n', '\r', ' ', '\u3000', '\x00', ':', '@', '?', '#', 'evil.example', 'gateway.example.jp', 'https:', 'http:', 'javascript:', '_hic', '%5Fhic', 'a', 'b/c'), { maxLength: 12 })
+    .array(
+      fc.constantFrom(
+        '/',
+        '//',
+        '\\',
+        '.',
+        '..',
+        '%',
+        '%09',
+        '%0a',
+        '%0d',
+        '%2f',
+        '%2F',
+        '%5c',
+        '%2e',
+        '\t',
+        '\n',
+        '\r',
+        ' ',
+        '\u3000',
+        '\x00',
+        ':',
+        '@',
+        '?',
+        '#',
+        'evil.example',
+        'gateway.example.jp',
+        'https:',
+        'http:',
+        'javascript:',
+        '_hic',
+        '%5Fhic',
+        'a',
+        'b/c',
+      ),
+      { maxLength: 12 },
+    )
     .map((parts) => parts.join('')),
 );
 
-t.test('next resolver: the result is always a path on the gateway\'s own origin, as a browser reads it', async (t) => {
+t.test("next resolver: the result is always a path on the gateway's own origin, as a browser reads it", async (t) => {
   fc.assert(
     fc.property(redirectish, (input) => {
       const out = safeNext(input, ORIGIN);
@@ -36,7 +72,12 @@ t.test('next resolver: the result is always a path on the gateway\'s own origin,
       if (safeNext(out, ORIGIN) !== out) return false; // stable: what is kept is kept as is
       // Never the sign-in machinery; a staff page only as written plainly.
       const pathname = new URL(out, ORIGIN).pathname;
-      if (/^\/_hic(\/|$)/i.test(decodeURIComponent(pathname)) && (decodeURIComponent(pathname) !== pathname || /^\/_hic$|^\/_hic\/(login|logout|api|static|enrol|password|reset)(\/|$)/i.test(pathname))) return false;
+      if (
+        /^\/_hic(\/|$)/i.test(decodeURIComponent(pathname)) &&
+        (decodeURIComponent(pathname) !== pathname ||
+          /^\/_hic$|^\/_hic\/(login|logout|api|static|enrol|password|reset)(\/|$)/i.test(pathname))
+      )
+        return false;
       return true;
     }),
     RUNS,
@@ -47,10 +88,14 @@ t.test('next resolver: the result is always a path on the gateway\'s own origin,
 t.test('next resolver: ordinary workspace paths are kept exactly', async (t) => {
   const segment = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,10}$/).filter((s) => s !== '.' && s !== '..' && s !== '_hic');
   fc.assert(
-    fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), fc.option(fc.stringMatching(/^[a-z]{1,5}=[a-z0-9]{0,5}$/)), (segs, query) => {
-      const path = `/${segs.join('/')}${query ? `?${query}` : ''}`;
-      return safeNext(path, ORIGIN) === path;
-    }),
+    fc.property(
+      fc.array(segment, { minLength: 1, maxLength: 5 }),
+      fc.option(fc.stringMatching(/^[a-z]{1,5}=[a-z0-9]{0,5}$/)),
+      (segs, query) => {
+        const path = `/${segs.join('/')}${query ? `?${query}` : ''}`;
+        return safeNext(path, ORIGIN) === path;
+      },
+    ),
     RUNS,
   );
   t.pass('property held');
@@ -81,7 +126,8 @@ t.test('cookie reader: finds exactly the first cookie of that name, never a look
 
 const v4 = (n: bigint) => [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 255n)).join('.');
 const v6 = (n: bigint) => Array.from({ length: 8 }, (_, i) => ((n >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(':');
-const inside = (addr: bigint, net: bigint, prefix: number, bits: number) => prefix === 0 || addr >> BigInt(bits - prefix) === net >> BigInt(bits - prefix);
+const inside = (addr: bigint, net: bigint, prefix: number, bits: number) =>
+  prefix === 0 || addr >> BigInt(bits - prefix) === net >> BigInt(bits - prefix);
 
 t.test('CIDR matcher agrees with bit arithmetic (IPv4, IPv6, IPv4-mapped) and never throws on text', async (t) => {
   const u32 = fc.bigInt(0n, 2n ** 32n - 1n);
@@ -95,7 +141,12 @@ t.test('CIDR matcher agrees with bit arithmetic (IPv4, IPv6, IPv4-mapped) and ne
   );
   const u128 = fc.bigInt(0n, 2n ** 128n - 1n);
   fc.assert(
-    fc.property(u128, u128, fc.integer({ min: 0, max: 128 }), (addr, net, prefix) => new NetworkSet([`${v6(net)}/${prefix}`]).has(v6(addr)) === inside(addr, net, prefix, 128)),
+    fc.property(
+      u128,
+      u128,
+      fc.integer({ min: 0, max: 128 }),
+      (addr, net, prefix) => new NetworkSet([`${v6(net)}/${prefix}`]).has(v6(addr)) === inside(addr, net, prefix, 128),
+    ),
     RUNS,
   );
   fc.assert(
@@ -118,7 +169,27 @@ const VALID = {
   audit: { dir: '/x/audit' },
   projects: [{ id: 'study-001', upstream: 'http://10.1.0.11:8888', networks: ['203.0.113.0/28'] }],
 };
-const KEYS = ['mode', 'server', 'server.port', 'server.host', 'server.trustedProxies', 'server.publicOrigin', 'tls', 'tls.caFile', 'store', 'store.kind', 'store.url', 'session', 'session.idleTimeoutSeconds', 'audit', 'audit.dir', 'projects', 'alerts', 'secrets', 'nonsense'];
+const KEYS = [
+  'mode',
+  'server',
+  'server.port',
+  'server.host',
+  'server.trustedProxies',
+  'server.publicOrigin',
+  'tls',
+  'tls.caFile',
+  'store',
+  'store.kind',
+  'store.url',
+  'session',
+  'session.idleTimeoutSeconds',
+  'audit',
+  'audit.dir',
+  'projects',
+  'alerts',
+  'secrets',
+  'nonsense',
+];
 
 /** True when the error is the typed config error and every problem names a key (`key: what is wrong`). */
 function typedAndNamed(err: unknown, section?: string): boolean {

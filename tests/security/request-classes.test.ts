@@ -24,7 +24,13 @@ const raw = (request: string) => rawTls(gw.url, pki.caBundle, cert, request);
 
 t.test('unknown-gateway-paths: a 404 of the gateway, never a 500, never forwarded', async (t) => {
   // (`/_hic` itself is the staff portal.)
-  for (const [method, path] of [['GET', '/_hic/nope'], ['GET', '/_hic/api/session/'], ['OPTIONS', '/_hic/api/session'], ['DELETE', '/_hic/login'], ['GET', '/_hic/static/nope.js']]) {
+  for (const [method, path] of [
+    ['GET', '/_hic/nope'],
+    ['GET', '/_hic/api/session/'],
+    ['OPTIONS', '/_hic/api/session'],
+    ['DELETE', '/_hic/login'],
+    ['GET', '/_hic/static/nope.js'],
+  ]) {
     const page = await client.fetch(path, { method, headers: { accept: 'text/html' } });
     t.equal(page.status, 404, `${method} ${path}`);
     t.match(page.body, /ページが見つかりません/, 'a page, Japanese first');
@@ -33,7 +39,10 @@ t.test('unknown-gateway-paths: a 404 of the gateway, never a 500, never forwarde
     t.equal(json.json().error, 'NOT_FOUND');
   }
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.kind === 'access' && l.path === '/_hic/nope' && l.status === 404 && l.reason === 'gateway-path-unknown'), 'audited as gateway-path-unknown');
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.path === '/_hic/nope' && l.status === 404 && l.reason === 'gateway-path-unknown'),
+    'audited as gateway-path-unknown',
+  );
 });
 
 t.test('traversal toward the gateway or out of it is judged on the canonical path', async (t) => {
@@ -47,13 +56,18 @@ t.test('traversal toward the gateway or out of it is judged on the canonical pat
 t.test('absolute-form-targets and other ambiguous targets: 400, no stack trace, nothing forwarded', async (t) => {
   const cookie = client.cookieHeader();
   for (const target of ['https://localhost/files/a.csv', 'http://evil.example/', '*', '//evil.example/x', '/a\\b', '/a%2fb', '/a%00b']) {
-    const answer = await raw(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nCookie: ${cookie}\r\nAccept: application/json\r\nConnection: close\r\n\r\n`);
+    const answer = await raw(
+      `GET ${target} HTTP/1.1\r\nHost: localhost\r\nCookie: ${cookie}\r\nAccept: application/json\r\nConnection: close\r\n\r\n`,
+    );
     t.match(answer, /^HTTP\/1\.1 400 /, target);
     t.match(answer, /"error":"BAD_REQUEST"/);
     t.notMatch(answer, /at [\w.<>]+ \(|node:internal|stack/i, 'no stack trace');
   }
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.kind === 'access' && l.path === '(invalid)' && l.status === 400 && l.reason === 'path-invalid'), "audited as 'path-invalid'");
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.path === '(invalid)' && l.status === 400 && l.reason === 'path-invalid'),
+    "audited as 'path-invalid'",
+  );
 });
 
 t.test('upgrade-refusal-reasons: one refusal writer, no reason header, same body as HTTP', async (t) => {
@@ -61,10 +75,17 @@ t.test('upgrade-refusal-reasons: one refusal writer, no reason header, same body
   const { status } = await wsOutcome(anonymous.websocket('/echo'));
   t.equal(status, 401);
   const key = randomBytes(16).toString('base64');
-  const answer = await raw(`GET /echo HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\n\r\n`);
+  const answer = await raw(
+    `GET /echo HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\n\r\n`,
+  );
   t.notMatch(answer, /x-hic-reason/i, 'the reason stays in the log');
   const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
-  const expected = refusalResponse(deny('session-missing') as Extract<ReturnType<typeof deny>, { allow: false }>, { method: 'GET', url: '/echo', headers: {}, upgrade: true });
+  const expected = refusalResponse(deny('session-missing') as Extract<ReturnType<typeof deny>, { allow: false }>, {
+    method: 'GET',
+    url: '/echo',
+    headers: {},
+    upgrade: true,
+  });
   t.equal(body, expected.body, 'exactly the JSON an API client gets over HTTP');
   const http = await anonymous.fetch('/echo', { headers: { accept: 'application/json' } });
   t.equal(http.body, expected.body, 'HTTP and upgrade refusals are the same bytes');

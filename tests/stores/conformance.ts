@@ -2,18 +2,53 @@ import type { Test } from 'tap';
 import type { SessionRecord, Stores, Terminal, TransferRequest } from '../../gateway/stores/types.js';
 
 function session(id: string, user = 'u1', terminal = 'fp1'): SessionRecord {
-  return { id, user, project: 'alpha', roles: ['analyst'], terminal, terminalId: 't1', address: '127.0.0.1', createdAt: 1, lastActiveAt: 1, expiresAt: 10_000_000_000_000 };
+  return {
+    id,
+    user,
+    project: 'alpha',
+    roles: ['analyst'],
+    terminal,
+    terminalId: 't1',
+    address: '127.0.0.1',
+    createdAt: 1,
+    lastActiveAt: 1,
+    expiresAt: 10_000_000_000_000,
+  };
 }
 
 function terminal(id: string, fingerprint: string): Terminal {
-  return { id, site: 's', projects: ['alpha'], fingerprint, serial: 'ab', notAfter: 2, status: 'active', requestedBy: 'admin', registeredAt: 1 };
+  return {
+    id,
+    site: 's',
+    projects: ['alpha'],
+    fingerprint,
+    serial: 'ab',
+    notAfter: 2,
+    status: 'active',
+    requestedBy: 'admin',
+    registeredAt: 1,
+  };
 }
 
 function transfer(id: string, createdAt = 1): TransferRequest {
   return {
-    id, direction: 'export', project: 'alpha', user: 'u1', name: 'a.csv', path: 'out/a.csv', purpose: 'paper', size: 10,
-    sha256: 'ab'.repeat(32), status: 'pending', createdAt, precheck: { findings: [], sheets: [] }, maxDownloads: 2, validityMs: 1_000,
-    validUntil: null, downloads: 0, revision: 0,
+    id,
+    direction: 'export',
+    project: 'alpha',
+    user: 'u1',
+    name: 'a.csv',
+    path: 'out/a.csv',
+    purpose: 'paper',
+    size: 10,
+    sha256: 'ab'.repeat(32),
+    status: 'pending',
+    createdAt,
+    precheck: { findings: [], sheets: [] },
+    maxDownloads: 2,
+    validityMs: 1_000,
+    validUntil: null,
+    downloads: 0,
+    revision: 0,
   };
 }
 
@@ -46,9 +81,17 @@ export function storeConformance(t: Test, open: () => Promise<Stores>): void {
     const s = await open();
     t.teardown(() => s.close());
     const base = {
-      username: 'alice', roles: ['analyst' as const], project: 'alpha', status: 'active' as const, passwordHash: 'h',
-      passwordMeta: { changedAt: 1, length: 10, hasAllClasses: true, initial: false }, passwordHistory: [],
-      totpSecretSealed: null, totpEnrolled: false, lockedAt: null, createdAt: 1,
+      username: 'alice',
+      roles: ['analyst' as const],
+      project: 'alpha',
+      status: 'active' as const,
+      passwordHash: 'h',
+      passwordMeta: { changedAt: 1, length: 10, hasAllClasses: true, initial: false },
+      passwordHistory: [],
+      totpSecretSealed: null,
+      totpEnrolled: false,
+      lockedAt: null,
+      createdAt: 1,
     };
     t.equal(await s.accounts.create(base), true);
     t.equal(await s.accounts.create({ ...base, passwordHash: 'other' }), false, 'duplicate refused');
@@ -131,7 +174,11 @@ export function storeConformance(t: Test, open: () => Promise<Stores>): void {
     t.equal(await s.ephemeral.take('v'), 'hello');
     t.equal(await s.ephemeral.take('v'), null, 'taken once');
     const counts = await Promise.all(Array.from({ length: 50 }, () => s.ephemeral.increment('n', 60_000)));
-    t.same([...counts].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1), 'every increment sees a distinct count');
+    t.same(
+      [...counts].sort((a, b) => a - b),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+      'every increment sees a distinct count',
+    );
     await s.ephemeral.delete('n');
     t.equal(await s.ephemeral.increment('n', 60_000), 1, 'deleted counter restarts');
     t.equal(await s.ephemeral.increment('n', 60_000, -1), 0, 'a negative step gives a reservation back');
@@ -172,7 +219,11 @@ export function storeConformance(t: Test, open: () => Promise<Stores>): void {
     t.equal(await s.transfers.create(transfer('e1', 5)), true);
     t.equal(await s.transfers.create(transfer('e1', 6)), false, 'a taken id is refused');
     await s.transfers.create(transfer('e0', 2));
-    t.same((await s.transfers.list()).map((r) => r.id), ['e0', 'e1'], 'oldest first');
+    t.same(
+      (await s.transfers.list()).map((r) => r.id),
+      ['e0', 'e1'],
+      'oldest first',
+    );
     const stored = (await s.transfers.get('e1'))!;
     t.same(stored.precheck, { findings: [], sheets: [] }, 'empty arrays survive the round trip');
     t.same(await s.transfers.takeDownload('e1', 10), { ok: false, reason: 'not-approved' });
@@ -182,11 +233,21 @@ export function storeConformance(t: Test, open: () => Promise<Stores>): void {
     t.same(race, [true, false], 'two decisions on one revision: the first wins');
     t.equal((await s.transfers.get('e1'))!.revision, 1);
     const takes = await Promise.all(Array.from({ length: 6 }, () => s.transfers.takeDownload('e1', 999)));
-    t.same(takes.filter((x) => x.ok).map((x) => (x as { count: number }).count).sort(), [1, 2], 'exactly maxDownloads downloads counted under concurrency');
-    t.same(takes.filter((x) => !x.ok).map((x) => (x as { reason: string }).reason), ['limit-reached', 'limit-reached', 'limit-reached', 'limit-reached']);
+    t.same(
+      takes
+        .filter((x) => x.ok)
+        .map((x) => (x as { count: number }).count)
+        .sort(),
+      [1, 2],
+      'exactly maxDownloads downloads counted under concurrency',
+    );
+    t.same(
+      takes.filter((x) => !x.ok).map((x) => (x as { reason: string }).reason),
+      ['limit-reached', 'limit-reached', 'limit-reached', 'limit-reached'],
+    );
     t.equal((await s.transfers.get('e1'))!.downloads, 2);
     t.equal(await s.transfers.replace({ ...approved, purpose: 'stale writer' }, 1), true);
-    t.equal((await s.transfers.get('e1'))!.downloads, 2, 'a later write keeps the store\'s count');
+    t.equal((await s.transfers.get('e1'))!.downloads, 2, "a later write keeps the store's count");
     await s.transfers.create({ ...transfer('e2'), status: 'approved', validUntil: 100 });
     t.same(await s.transfers.takeDownload('e2', 100), { ok: false, reason: 'expired' }, 'at validUntil it has expired');
     t.same(await s.transfers.takeDownload('e2', 99), { ok: true, count: 1 });

@@ -43,17 +43,38 @@ t.test('conformance on Cluster', async (t) => {
 t.test('keys of one deployment share a slot', async (t) => {
   const prefix = testPrefix('slots');
   const s = await open(prefix);
-  const raw = new Cluster(cluster.nodes.map((n) => ({ host: '127.0.0.1', port: Number(n.split(':')[1]) })), { lazyConnect: true });
+  const raw = new Cluster(
+    cluster.nodes.map((n) => ({ host: '127.0.0.1', port: Number(n.split(':')[1]) })),
+    { lazyConnect: true },
+  );
   t.teardown(async () => {
     await s.close();
     raw.disconnect();
   });
   await raw.connect();
-  await s.sessions.create({ id: 'k1', user: 'u', project: 'p', roles: [], terminal: 'f', terminalId: 't', address: 'a', createdAt: 1, lastActiveAt: 1, expiresAt: 2 }, 60_000);
+  await s.sessions.create(
+    {
+      id: 'k1',
+      user: 'u',
+      project: 'p',
+      roles: [],
+      terminal: 'f',
+      terminalId: 't',
+      address: 'a',
+      createdAt: 1,
+      lastActiveAt: 1,
+      expiresAt: 2,
+    },
+    60_000,
+  );
   const tagged = effectivePrefix(prefix, true);
   t.ok(await raw.get(`${tagged}session:k1`), `the session is stored under ${tagged}`);
   const slot = (key: string) => raw.call('CLUSTER', 'KEYSLOT', key) as Promise<number>;
-  const slots = new Set(await Promise.all(['session:k1', 'user-sessions:u', 'terminal-sessions:f', 'terminals', 'transfers', 'crl'].map((k) => slot(`${tagged}${k}`))));
+  const slots = new Set(
+    await Promise.all(
+      ['session:k1', 'user-sessions:u', 'terminal-sessions:f', 'terminals', 'transfers', 'crl'].map((k) => slot(`${tagged}${k}`)),
+    ),
+  );
   t.equal(slots.size, 1, 'one slot for every key of the deployment');
 });
 

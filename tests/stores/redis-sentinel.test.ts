@@ -95,14 +95,28 @@ t.test('master killed under load: 503 during the switch, served after it, the ol
     stop = true;
     await Promise.all(loops);
   }
-  t.comment(`failover took ${failedOverMs} ms; statuses: ${JSON.stringify(Object.fromEntries(Object.entries(seen).map(([k, m]) => [k, Object.fromEntries(m)])))}`);
+  t.comment(
+    `failover took ${failedOverMs} ms; statuses: ${JSON.stringify(Object.fromEntries(Object.entries(seen).map(([k, m]) => [k, Object.fromEntries(m)])))}`,
+  );
   t.equal(await ha.currentMasterPort(), ha.replica.port, 'the replica is the master now');
   t.ok((seen.active.get(503) ?? 0) > 0, 'requests of a live session failed closed (503) during the switch');
-  t.same([...seen.active.keys()].filter((s) => s !== 200 && s !== 503), [], 'a live session saw only 200 (cached, before the loss was noticed) or 503');
+  t.same(
+    [...seen.active.keys()].filter((s) => s !== 200 && s !== 503),
+    [],
+    'a live session saw only 200 (cached, before the loss was noticed) or 503',
+  );
   t.notOk(seen.stranger.has(200), 'no request without a session was let through');
-  t.same([...seen.stranger.keys()].filter((s) => s !== 401 && s !== 503), [], 'no session: 401 or 503, nothing else');
+  t.same(
+    [...seen.stranger.keys()].filter((s) => s !== 401 && s !== 503),
+    [],
+    'no session: 401 or 503, nothing else',
+  );
   t.notOk(seen.replay.has(200), 'a session ended before the kill never came back');
-  t.same([...seen.replay.keys()].filter((s) => s !== 401 && s !== 503), [], 'an ended session: 401 or 503, nothing else');
+  t.same(
+    [...seen.replay.keys()].filter((s) => s !== 401 && s !== 503),
+    [],
+    'an ended session: 401 or 503, nothing else',
+  );
 
   // Writes go to the new master: a new user logs in; the ended session stays ended.
   const after = await gw.addUser('after');
@@ -117,14 +131,19 @@ t.test('the CLI reaches the same store through the config file (HIC_CONFIG), aft
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   for (const f of ['c.pem', 'k.pem', 'ca.pem']) writeFileSync(join(dir, f), 'x');
   const config = join(dir, 'gateway.json');
-  writeFileSync(config, JSON.stringify({
-    server: { port: 8443 },
-    tls: { certFile: join(dir, 'c.pem'), keyFile: join(dir, 'k.pem'), caFile: join(dir, 'ca.pem') },
-    store: { kind: 'redis', sentinels: ha.sentinelNodes, sentinelName: ha.name, prefix },
-    audit: { dir: join(dir, 'audit') },
-    projects: [{ id: 'alpha', upstream: 'http://127.0.0.1:8888', networks: ['127.0.0.0/8'] }],
-  }));
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('_TAPJS') && k !== 'NODE_OPTIONS' && k !== 'REDIS_URL'));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      server: { port: 8443 },
+      tls: { certFile: join(dir, 'c.pem'), keyFile: join(dir, 'k.pem'), caFile: join(dir, 'ca.pem') },
+      store: { kind: 'redis', sentinels: ha.sentinelNodes, sentinelName: ha.name, prefix },
+      audit: { dir: join(dir, 'audit') },
+      projects: [{ id: 'alpha', upstream: 'http://127.0.0.1:8888', networks: ['127.0.0.0/8'] }],
+    }),
+  );
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('_TAPJS') && k !== 'NODE_OPTIONS' && k !== 'REDIS_URL'),
+  );
   const { stdout } = await promisify(execFile)(process.execPath, [HIC, 'user', 'show', 'kenji', '--json'], {
     env: { ...env, HIC_HOME: join(dir, 'home'), HIC_CONFIG: config, HIC_OPERATOR: 'test' },
     timeout: 60_000,

@@ -47,24 +47,40 @@ t.test('a non-admin session gets 403 and the refusal is audited; no session gets
 });
 
 t.test('an admin issues (PKCS#12 and CSR), lists and renews; bad input gets a precise error', async (t) => {
-  const p12 = await admin.fetch('/_hic/api/ca/terminals', { method: 'POST', body: { terminal: 'api-p12', site: 'lab', projects: ['alpha'] } });
+  const p12 = await admin.fetch('/_hic/api/ca/terminals', {
+    method: 'POST',
+    body: { terminal: 'api-p12', site: 'lab', projects: ['alpha'] },
+  });
   t.equal(p12.status, 201, p12.body);
   const bundle = join(stateDir, 'api-p12.p12');
   writeFileSync(bundle, Buffer.from(p12.json().p12Base64, 'base64'));
-  t.equal(openssl(['pkcs12', '-in', bundle, '-passin', `pass:${p12.json().p12Password}`, '-nokeys', '-noout']).status, 0, 'bundle opens with the returned password');
+  t.equal(
+    openssl(['pkcs12', '-in', bundle, '-passin', `pass:${p12.json().p12Password}`, '-nokeys', '-noout']).status,
+    0,
+    'bundle opens with the returned password',
+  );
   t.equal(p12.headers['cache-control'], 'no-store');
   const dup = await admin.fetch('/_hic/api/ca/terminals', { method: 'POST', body: { terminal: 'api-p12', site: 'lab' } });
   t.equal(dup.status, 409);
   t.same(dup.json(), { error: 'CONFLICT', message: 'terminal api-p12 is already registered' });
-  const weak = await admin.fetch('/_hic/api/ca/terminals', { method: 'POST', body: { terminal: 'api-weak', site: 'lab', csr: createCsr({ commonName: 'w', bits: 1024 }).csrPem } });
+  const weak = await admin.fetch('/_hic/api/ca/terminals', {
+    method: 'POST',
+    body: { terminal: 'api-weak', site: 'lab', csr: createCsr({ commonName: 'w', bits: 1024 }).csrPem },
+  });
   t.equal(weak.status, 400);
   t.match(weak.json().message, /1024 bits; at least 2048/);
   const badId = await admin.fetch('/_hic/api/ca/terminals', { method: 'POST', body: { terminal: '../etc', site: 'lab' } });
   t.equal(badId.status, 400);
   t.match(badId.json().message, /invalid terminal id/);
-  const project = await admin.fetch('/_hic/api/ca/terminals', { method: 'POST', body: { terminal: 'api-x', site: 'lab', projects: ['nope'] } });
+  const project = await admin.fetch('/_hic/api/ca/terminals', {
+    method: 'POST',
+    body: { terminal: 'api-x', site: 'lab', projects: ['nope'] },
+  });
   t.equal(project.status, 404);
-  const csr = await admin.fetch('/_hic/api/ca/terminals', { method: 'POST', body: { terminal: 'api-csr', site: 'lab', projects: ['alpha'], csr: createCsr({ commonName: 'c' }).csrPem } });
+  const csr = await admin.fetch('/_hic/api/ca/terminals', {
+    method: 'POST',
+    body: { terminal: 'api-csr', site: 'lab', projects: ['alpha'], csr: createCsr({ commonName: 'c' }).csrPem },
+  });
   t.equal(csr.status, 201);
   const certFile = join(stateDir, 'api-csr.pem');
   writeFileSync(certFile, csr.json().certificate.certPem);
@@ -77,15 +93,24 @@ t.test('an admin issues (PKCS#12 and CSR), lists and renews; bad input gets a pr
   const renewed = await admin.fetch('/_hic/api/ca/terminals/api-p12/renew', { method: 'POST', body: {} });
   t.equal(renewed.status, 200);
   t.equal(renewed.json().previousSerial, p12.json().terminal.serial);
-  t.same(renewed.json().terminal.certificates.map((c: { status: string }) => c.status), ['superseded', 'current']);
-  const actions = (await audited({ event: 'staff-action', by: 'boss' })).map((e) => `${e.action}${e.outcome === 'failed' ? ':failed' : ''}`);
-  for (const a of ['ca.issue-terminal', 'ca.issue-terminal:failed', 'ca.sign-csr', 'ca.sign-csr:failed', 'ca.list', 'ca.renew-terminal']) t.ok(actions.includes(a), `${a} audited`);
+  t.same(
+    renewed.json().terminal.certificates.map((c: { status: string }) => c.status),
+    ['superseded', 'current'],
+  );
+  const actions = (await audited({ event: 'staff-action', by: 'boss' })).map(
+    (e) => `${e.action}${e.outcome === 'failed' ? ':failed' : ''}`,
+  );
+  for (const a of ['ca.issue-terminal', 'ca.issue-terminal:failed', 'ca.sign-csr', 'ca.sign-csr:failed', 'ca.list', 'ca.renew-terminal'])
+    t.ok(actions.includes(a), `${a} audited`);
 });
 
 t.test('an admin revokes a terminal through the API: its open connection is cut and it is refused', async (t) => {
   t.equal((await ana.fetch('/', { headers: { accept: 'text/html' } })).status, 200, 'analyst working');
   t.ok(gw.gw.rt.connections.count(anaCert.fingerprint) >= 1, 'keep-alive connection(s) open with the terminal certificate');
-  const res = await admin.fetch('/_hic/api/ca/revocations', { method: 'POST', body: { terminal: 't-ana', reason: 'privilegeWithdrawn', note: 'left the study' } });
+  const res = await admin.fetch('/_hic/api/ca/revocations', {
+    method: 'POST',
+    body: { terminal: 't-ana', reason: 'privilegeWithdrawn', note: 'left the study' },
+  });
   t.equal(res.status, 200, res.body);
   t.equal(res.json().sessionsEnded, 1);
   t.equal(res.json().terminal.status, 'revoked');
@@ -94,16 +119,34 @@ t.test('an admin revokes a terminal through the API: its open connection is cut 
   const refused = await gw.client(anaCert).fetch('/_hic/api/session');
   t.equal(refused.status, 403);
   t.equal(refused.json().reason, 'terminal-revoked');
-  t.equal((await admin.fetch('/_hic/api/ca/revocations', { method: 'POST', body: { terminal: 'nope', reason: 'keyCompromise' } })).status, 404);
-  t.equal((await admin.fetch('/_hic/api/ca/revocations', { method: 'POST', body: { terminal: 't-ana', reason: 'keyCompromise' } })).status, 409);
-  t.equal((await admin.fetch('/_hic/api/ca/revocations', { method: 'POST', body: { terminal: 'api-csr', reason: 'whatever' } })).status, 400);
-  const both = await admin.fetch('/_hic/api/ca/revocations', { method: 'POST', body: { terminal: 'api-csr', serial: 'ab', reason: 'keyCompromise' } });
+  t.equal(
+    (await admin.fetch('/_hic/api/ca/revocations', { method: 'POST', body: { terminal: 'nope', reason: 'keyCompromise' } })).status,
+    404,
+  );
+  t.equal(
+    (await admin.fetch('/_hic/api/ca/revocations', { method: 'POST', body: { terminal: 't-ana', reason: 'keyCompromise' } })).status,
+    409,
+  );
+  t.equal(
+    (await admin.fetch('/_hic/api/ca/revocations', { method: 'POST', body: { terminal: 'api-csr', reason: 'whatever' } })).status,
+    400,
+  );
+  const both = await admin.fetch('/_hic/api/ca/revocations', {
+    method: 'POST',
+    body: { terminal: 'api-csr', serial: 'ab', reason: 'keyCompromise' },
+  });
   t.equal(both.status, 400);
   t.match(both.json().message, /exactly one of a terminal id or a serial/);
-  const unknownSerial = await admin.fetch('/_hic/api/ca/revocations', { method: 'POST', body: { serial: 'abcdef', reason: 'keyCompromise' } });
+  const unknownSerial = await admin.fetch('/_hic/api/ca/revocations', {
+    method: 'POST',
+    body: { serial: 'abcdef', reason: 'keyCompromise' },
+  });
   t.equal(unknownSerial.status, 404);
   const revocations = await audited({ event: 'staff-action', action: 'ca.revoke', by: 'boss' });
-  t.ok(revocations.some((e) => e.terminalId === 't-ana' && e.reason === 'privilegeWithdrawn' && e.outcome === undefined), 'revocation audited');
+  t.ok(
+    revocations.some((e) => e.terminalId === 't-ana' && e.reason === 'privilegeWithdrawn' && e.outcome === undefined),
+    'revocation audited',
+  );
 
   const crl = await gw.client().fetch('/_hic/crl.pem');
   t.equal(crl.status, 200);
@@ -115,7 +158,13 @@ t.test('an admin revokes a terminal through the API: its open connection is cut 
 
 t.test('a revocation racing a renewal wins: the renewal re-checks on compare-and-set and gives up', async (t) => {
   const deps = await gatewayLedgerDeps(gw.gw.rt);
-  await enrolTerminal(deps, { terminalId: 'race', site: 'lab', projects: ['alpha'], csrPem: createCsr({ commonName: 'r' }).csrPem, by: 'test' });
+  await enrolTerminal(deps, {
+    terminalId: 'race',
+    site: 'lab',
+    projects: ['alpha'],
+    csrPem: createCsr({ commonName: 'r' }).csrPem,
+    by: 'test',
+  });
   // The renewal spends its time making a key; the revocation lands meanwhile.
   const renewal = renewTerminal(deps, { terminalId: 'race', by: 'test' });
   await revokeTerminal(deps, { terminalId: 'race', reason: 'keyCompromise', by: 'test' });
@@ -137,5 +186,8 @@ t.test('CRL: entries revoked outside the CA commands are listed; a day-old CRL i
   t.not(second.headers.etag, first.headers.etag, 're-signed with a new cRLNumber');
   const crlFile = join(stateDir, 'crl2.pem');
   writeFileSync(crlFile, (await gw.client().fetch('/_hic/crl.pem')).body);
-  t.match(openssl(['crl', '-in', crlFile, '-noout', '-text']).stdout, new RegExp(`${legacy.serial.toUpperCase()}[\\s\\S]*?Cessation Of Operation`));
+  t.match(
+    openssl(['crl', '-in', crlFile, '-noout', '-text']).stdout,
+    new RegExp(`${legacy.serial.toUpperCase()}[\\s\\S]*?Cessation Of Operation`),
+  );
 });

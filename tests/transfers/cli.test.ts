@@ -42,14 +42,18 @@ await gw.login(dual, 'cduo', await gw.addUser('cduo', ['analyst', 'reviewer'], '
 gw.clock.advance(30_000);
 await gw.addUser('crev', ['reviewer'], null);
 await gw.addUser('chd', ['helpdesk'], null);
-const exportA = async (client = analyst) => (await client.fetch('/_hic/api/exports', { method: 'POST', body: { path: 'a.csv', purpose: 'cli test' } })).json();
+const exportA = async (client = analyst) =>
+  (await client.fetch('/_hic/api/exports', { method: 'POST', body: { path: 'a.csv', purpose: 'cli test' } })).json();
 
 t.test('list --status pending --json, show, approve --comment: the analyst can then download', async (t) => {
   const { id } = await exportA();
   const listed = await hic('crev', 'transfer', 'list', '--status', 'pending', '--json');
   t.equal(listed.code, 0, listed.stderr);
   const requests = JSON.parse(listed.stdout).requests as Array<{ id: string; status: string; findings: unknown[] }>;
-  t.same(requests.map((r) => [r.id, r.status]), [[id, 'pending']]);
+  t.same(
+    requests.map((r) => [r.id, r.status]),
+    [[id, 'pending']],
+  );
   t.same(requests[0]!.findings, [{ rule: 'patient-count-under-10', row: 3, column: '患者数', value: '3', cell: 'C3' }]);
   const shown = await hic('crev', 'transfer', 'show', id);
   t.equal(shown.code, 0);
@@ -62,7 +66,19 @@ t.test('list --status pending --json, show, approve --comment: the analyst can t
   t.match(JSON.parse(approved.stdout).request, { id, status: 'approved', decision: { by: 'crev', comment: '公表基準を確認' } });
   t.equal((await analyst.fetch(`/_hic/api/exports/${id}/file`)).status, 200);
   const cliChain = readAuditDir(join(home, 'audit'));
-  t.ok(cliChain.some((l) => l.event === 'staff-action' && l.action === 'export.approve' && l.by === 'crev' && l.user === 'cana' && l.id === id && /^[0-9a-f]{64}$/.test(l.sha256) && l.via === 'cli'), 'the decision is in the CLI\'s audit chain');
+  t.ok(
+    cliChain.some(
+      (l) =>
+        l.event === 'staff-action' &&
+        l.action === 'export.approve' &&
+        l.by === 'crev' &&
+        l.user === 'cana' &&
+        l.id === id &&
+        /^[0-9a-f]{64}$/.test(l.sha256) &&
+        l.via === 'cli',
+    ),
+    "the decision is in the CLI's audit chain",
+  );
 });
 
 t.test('reject; a non-reviewer operator is refused; a reviewer cannot decide on their own request', async (t) => {

@@ -14,7 +14,9 @@ const pki = await makePki();
 const gw = await startTestGateway({ pki, store: 'redis' });
 t.teardown(() => gw.close());
 const rt = gw.gw.rt;
-await rt.stores.projects.create(projectFromConfig({ id: 'beta', upstream: gw.workspace.url, networks: ['127.0.0.0/8'], pollingPaths: [] }, gw.clock.now()));
+await rt.stores.projects.create(
+  projectFromConfig({ id: 'beta', upstream: gw.workspace.url, networks: ['127.0.0.0/8'], pollingPaths: [] }, gw.clock.now()),
+);
 await loadProjects(rt);
 
 const analystCert = await pki.terminal('ex-a');
@@ -48,7 +50,14 @@ t.test('POST /_hic/api/exports copies a.csv into the quarantine and finds the 3 
   t.equal(res.status, 201);
   const body = res.json();
   const bytes = gw.workspace.files.get('a.csv')!.bytes;
-  t.match(body, { status: 'pending', sha256: createHash('sha256').update(bytes).digest('hex'), name: 'a.csv', user: 'ana', project: 'alpha', size: bytes.length });
+  t.match(body, {
+    status: 'pending',
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    name: 'a.csv',
+    user: 'ana',
+    project: 'alpha',
+    size: bytes.length,
+  });
   t.match(body.id, /^E[0-9a-f]{24}$/);
   t.same(body.findings, [{ rule: 'patient-count-under-10', row: 3, column: '患者数', value: '3', cell: 'C3' }]);
   const file = transferContext(rt).quarantine.pathOf(body.sha256);
@@ -79,7 +88,12 @@ t.test('approved: three downloads of the exact bytes, the fourth refused', async
   t.equal(noComment.status, 400, 'a comment is required');
   const ok = await reviewer.fetch(`/_hic/api/transfers/${id}/approve`, { method: 'POST', body: { comment: '確認済み' } });
   t.equal(ok.status, 200);
-  t.match(ok.json(), { status: 'approved', maxDownloads: 3, downloads: 0, decision: { by: 'rev', comment: '確認済み', outcome: 'approved' } });
+  t.match(ok.json(), {
+    status: 'approved',
+    maxDownloads: 3,
+    downloads: 0,
+    decision: { by: 'rev', comment: '確認済み', outcome: 'approved' },
+  });
   const expected = gw.workspace.files.get('a.csv')!.bytes;
   for (let i = 1; i <= 3; i++) {
     const res = await analyst.fetch(`/_hic/api/exports/${id}/file`);
@@ -103,7 +117,7 @@ t.test('a reviewer cannot approve their own request; the refusal is audited', as
   t.ok(lines.some((l) => l.event === 'staff-action-refused' && l.by === 'duo' && l.id === id && l.reason === 'own-request'));
 });
 
-t.test('visibility: another project\'s analyst and the helpdesk see nothing; an analyst cannot decide', async (t) => {
+t.test("visibility: another project's analyst and the helpdesk see nothing; an analyst cannot decide", async (t) => {
   const { id } = (await exportA()).json();
   t.equal((await other.fetch(`/_hic/api/exports/${id}`)).status, 404, 'another project: as if it did not exist');
   t.same((await other.fetch('/_hic/api/exports')).json().requests, []);
@@ -112,7 +126,10 @@ t.test('visibility: another project\'s analyst and the helpdesk see nothing; an 
   t.equal((await helpdesk.fetch('/_hic/api/exports')).status, 403);
   t.equal((await analyst.fetch(`/_hic/api/transfers/${id}/approve`, { method: 'POST', body: { comment: 'self-service' } })).status, 403);
   const dualList = (await dual.fetch('/_hic/api/exports?status=pending')).json().requests as Array<{ user: string }>;
-  t.ok(dualList.some((r) => r.user === 'ana'), 'a reviewer sees every request');
+  t.ok(
+    dualList.some((r) => r.user === 'ana'),
+    'a reviewer sees every request',
+  );
   const anaList = (await analyst.fetch('/_hic/api/exports')).json().requests as Array<{ user: string }>;
   t.ok(anaList.length > 0 && anaList.every((r) => r.user === 'ana'), 'an analyst sees only their own');
 });
@@ -138,7 +155,13 @@ t.test('every step is a security event with user, project, file name, size and S
     t.match(line, { project: 'alpha', name: String, size: Number, sha256: /^[0-9a-f]{64}$/ });
   }
   const decisions = lines.filter((l) => l.event === 'staff-action' && /^export\.(approve|reject)$/.test(l.action));
-  t.same(decisions.map((l) => [l.action, l.by, l.user, l.comment]), [['export.reject', 'rev', 'ana', '患者数3のセルあり'], ['export.approve', 'rev', 'ana', '確認済み']]);
+  t.same(
+    decisions.map((l) => [l.action, l.by, l.user, l.comment]),
+    [
+      ['export.reject', 'rev', 'ana', '患者数3のセルあり'],
+      ['export.approve', 'rev', 'ana', '確認済み'],
+    ],
+  );
   t.ok(decisions.every((l) => /^[0-9a-f]{64}$/.test(l.sha256)));
   t.same(steps.find((l) => l.step === 'export-precheck')!.rules, ['patient-count-under-10']);
 });

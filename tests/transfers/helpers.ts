@@ -9,15 +9,26 @@ export function fixtureDir(): string {
 }
 
 /** Writes a table as CSV text (rows of cells; cells quoted only when needed). */
-export function writeCsv(dir: string, name: string, rows: Array<Array<string | number>>, encode: (s: string) => Buffer = (s) => Buffer.from(s, 'utf8')): string {
-  const text = rows.map((r) => r.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',')).join('\r\n') + '\r\n';
+export function writeCsv(
+  dir: string,
+  name: string,
+  rows: Array<Array<string | number>>,
+  encode: (s: string) => Buffer = (s) => Buffer.from(s, 'utf8'),
+): string {
+  const text =
+    rows.map((r) => r.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',')).join('\r\n') +
+    '\r\n';
   const path = join(dir, name);
   writeFileSync(path, encode(text));
   return path;
 }
 
 /** An XLSX written by exceljs (a real spreadsheet library), one worksheet per entry. */
-export async function writeXlsx(dir: string, name: string, sheets: Record<string, Array<Array<string | number | { formula: string; result?: number }>>>): Promise<string> {
+export async function writeXlsx(
+  dir: string,
+  name: string,
+  sheets: Record<string, Array<Array<string | number | { formula: string; result?: number }>>>,
+): Promise<string> {
   const wb = new ExcelJS.Workbook();
   for (const [sheetName, rows] of Object.entries(sheets)) {
     const ws = wb.addWorksheet(sheetName);

@@ -38,8 +38,13 @@ if (!existsSync(CLAMD)) {
     const boundary = '----hic' + Math.random().toString(16).slice(2);
     const part = (field: string, value: string, filename?: string) =>
       `--${boundary}\r\ncontent-disposition: form-data; name="${field}"${filename ? `; filename="${filename}"` : ''}\r\n${filename ? 'content-type: application/octet-stream\r\n' : ''}\r\n${value}\r\n`;
-    const body = part('purpose', 'マスタの持ち込み / master table') + part('target', target) + part('file', content, name) + `--${boundary}--\r\n`;
-    return analyst.fetch('/_hic/api/imports', { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, ...headers } });
+    const body =
+      part('purpose', 'マスタの持ち込み / master table') + part('target', target) + part('file', content, name) + `--${boundary}--\r\n`;
+    return analyst.fetch('/_hic/api/imports', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, ...headers },
+    });
   };
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
   const clean = 'code,name\n01,北海道\n13,東京都\n';
@@ -68,7 +73,17 @@ if (!existsSync(CLAMD)) {
     t.equal(approve.status, 409);
     t.equal(gw.workspace.files.has('eicar.txt'), false, 'never placed');
     const lines = await gw.auditLines();
-    t.ok(lines.some((l) => l.event === 'transfer' && l.step === 'import-scan' && l.id === id && l.scan === 'infected' && l.sha256 === sha(EICAR) && l.user === 'imp'));
+    t.ok(
+      lines.some(
+        (l) =>
+          l.event === 'transfer' &&
+          l.step === 'import-scan' &&
+          l.id === id &&
+          l.scan === 'infected' &&
+          l.sha256 === sha(EICAR) &&
+          l.user === 'imp',
+      ),
+    );
   });
 
   t.test('clean: approved, written into the workspace through its contents API with both hashes recorded', async (t) => {
@@ -81,7 +96,16 @@ if (!existsSync(CLAMD)) {
     t.match(approve.json(), { status: 'placed', placement: { writtenSha256: sha(clean), readBackSha256: sha(clean) } });
     t.equal(gw.workspace.files.get('masters/pref2.csv')!.bytes.toString('utf8'), clean, 'the exact bytes in the workspace');
     const lines = await gw.auditLines();
-    t.ok(lines.some((l) => l.event === 'transfer' && l.step === 'import-placement' && l.readBackSha256 === sha(clean) && l.name === 'master.csv' && l.size === Buffer.byteLength(clean)));
+    t.ok(
+      lines.some(
+        (l) =>
+          l.event === 'transfer' &&
+          l.step === 'import-placement' &&
+          l.readBackSha256 === sha(clean) &&
+          l.name === 'master.csv' &&
+          l.size === Buffer.byteLength(clean),
+      ),
+    );
   });
 
   t.test('bad imports: cross-site form, missing fields, JSON body — refused with 4xx', async (t) => {

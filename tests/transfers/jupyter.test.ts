@@ -48,7 +48,11 @@ if (!existsSync(JUPYTER_BIN) || !existsSync(CLAMD)) {
   t.test('export from Jupyter: the 3 found, approved, three identical downloads, the fourth refused', async (t) => {
     const res = await analyst.fetch('/_hic/api/exports', { method: 'POST', body: { path: 'a.csv', purpose: 'table 1' } });
     t.equal(res.status, 201, res.body.slice(0, 200));
-    t.match(res.json(), { status: 'pending', sha256: sha(table), findings: [{ rule: 'patient-count-under-10', row: 3, column: '患者数', value: '3' }] });
+    t.match(res.json(), {
+      status: 'pending',
+      sha256: sha(table),
+      findings: [{ rule: 'patient-count-under-10', row: 3, column: '患者数', value: '3' }],
+    });
     const id = res.json().id;
     t.equal((await analyst.fetch(`/_hic/api/exports/${id}/file`)).status, 403, 'pending: refused');
     t.equal((await reviewer.fetch(`/_hic/api/transfers/${id}/approve`, { method: 'POST', body: { comment: 'ok' } })).status, 200);
@@ -62,7 +66,8 @@ if (!existsSync(JUPYTER_BIN) || !existsSync(CLAMD)) {
 
   const upload = async (content: string, target: string) => {
     const boundary = '----hicjx';
-    const part = (f: string, v: string, file?: string) => `--${boundary}\r\ncontent-disposition: form-data; name="${f}"${file ? `; filename="${file}"` : ''}\r\n\r\n${v}\r\n`;
+    const part = (f: string, v: string, file?: string) =>
+      `--${boundary}\r\ncontent-disposition: form-data; name="${f}"${file ? `; filename="${file}"` : ''}\r\n\r\n${v}\r\n`;
     return analyst.fetch('/_hic/api/imports', {
       method: 'POST',
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
@@ -77,7 +82,7 @@ if (!existsSync(JUPYTER_BIN) || !existsSync(CLAMD)) {
     t.equal(existsSync(join(notebooks, 'masters', 'pref.csv')), false, 'nothing placed before the review');
     const placed = await reviewer.fetch(`/_hic/api/transfers/${ok.json().id}/approve`, { method: 'POST', body: { comment: 'ok' } });
     t.match(placed.json(), { status: 'placed', placement: { writtenSha256: sha(clean), readBackSha256: sha(clean) } });
-    t.equal(sha(readFileSync(join(notebooks, 'masters', 'pref.csv'))), sha(clean), 'the bytes on Jupyter\'s disk have the recorded hash');
+    t.equal(sha(readFileSync(join(notebooks, 'masters', 'pref.csv'))), sha(clean), "the bytes on Jupyter's disk have the recorded hash");
     const bad = await upload(EICAR, 'eicar.txt');
     t.match(bad.json(), { status: 'infected', scan: { signature: /^Hic\.Test\.EICAR/ } });
     t.equal((await reviewer.fetch(`/_hic/api/transfers/${bad.json().id}/approve`, { method: 'POST', body: { comment: 'x' } })).status, 409);

@@ -8,7 +8,11 @@ import { fixtureDir, writeCsv, writeXlsx } from './helpers.js';
 
 const dir = fixtureDir();
 const at = (fs: Finding[]) => fs.map((f) => `${f.sheet ? f.sheet + '!' : ''}${f.rule}@${f.cell}=${f.value}`);
-const table = [['二次医療圏', '年齢階級', '患者数'], ['区中央部', '0-4', 3], ['区中央部', '5-9', 12]];
+const table = [
+  ['二次医療圏', '年齢階級', '患者数'],
+  ['区中央部', '0-4', 3],
+  ['区中央部', '5-9', 12],
+];
 const populations = new Map([['区中央部', 900_000]]);
 
 t.test('Shift_JIS/CP932 with Japanese headers (what Japanese Excel writes)', async (t) => {
@@ -16,7 +20,10 @@ t.test('Shift_JIS/CP932 with Japanese headers (what Japanese Excel writes)', asy
   t.not(readFileSync(path).toString('utf8').includes('患者数'), true, 'the bytes are not UTF-8');
   const r = await precheckFile(path, 'sjis.csv', { populations });
   t.equal(r.encoding, 'cp932');
-  t.same(r.sheets[0]!.columns.map((c) => `${c.header}:${c.kind}`), ['二次医療圏:secondary-area', '年齢階級:age-band', '患者数:patient-count']);
+  t.same(
+    r.sheets[0]!.columns.map((c) => `${c.header}:${c.kind}`),
+    ['二次医療圏:secondary-area', '年齢階級:age-band', '患者数:patient-count'],
+  );
   t.same(at(r.findings), ['patient-count-under-10@C2=3']);
   t.same(r.findings[0]!.column, '患者数');
 });
@@ -39,12 +46,26 @@ t.test('UTF-8 with and without BOM, and TSV', async (t) => {
 
 t.test('an XLSX: every sheet checked, findings name the sheet; formulas flagged', async (t) => {
   const path = await writeXlsx(dir, 'two.xlsx', {
-    '外来': [['年齢階級', '患者数'], ['0-4', 30], ['5-9', 7]],
-    '入院': [['施設数', '患者数'], [2, 40], [{ formula: 'A2+1', result: 3 }, 50]],
+    外来: [
+      ['年齢階級', '患者数'],
+      ['0-4', 30],
+      ['5-9', 7],
+    ],
+    入院: [
+      ['施設数', '患者数'],
+      [2, 40],
+      [{ formula: 'A2+1', result: 3 }, 50],
+    ],
   });
   const r = await precheckFile(path, 'two.xlsx');
   t.equal(r.format, 'xlsx');
-  t.same(r.sheets.map((s) => [s.name, s.rows]), [['外来', 3], ['入院', 3]]);
+  t.same(
+    r.sheets.map((s) => [s.name, s.rows]),
+    [
+      ['外来', 3],
+      ['入院', 3],
+    ],
+  );
   t.same(at(r.findings), ['外来!patient-count-under-10@B3=7', '入院!facility-count-under-3@A2=2', '入院!formula-cell@A3=3']);
 });
 
@@ -96,15 +117,18 @@ t.test('property: the pre-check never throws on arbitrary bytes, as CSV or as XL
   );
   // Mutations of a real workbook reach the XML and sheet code, not only the zip reader.
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.tuple(fc.nat(xlsx.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), async (edits) => {
-      const copy = Buffer.from(xlsx);
-      for (const [i, b] of edits) copy[i] = b;
-      const path = join(dir, 'mutant.xlsx');
-      writeFileSync(path, copy);
-      const r = await precheckFile(path, 'mutant.xlsx');
-      runs += 1;
-      return Array.isArray(r.findings);
-    }),
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.nat(xlsx.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+      async (edits) => {
+        const copy = Buffer.from(xlsx);
+        for (const [i, b] of edits) copy[i] = b;
+        const path = join(dir, 'mutant.xlsx');
+        writeFileSync(path, copy);
+        const r = await precheckFile(path, 'mutant.xlsx');
+        runs += 1;
+        return Array.isArray(r.findings);
+      },
+    ),
     { numRuns: 150, seed: 12 },
   );
   t.equal(runs, 300);

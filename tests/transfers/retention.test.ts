@@ -18,17 +18,43 @@ t.test('retention: deleted after N days, audited with the hash; pending and stil
   const stores = createMemoryStores(clock);
   const keys = await loadOrCreateSigningKey(join(dir, 'audit', 'keys'));
   const log = await openAuditLog({ dir: join(dir, 'audit'), instanceId: 'retention-test', signingKey: keys.privateKey, clock });
-  const audit = { access: (r: Record<string, unknown>) => log.access(r), security: (e: Record<string, unknown> & { event: string }) => log.security(e), securityLater: () => {}, flush: () => log.flush(), close: () => log.close() };
+  const audit = {
+    access: (r: Record<string, unknown>) => log.access(r),
+    security: (e: Record<string, unknown> & { event: string }) => log.security(e),
+    securityLater: () => {},
+    flush: () => log.flush(),
+    close: () => log.close(),
+  };
   t.teardown(() => log.close());
   const tc: TransferContext = {
-    stores, audit, clock, settings: { ...DEFAULT_TRANSFERS, retentionDays: 30 }, quarantine: new Quarantine(join(dir, 'q')), populations: new Map(),
-    target: async () => null, scanner: null,
+    stores,
+    audit,
+    clock,
+    settings: { ...DEFAULT_TRANSFERS, retentionDays: 30 },
+    quarantine: new Quarantine(join(dir, 'q')),
+    populations: new Map(),
+    target: async () => null,
+    scanner: null,
   };
   const shared = await tc.quarantine.put(Buffer.from('same bytes'));
   const alone = await tc.quarantine.put(Buffer.from('other bytes'));
   const base = (id: string, sha256: string, decidedAt: number | null): TransferRequest => ({
-    id, direction: 'export', project: 'alpha', user: 'ana', name: `${id}.csv`, path: `${id}.csv`, purpose: 'p', size: 10, sha256,
-    status: decidedAt === null ? 'pending' : 'approved', createdAt: clock.now(), maxDownloads: 3, validityMs: 1, validUntil: null, downloads: 0, revision: 0,
+    id,
+    direction: 'export',
+    project: 'alpha',
+    user: 'ana',
+    name: `${id}.csv`,
+    path: `${id}.csv`,
+    purpose: 'p',
+    size: 10,
+    sha256,
+    status: decidedAt === null ? 'pending' : 'approved',
+    createdAt: clock.now(),
+    maxDownloads: 3,
+    validityMs: 1,
+    validUntil: null,
+    downloads: 0,
+    revision: 0,
     ...(decidedAt === null ? {} : { decision: { outcome: 'approved' as const, by: 'rev', at: decidedAt, comment: 'ok' } }),
   });
   const day = 86_400_000;
@@ -46,5 +72,11 @@ t.test('retention: deleted after N days, audited with the hash; pending and stil
   t.same(await purgeQuarantine(tc), [], 'idempotent');
   await log.flush();
   const deletions = readAuditDir(join(dir, 'audit')).filter((l) => l.event === 'transfer' && l.step === 'quarantine-delete');
-  t.same(deletions.map((l) => [l.id, l.sha256, l.retentionDays]), [['old', alone.sha256, 30], ['oldShared', shared.sha256, 30]]);
+  t.same(
+    deletions.map((l) => [l.id, l.sha256, l.retentionDays]),
+    [
+      ['old', alone.sha256, 30],
+      ['oldShared', shared.sha256, 30],
+    ],
+  );
 });

@@ -60,7 +60,18 @@ t.test('user unlock refuses to run without the ledger fields', async (t) => {
   const res = await hic('user', 'unlock', 'vera', '--verified-by', 'hd-sato');
   t.equal(res.code, 2);
   t.match(res.stderr, /--method, --document required/);
-  const notLocked = await hic('user', 'unlock', 'vera', '--verified-by', 'hd-sato', '--method', 'phone call-back', '--document', 'staff ID', '--json');
+  const notLocked = await hic(
+    'user',
+    'unlock',
+    'vera',
+    '--verified-by',
+    'hd-sato',
+    '--method',
+    'phone call-back',
+    '--document',
+    'staff ID',
+    '--json',
+  );
   t.equal(notLocked.code, 1, 'vera is not locked: nothing to unlock (issue 13: honest answers)');
   t.equal(JSON.parse(notLocked.stdout).error, 'NOT_LOCKED');
 });
@@ -86,10 +97,35 @@ t.test('user suspend ends the sessions on every instance within a second; resume
 });
 
 t.test('project add / show / end: accounts and terminals stop at once, records stay', async (t) => {
-  const noCredential = await hic('project', 'add', 'beta', '--upstream', gwA.workspace.url, '--network', '127.0.0.0/8', '--profile', 'demo');
+  const noCredential = await hic(
+    'project',
+    'add',
+    'beta',
+    '--upstream',
+    gwA.workspace.url,
+    '--network',
+    '127.0.0.0/8',
+    '--profile',
+    'demo',
+  );
   t.equal(noCredential.code, 1, 'a profile that needs a credential is refused without one');
   t.match(noCredential.stderr, /needs a credential file/);
-  const add = await hic('project', 'add', 'beta', '--upstream', gwA.workspace.url, '--network', '127.0.0.0/8', '--end', '2099-03-31', '--profile', 'demo', '--credential-file', join(gwA.dir, 'workspace.token'), '--json');
+  const add = await hic(
+    'project',
+    'add',
+    'beta',
+    '--upstream',
+    gwA.workspace.url,
+    '--network',
+    '127.0.0.0/8',
+    '--end',
+    '2099-03-31',
+    '--profile',
+    'demo',
+    '--credential-file',
+    join(gwA.dir, 'workspace.token'),
+    '--json',
+  );
   t.equal(add.code, 0, add.stderr);
   t.equal(JSON.parse(add.stdout).project.endsAt, '2099-03-31T15:00:00.000Z', 'an end date is the end of that day, Japan time');
   const badNet = await hic('project', 'add', 'gamma', '--upstream', 'http://x', '--network', '10.0.0.0/99');

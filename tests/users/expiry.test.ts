@@ -24,7 +24,14 @@ async function withPassword(username: string, password: string) {
 
 async function restrictionAfterLogin(username: string, creds: { password: string; totpSecret: string }) {
   const c = gw.client(cert);
-  const res = await c.fetch('/_hic/api/session', { method: 'POST', body: { username, password: creds.password, totp: (await import('../../gateway/accounts/totp.js')).currentTotp(creds.totpSecret, gw.clock.now()) } });
+  const res = await c.fetch('/_hic/api/session', {
+    method: 'POST',
+    body: {
+      username,
+      password: creds.password,
+      totp: (await import('../../gateway/accounts/totp.js')).currentTotp(creds.totpSecret, gw.clock.now()),
+    },
+  });
   gw.clock.advance(30_000);
   return { status: res.status, restriction: res.json().restriction as string | undefined };
 }
@@ -35,7 +42,11 @@ t.test('an 8-12 character password: fine at day 59, expired just after day 60', 
   gw.clock.set(start + 59 * DAY);
   t.same(await restrictionAfterLogin('hana', short), { status: 201, restriction: undefined }, 'day 59: full session');
   gw.clock.set(start + 60 * DAY + 1);
-  t.same(await restrictionAfterLogin('hana', short), { status: 201, restriction: 'password-change' }, 'day 60 + 1 ms: only the change page');
+  t.same(
+    await restrictionAfterLogin('hana', short),
+    { status: 201, restriction: 'password-change' },
+    'day 60 + 1 ms: only the change page',
+  );
 });
 
 t.test('13+ characters mixing letters, digits and symbols never expire', async (t) => {
@@ -69,7 +80,7 @@ t.test('none of the last 5 passwords may be reused; the 6th back may', async (t)
   t.equal(sixthBack.status, 200, 'older than the last 5: allowed');
 });
 
-t.test('usage period: login and requests only inside the project\'s dates (AC-3)', async (t) => {
+t.test("usage period: login and requests only inside the project's dates (AC-3)", async (t) => {
   const creds = await gw.addUser('lena');
   const c = gw.client(cert);
   t.equal(await gw.login(c, 'lena', creds), 201);

@@ -51,7 +51,10 @@ t.test('first login: change password, enrol TOTP, then the workspace', async (t)
   const wrong = await c.fetch('/_hic/api/totp/enrolment/confirm', { method: 'POST', body: { code: '000000' } });
   t.equal(wrong.status, 422, 'the secret counts only after a correct code');
   t.equal((await rt.stores.accounts.get('dana'))!.totpEnrolled, false);
-  const confirm = await c.fetch('/_hic/api/totp/enrolment/confirm', { method: 'POST', body: { code: currentTotp(secret, gw.clock.now()) } });
+  const confirm = await c.fetch('/_hic/api/totp/enrolment/confirm', {
+    method: 'POST',
+    body: { code: currentTotp(secret, gw.clock.now()) },
+  });
   t.equal(confirm.status, 201);
   t.equal((await c.fetch('/', { headers: { accept: 'application/json' } })).status, 200, 'full session now');
   const stored = (await rt.stores.accounts.get('dana'))!;
@@ -60,7 +63,11 @@ t.test('first login: change password, enrol TOTP, then the workspace', async (t)
 
   gw.clock.advance(60_000);
   const again = gw.client(cert);
-  t.equal(await gw.login(again, 'dana', { password: 'Kx9#mQ2$vL7p', totpSecret: secret }), 201, 'normal login with the new password and TOTP');
+  t.equal(
+    await gw.login(again, 'dana', { password: 'Kx9#mQ2$vL7p', totpSecret: secret }),
+    201,
+    'normal login with the new password and TOTP',
+  );
 });
 
 t.test('the initial password works once only', async (t) => {
@@ -93,10 +100,17 @@ t.test('browser first login lands on the change-password page (CSRF-protected fo
   const page = await c.fetch('/_hic/password', { headers: { accept: 'text/html' } });
   t.equal(page.status, 200);
   t.match(page.body, /パスワードの変更が必要です/);
-  const change = await c.fetch('/_hic/password', { method: 'POST', body: `_csrf=${csrf}&current=${encodeURIComponent(initial)}&next=Zq7%25rT4!wN8x&confirm=Zq7%25rT4!wN8x` });
+  const change = await c.fetch('/_hic/password', {
+    method: 'POST',
+    body: `_csrf=${csrf}&current=${encodeURIComponent(initial)}&next=Zq7%25rT4!wN8x&confirm=Zq7%25rT4!wN8x`,
+  });
   t.equal(change.status, 303);
   t.equal(change.headers.location, '/_hic/enrol');
   const enrol = await c.fetch('/_hic/enrol', { headers: { accept: 'text/html' } });
   t.match(enrol.body, /<img src="data:image\/svg\+xml;base64,/, 'QR code as an image (no script)');
-  t.notMatch(enrol.body, /<script(?! src="\/_hic\/static\/idle\.js" defer><\/script>)/, 'no inline script: only the idle warning file (issue 13)');
+  t.notMatch(
+    enrol.body,
+    /<script(?! src="\/_hic\/static\/idle\.js" defer><\/script>)/,
+    'no inline script: only the idle warning file (issue 13)',
+  );
 });

@@ -46,12 +46,15 @@ t.test('unlock refuses to run without the ledger fields, then records them', asy
   t.equal(account.lockedAt, null);
   t.equal(account.identityChecks?.[0]?.document, 'my-number card', 'ledger entry kept on the account');
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.event === 'identity-check' && l.user === 'pia' && l.method === 'video call' && l.by === 'hd1'), 'ledger entry in the audit log');
+  t.ok(
+    lines.some((l) => l.event === 'identity-check' && l.user === 'pia' && l.method === 'video call' && l.by === 'hd1'),
+    'ledger entry in the audit log',
+  );
   t.equal(await gw.login(gw.client(userCert), 'pia', pia), 201);
   gw.clock.advance(30_000);
 });
 
-t.test('a reset cannot be completed by the helpdesk alone: it needs the user\'s own TOTP', async (t) => {
+t.test("a reset cannot be completed by the helpdesk alone: it needs the user's own TOTP", async (t) => {
   const rio = await gw.addUser('rio');
   await lock('rio');
   const started = await helpdesk.fetch('/_hic/api/users/rio/reset', { method: 'POST', body: ledger });
@@ -62,15 +65,24 @@ t.test('a reset cannot be completed by the helpdesk alone: it needs the user\'s 
   const anyone = gw.client(userCert);
   const alone = await anyone.fetch('/_hic/api/reset', { method: 'POST', body: { username: 'rio', code, next: 'Hd#Chosen9pw!' } });
   t.equal(alone.status, 422, 'code without TOTP: refused');
-  const guessed = await anyone.fetch('/_hic/api/reset', { method: 'POST', body: { username: 'rio', code, totp: '000000', next: 'Hd#Chosen9pw!' } });
+  const guessed = await anyone.fetch('/_hic/api/reset', {
+    method: 'POST',
+    body: { username: 'rio', code, totp: '000000', next: 'Hd#Chosen9pw!' },
+  });
   t.equal(guessed.status, 422, 'code with a wrong TOTP: refused');
-  const user = await anyone.fetch('/_hic/api/reset', { method: 'POST', body: { username: 'rio', code, totp: currentTotp(rio.totpSecret, gw.clock.now()), next: 'Kw7$own7Choice' } });
-  t.equal(user.status, 200, 'code + the user\'s TOTP + a password the user chose');
+  const user = await anyone.fetch('/_hic/api/reset', {
+    method: 'POST',
+    body: { username: 'rio', code, totp: currentTotp(rio.totpSecret, gw.clock.now()), next: 'Kw7$own7Choice' },
+  });
+  t.equal(user.status, 200, "code + the user's TOTP + a password the user chose");
   gw.clock.advance(30_000);
   t.equal((await rt.stores.accounts.get('rio'))!.lockedAt, null, 'the reset lifts the lock');
   t.equal(await gw.login(gw.client(userCert), 'rio', { password: 'Kw7$own7Choice', totpSecret: rio.totpSecret }), 201);
   gw.clock.advance(30_000);
-  const reuse = await anyone.fetch('/_hic/api/reset', { method: 'POST', body: { username: 'rio', code, totp: currentTotp(rio.totpSecret, gw.clock.now()), next: 'Another$9pass' } });
+  const reuse = await anyone.fetch('/_hic/api/reset', {
+    method: 'POST',
+    body: { username: 'rio', code, totp: currentTotp(rio.totpSecret, gw.clock.now()), next: 'Another$9pass' },
+  });
   t.equal(reuse.status, 422, 'the code is single-use');
 });
 
@@ -80,20 +92,29 @@ t.test('lost authenticator: an administrator other than the helpdesk must approv
   t.equal(started.status, 201);
   const { code, needsApproval } = started.json();
   t.equal(needsApproval, true);
-  const early = await gw.client(userCert).fetch('/_hic/api/reset', { method: 'POST', body: { username: 'sae', code, next: 'Vx$new8Words2' } });
+  const early = await gw
+    .client(userCert)
+    .fetch('/_hic/api/reset', { method: 'POST', body: { username: 'sae', code, next: 'Vx$new8Words2' } });
   t.equal(early.status, 422, 'no completion before the approval');
   const selfApprove = await helpdesk.fetch('/_hic/api/users/sae/reset/approve', { method: 'POST', body: {} });
   t.equal(selfApprove.status, 403, 'the helpdesk cannot approve (role)');
   const approve = await admin.fetch('/_hic/api/users/sae/reset/approve', { method: 'POST', body: {} });
   t.equal(approve.status, 200);
-  const done = await gw.client(userCert).fetch('/_hic/api/reset', { method: 'POST', body: { username: 'sae', code, next: 'Vx$new8Words2' } });
+  const done = await gw
+    .client(userCert)
+    .fetch('/_hic/api/reset', { method: 'POST', body: { username: 'sae', code, next: 'Vx$new8Words2' } });
   t.equal(done.status, 200);
   t.equal(done.json().reenrol, true);
-  const login = await gw.client(userCert).fetch('/_hic/api/session', { method: 'POST', body: { username: 'sae', password: 'Vx$new8Words2' } });
+  const login = await gw
+    .client(userCert)
+    .fetch('/_hic/api/session', { method: 'POST', body: { username: 'sae', password: 'Vx$new8Words2' } });
   t.equal(login.status, 201);
   t.equal(login.json().restriction, 'totp-enrolment', 'must enrol a new authenticator before anything else');
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.event === 'staff-action-refused' && l.action === 'user.reset.approve' && l.by === 'hd1'), 'the refused approval is audited');
+  t.ok(
+    lines.some((l) => l.event === 'staff-action-refused' && l.action === 'user.reset.approve' && l.by === 'hd1'),
+    'the refused approval is audited',
+  );
 });
 
 t.test('a staff action outside the role is refused and audited', async (t) => {
@@ -103,7 +124,10 @@ t.test('a staff action outside the role is refused and audited', async (t) => {
   gw.clock.advance(30_000);
   t.equal((await analyst.fetch('/_hic/api/users/pia')).status, 403);
   t.equal((await helpdesk.fetch('/_hic/api/users/taro/suspend', { method: 'POST', body: { reason: 'x' } })).status, 403);
-  t.equal((await helpdesk.fetch('/_hic/api/users', { method: 'POST', body: { username: 'x1', roles: ['analyst'], project: 'alpha' } })).status, 403);
+  t.equal(
+    (await helpdesk.fetch('/_hic/api/users', { method: 'POST', body: { username: 'x1', roles: ['analyst'], project: 'alpha' } })).status,
+    403,
+  );
   const lines = await gw.auditLines();
   t.ok(lines.some((l) => l.event === 'staff-action-refused' && l.by === 'taro' && l.action === 'user.show'));
   t.ok(lines.some((l) => l.event === 'staff-action-refused' && l.by === 'hd1' && l.action === 'user.suspend'));

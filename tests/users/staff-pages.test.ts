@@ -18,7 +18,8 @@ const sec = await gw.addUser('sec-ito', ['security'], null);
 const adm = await gw.addUser('adm-kato', ['admin'], null);
 
 /** A browser login through the two form pages; returns the final redirect. */
-const formLogin = (c: ReturnType<typeof gw.client>, username: string, creds: { password: string; totpSecret: string }, next = '') => loginByForms(gw, c, username, creds, next);
+const formLogin = (c: ReturnType<typeof gw.client>, username: string, creds: { password: string; totpSecret: string }, next = '') =>
+  loginByForms(gw, c, username, creds, next);
 
 t.test('each role lands on its own start page; a staff link survives login; scripts get JSON', async (t) => {
   const anon = gw.client(staffCert);
@@ -38,8 +39,14 @@ t.test('each role lands on its own start page; a staff link survives login; scri
   const portal = await admin.fetch('/_hic/', { headers: html });
   t.equal(portal.status, 200);
   t.match(portal.body, '<span class="who">ユーザー: adm-kato</span><span class="clock">');
-  t.match(portal.body, /<span class="clock">\d{4}-\d\d-\d\d \d\d:\d\d \(Asia\/Tokyo\)<\/span><a class="logout" href="\/_hic\/logout">ログアウト<\/a>/);
-  t.match(portal.body, '<nav class="menu" aria-label="メニュー"><a href="/_hic/" aria-current="page">ポータル</a><a href="/_hic/admin/">管理</a></nav>');
+  t.match(
+    portal.body,
+    /<span class="clock">\d{4}-\d\d-\d\d \d\d:\d\d \(Asia\/Tokyo\)<\/span><a class="logout" href="\/_hic\/logout">ログアウト<\/a>/,
+  );
+  t.match(
+    portal.body,
+    '<nav class="menu" aria-label="メニュー"><a href="/_hic/" aria-current="page">ポータル</a><a href="/_hic/admin/">管理</a></nav>',
+  );
   t.match(portal.body, '<a href="/_hic/admin/">管理</a> — 研究課題、アカウント、利用端末と証明書');
   t.match(portal.body, /data-idle-ms="1200000"/);
   const portalJson = await admin.fetch('/_hic/', { headers: { accept: 'application/json' } });
@@ -50,7 +57,7 @@ t.test('each role lands on its own start page; a staff link survives login; scri
   }
 });
 
-t.test('outside the role: a 403 page with the person\'s own menu, audited', async (t) => {
+t.test("outside the role: a 403 page with the person's own menu, audited", async (t) => {
   const c = gw.client(staffCert);
   await formLogin(c, 'sec-ito', sec);
   const res = await c.fetch('/_hic/helpdesk/', { headers: html });
@@ -65,7 +72,10 @@ t.test('helpdesk: find, see the lock, record the check and unlock, the analyst l
   const creds = await gw.addUser('kumi');
   const analyst = gw.client(userCert);
   for (let i = 0; i < 5; i++) {
-    const res = await analyst.fetch('/_hic/api/session', { method: 'POST', body: { username: 'kumi', password: `wrong-${i}`, totp: '000000' } });
+    const res = await analyst.fetch('/_hic/api/session', {
+      method: 'POST',
+      body: { username: 'kumi', password: `wrong-${i}`, totp: '000000' },
+    });
     t.equal(res.status, 401);
   }
   t.not((await gw.gw.rt.stores.accounts.get('kumi'))!.lockedAt, null, 'locked after five failures');
@@ -80,17 +90,36 @@ t.test('helpdesk: find, see the lock, record the check and unlock, the analyst l
   t.match(account.body, '<p>確認者: <strong>hd-sato</strong></p>');
   t.match(account.body, '<p>記録はありません。</p>');
 
-  const missing = await c.fetch('/_hic/helpdesk/users/kumi/unlock', { method: 'POST', headers: html, body: new URLSearchParams({ _csrf: csrfOf(account.body), method: 'video-call' }).toString() });
+  const missing = await c.fetch('/_hic/helpdesk/users/kumi/unlock', {
+    method: 'POST',
+    headers: html,
+    body: new URLSearchParams({ _csrf: csrfOf(account.body), method: 'video-call' }).toString(),
+  });
   t.equal(missing.status, 422, 'no unlock without the whole identity check');
   t.not((await gw.gw.rt.stores.accounts.get('kumi'))!.lockedAt, null);
-  const noCsrf = await c.fetch('/_hic/helpdesk/users/kumi/unlock', { method: 'POST', headers: html, body: 'method=video-call&document=staff-card' });
+  const noCsrf = await c.fetch('/_hic/helpdesk/users/kumi/unlock', {
+    method: 'POST',
+    headers: html,
+    body: 'method=video-call&document=staff-card',
+  });
   t.equal(noCsrf.status, 403);
 
-  const unlocked = await submitForm(c, '/_hic/helpdesk/users/kumi', '/_hic/helpdesk/users/kumi/unlock', { method: 'video-call', document: 'staff-card', reference: 'T-2026-117' });
+  const unlocked = await submitForm(c, '/_hic/helpdesk/users/kumi', '/_hic/helpdesk/users/kumi/unlock', {
+    method: 'video-call',
+    document: 'staff-card',
+    reference: 'T-2026-117',
+  });
   t.equal(unlocked.status, 200);
   t.match(unlocked.body, 'ロックを解除しました。本人確認を台帳に記録しました。');
-  t.match(unlocked.body, /<tr><td class="time"><time datetime="[^"]+" title="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d<\/time><\/td><td>unlock<\/td><td>hd-sato<\/td><td>ビデオ通話<\/td><td>職員証・学生証<\/td><td>T-2026-117<\/td><\/tr>/, 'the ledger row, verifier = the logged-in helpdesk user');
-  const again = await submitForm(c, '/_hic/helpdesk/users/kumi', '/_hic/helpdesk/users/kumi/unlock', { method: 'video-call', document: 'staff-card' });
+  t.match(
+    unlocked.body,
+    /<tr><td class="time"><time datetime="[^"]+" title="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d<\/time><\/td><td>unlock<\/td><td>hd-sato<\/td><td>ビデオ通話<\/td><td>職員証・学生証<\/td><td>T-2026-117<\/td><\/tr>/,
+    'the ledger row, verifier = the logged-in helpdesk user',
+  );
+  const again = await submitForm(c, '/_hic/helpdesk/users/kumi', '/_hic/helpdesk/users/kumi/unlock', {
+    method: 'video-call',
+    document: 'staff-card',
+  });
   t.equal(again.status, 409, 'a second unlock (an old tab) is told the truth');
   t.match(again.body, 'このアカウントはロックされていません。何も変更していません（本人確認も記録していません）。');
   t.notMatch(again.body, '<form method="post" action="/_hic/helpdesk/users/kumi/unlock">', 'and the unlock form is gone');
@@ -99,7 +128,10 @@ t.test('helpdesk: find, see the lock, record the check and unlock, the analyst l
   gw.clock.advance(60_000);
   t.equal(await gw.login(gw.client(userCert), 'kumi', creds), 201, 'the analyst logs in again');
 
-  const reset = await submitForm(c, '/_hic/helpdesk/users/kumi', '/_hic/helpdesk/users/kumi/reset', { method: 'in-person', document: 'my-number-card' });
+  const reset = await submitForm(c, '/_hic/helpdesk/users/kumi', '/_hic/helpdesk/users/kumi/reset', {
+    method: 'in-person',
+    document: 'my-number-card',
+  });
   t.equal(reset.status, 201);
   const code = /<code id="reset-code">([A-Z0-9-]+)<\/code>/.exec(reset.body)?.[1];
   t.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
@@ -107,13 +139,29 @@ t.test('helpdesk: find, see the lock, record the check and unlock, the analyst l
   const reload = await c.fetch('/_hic/helpdesk/users/kumi', { headers: html });
   t.notMatch(reload.body, code!, 'the code is shown once');
   gw.clock.advance(60_000);
-  const done = await gw.client(userCert).fetch('/_hic/api/reset', { method: 'POST', body: { username: 'kumi', code: code!, totp: currentTotp(creds.totpSecret, gw.clock.now()), next: 'Hq6#tY2@pL8w' } });
+  const done = await gw.client(userCert).fetch('/_hic/api/reset', {
+    method: 'POST',
+    body: { username: 'kumi', code: code!, totp: currentTotp(creds.totpSecret, gw.clock.now()), next: 'Hq6#tY2@pL8w' },
+  });
   t.equal(done.status, 200, 'the user completes it with their own TOTP');
 
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.event === 'identity-check' && l.user === 'kumi' && l.by === 'hd-sato' && l.verifiedBy === 'hd-sato' && l.method === 'video-call' && l.reference === 'T-2026-117'));
+  t.ok(
+    lines.some(
+      (l) =>
+        l.event === 'identity-check' &&
+        l.user === 'kumi' &&
+        l.by === 'hd-sato' &&
+        l.verifiedBy === 'hd-sato' &&
+        l.method === 'video-call' &&
+        l.reference === 'T-2026-117',
+    ),
+  );
   t.ok(lines.some((l) => l.event === 'staff-action' && l.action === 'user.unlock' && l.by === 'hd-sato' && l.user === 'kumi' && l.checkId));
-  t.ok(lines.some((l) => l.event === 'staff-action' && l.action === 'user.unlock' && l.outcome === 'not-locked'), 'the second, empty unlock is audited too');
+  t.ok(
+    lines.some((l) => l.event === 'staff-action' && l.action === 'user.unlock' && l.outcome === 'not-locked'),
+    'the second, empty unlock is audited too',
+  );
   t.ok(lines.some((l) => l.event === 'staff-action' && l.action === 'helpdesk.find' && l.query === 'KUM' && l.count === 1));
 });
 
@@ -122,10 +170,18 @@ t.test('security console: newest first with paging, the unlock with actor and ac
   await formLogin(c, 'sec-ito', sec);
   const unlocks = await c.fetch('/_hic/security/?event=staff-action', { headers: html });
   t.equal(unlocks.status, 200);
-  const rows = [...unlocks.body.matchAll(/<tr(?: class="alert")?><td class="time"><time datetime="([^"]+)" title="[^"]+">([^<]+)<\/time><\/td>((?:<td>[^<]*<\/td>)+)<\/tr>/g)];
+  const rows = [
+    ...unlocks.body.matchAll(
+      /<tr(?: class="alert")?><td class="time"><time datetime="([^"]+)" title="[^"]+">([^<]+)<\/time><\/td>((?:<td>[^<]*<\/td>)+)<\/tr>/g,
+    ),
+  ];
   t.ok(rows.length >= 3, `staff actions listed (${rows.length})`);
   const times = rows.map((r) => Date.parse(r[1]!));
-  t.same(times, [...times].sort((a, b) => b - a), 'newest first');
+  t.same(
+    times,
+    [...times].sort((a, b) => b - a),
+    'newest first',
+  );
   const cells = (r: RegExpMatchArray) => [...r[3]!.matchAll(/<td>([^<]*)<\/td>/g)].map((x) => x[1]);
   const unlock = rows.map(cells).find((c) => c[2] === 'user.unlock' && c[3] === 'kumi' && c[8] === '-');
   t.ok(unlock, 'the unlock is there');
@@ -146,7 +202,10 @@ t.test('security console: newest first with paging, the unlock with actor and ac
 
   const csv = await c.fetch('/_hic/security/export.csv?event=access', { headers: html });
   t.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
-  const lines = csv.body.replace(/^\ufeff/, '').trim().split('\r\n');
+  const lines = csv.body
+    .replace(/^\ufeff/, '')
+    .trim()
+    .split('\r\n');
   t.equal(lines[0], 'time_utc,time_local,event,actor,action,target_user,project,terminal_id,fingerprint,address,detail,where');
   t.ok(lines.length - 1 >= total, 'every row of the search (and the requests since)');
   const csvWhere = lines.slice(1).map((l) => l.split(',').at(-1)!);
@@ -159,5 +218,8 @@ t.test('security console: newest first with paging, the unlock with actor and ac
   const deep = await c.fetch('/_hic/security/?event=access&page=0', { headers: html });
   t.match(deep.body, 'page: a whole number from 1 to 200');
   const lines2 = await gw.auditLines();
-  t.ok(lines2.some((l) => l.event === 'staff-action' && l.action === 'audit.export' && l.by === 'sec-ito' && l.format === 'csv'), 'the export is recorded');
+  t.ok(
+    lines2.some((l) => l.event === 'staff-action' && l.action === 'audit.export' && l.by === 'sec-ito' && l.format === 'csv'),
+    'the export is recorded',
+  );
 });

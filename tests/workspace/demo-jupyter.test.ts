@@ -19,13 +19,15 @@ async function freePort(): Promise<number> {
 }
 
 async function until(check: () => boolean, ms: number, what: () => string): Promise<void> {
-  for (const end = Date.now() + ms; !check(); ) {
+  for (const end = Date.now() + ms; !check();) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('_TAPJS') && k !== 'NODE_OPTIONS' && k !== 'REDIS_URL'));
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith('_TAPJS') && k !== 'NODE_OPTIONS' && k !== 'REDIS_URL'),
+);
 
 t.test('the demo runs a real Jupyter with a credential only the gateway holds', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'hic-demo-jupyter-'));
@@ -38,7 +40,11 @@ t.test('the demo runs a real Jupyter with a credential only the gateway holds', 
   child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   t.teardown(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
-  await until(() => existsSync(join(home, 'demo.json')), 120_000, () => `demo.json (${out})`);
+  await until(
+    () => existsSync(join(home, 'demo.json')),
+    120_000,
+    () => `demo.json (${out})`,
+  );
   const demo = JSON.parse(readFileSync(join(home, 'demo.json'), 'utf8'));
   t.equal(demo.workspace, 'jupyter', 'demo.json says which workspace');
   t.match(out, /workspace: jupyter/, 'and so do the printed instructions');
@@ -48,13 +54,26 @@ t.test('the demo runs a real Jupyter with a credential only the gateway holds', 
   t.notOk(out.includes(token), 'the token is never printed');
   t.notOk(readFileSync(join(home, 'demo.json'), 'utf8').includes(token), 'nor written to demo.json');
   const term = demo.terminals[0];
-  const client = new TerminalClient(demo.url, readFileSync(demo.caCertPem, 'utf8'), { cert: readFileSync(term.certPem, 'utf8'), key: readFileSync(term.keyPem, 'utf8') });
+  const client = new TerminalClient(demo.url, readFileSync(demo.caCertPem, 'utf8'), {
+    cert: readFileSync(term.certPem, 'utf8'),
+    key: readFileSync(term.keyPem, 'utf8'),
+  });
   t.teardown(() => client.close());
-  const login = await client.fetch('/_hic/api/session', { method: 'POST', body: { username: demo.analyst.username, password: demo.analyst.password, totp: currentTotp(demo.analyst.totpSecret, Date.now()) } });
+  const login = await client.fetch('/_hic/api/session', {
+    method: 'POST',
+    body: { username: demo.analyst.username, password: demo.analyst.password, totp: currentTotp(demo.analyst.totpSecret, Date.now()) },
+  });
   t.equal(login.status, 201);
   const tree = await client.fetch('/api/contents?type=directory', { headers: { accept: 'application/json' } });
   t.equal(tree.status, 200, 'the Jupyter contents API answers through the gateway');
-  t.same(tree.json().content.map((f: { name: string }) => f.name).sort(), ['counts.csv', 'sample.ipynb'], 'the sample notebook and CSV');
+  t.same(
+    tree
+      .json()
+      .content.map((f: { name: string }) => f.name)
+      .sort(),
+    ['counts.csv', 'sample.ipynb'],
+    'the sample notebook and CSV',
+  );
   const csv = await client.fetch('/files/counts.csv', { headers: { accept: 'application/json' } });
   t.equal(csv.status, 403, 'and the boundary holds');
   child.kill('SIGTERM');

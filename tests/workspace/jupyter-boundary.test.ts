@@ -27,7 +27,11 @@ const cookie = () => client.cookieHeader();
 t.test('an upgrade of any other method is refused, and never relays the route body', async (t) => {
   // (Inside a subtest: tap may end the root test, and run its teardowns, once a top-level assertion leaves it idle.)
   t.equal((await browser.page('/tree')).status, 200, 'the tree opens');
-  for (const [method, path] of [['POST', '/files/counts.csv'], ['POST', '/nbconvert/script/sample.ipynb'], ['PUT', '/api/kernels/x/channels']]) {
+  for (const [method, path] of [
+    ['POST', '/files/counts.csv'],
+    ['POST', '/nbconvert/script/sample.ipynb'],
+    ['PUT', '/api/kernels/x/channels'],
+  ]) {
     const answer = await raw(
       `${method} ${path} HTTP/1.1\r\nHost: localhost\r\nCookie: ${cookie()}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nContent-Length: 0\r\n\r\n`,
     );
@@ -42,9 +46,18 @@ t.test('an upgrade of any other method is refused, and never relays the route bo
   const unknownKernel = await wsOutcome(client.websocket('/api/kernels/no-such-kernel/channels', { origin: gw.url }));
   t.equal(unknownKernel.status, 502, "the workspace's own refusal (404) is not relayed: the gateway's 502");
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.kind === 'access' && l.method === 'WS' && l.reason === 'upgrade-method-invalid'), "audited as 'upgrade-method-invalid'");
-  t.ok(lines.some((l) => l.kind === 'access' && l.method === 'WS' && l.status === 404 && l.reason === 'workspace-refused-upgrade'), "audited as 'workspace-refused-upgrade' with the workspace's status");
-  t.ok(lines.some((l) => l.kind === 'access' && l.method === 'WS' && l.reason === 'upgrade-not-allowed'), "audited as 'upgrade-not-allowed'");
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.method === 'WS' && l.reason === 'upgrade-method-invalid'),
+    "audited as 'upgrade-method-invalid'",
+  );
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.method === 'WS' && l.status === 404 && l.reason === 'workspace-refused-upgrade'),
+    "audited as 'workspace-refused-upgrade' with the workspace's status",
+  );
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.method === 'WS' && l.reason === 'upgrade-not-allowed'),
+    "audited as 'upgrade-not-allowed'",
+  );
 });
 
 t.test('ambiguous targets are refused; the path judged is the path forwarded', async (t) => {
@@ -72,7 +85,13 @@ t.test('the contents API: data files are not read, uploads and data-kind text wr
     ['GET', '/api/contents/counts.csv?content=0&content=1', undefined, 403, 'download-blocked'],
     ['GET', '/edit/counts.csv', undefined, 200, 'allowed'],
     ['PUT', '/api/contents/new.csv', { type: 'file', format: 'text', content: 'a,b\n1,2\n' }, 403, 'upload-blocked'],
-    ['PUT', '/api/contents/up.csv', { name: 'up.csv', path: 'up.csv', type: 'file', format: 'base64', content: 'YSxiCg==' }, 403, 'upload-blocked'],
+    [
+      'PUT',
+      '/api/contents/up.csv',
+      { name: 'up.csv', path: 'up.csv', type: 'file', format: 'base64', content: 'YSxiCg==' },
+      403,
+      'upload-blocked',
+    ],
     ['PUT', '/api/contents/big.py', { type: 'file', format: 'text', content: 'x'.repeat(300_000) }, 403, 'upload-blocked'],
     ['PATCH', '/api/contents/counts.csv', { path: 'counts.py' }, 403, 'transfer-blocked'],
     ['POST', '/api/shutdown', undefined, 403, 'admin-blocked'],
@@ -97,29 +116,55 @@ t.test('the contents API: data files are not read, uploads and data-kind text wr
   for (const [method, path, , status, reason] of rows) {
     if (status !== 403) continue;
     const p = path.split('?')[0];
-    t.ok(refused.some((l) => l.method === method && l.path === p && l.reason === reason), `audited: ${method} ${p} ${reason}`);
+    t.ok(
+      refused.some((l) => l.method === method && l.path === p && l.reason === reason),
+      `audited: ${method} ${p} ${reason}`,
+    );
   }
-  t.ok(lines.some((l) => l.kind === 'access' && l.path === '/api/contents/counts.csv' && l.query === 'content=1&format=text'), 'the query is in the record');
-  t.ok(lines.some((l) => l.event === 'alert' && l.type === 'blocked-transfer' && l.user === 'ren'), 'blocked transfers are alerted');
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.path === '/api/contents/counts.csv' && l.query === 'content=1&format=text'),
+    'the query is in the record',
+  );
+  t.ok(
+    lines.some((l) => l.event === 'alert' && l.type === 'blocked-transfer' && l.user === 'ren'),
+    'blocked transfers are alerted',
+  );
 });
 
 t.test('a foreign Origin cannot change anything or open a kernel socket (Jupyter skips its own check for the token)', async (t) => {
   const created = await browser.api('POST', '/api/contents', { type: 'file', ext: '.py' }, { origin: 'https://evil.example' });
   t.equal(created.status, 403);
   t.equal(created.json().error, 'FORBIDDEN');
-  const site = await client.fetch('/api/contents', { method: 'POST', headers: { accept: 'application/json', 'sec-fetch-site': 'cross-site' }, body: { type: 'directory' } });
+  const site = await client.fetch('/api/contents', {
+    method: 'POST',
+    headers: { accept: 'application/json', 'sec-fetch-site': 'cross-site' },
+    body: { type: 'directory' },
+  });
   t.equal(site.status, 403, 'Sec-Fetch-Site: cross-site is refused too');
-  const session = await browser.api('POST', '/api/sessions', { path: 'sample.ipynb', type: 'notebook', name: '', kernel: { name: 'python3' } });
+  const session = await browser.api('POST', '/api/sessions', {
+    path: 'sample.ipynb',
+    type: 'notebook',
+    name: '',
+    kernel: { name: 'python3' },
+  });
   t.equal(session.status, 201);
   const kernelId: string = session.json().kernel.id;
   const foreign = await wsOutcome(browser.kernelSocket(kernelId, 'abc', 'https://evil.example'));
   t.equal(foreign.status, 403, 'cross-site WebSocket hijacking refused');
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.kind === 'access' && l.reason === 'origin-mismatch' && l.method === 'WS'), 'audited');
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.reason === 'origin-mismatch' && l.method === 'WS'),
+    'audited',
+  );
 });
 
 t.test('activity: saves and kernel messages keep the session, polling does not; idle expiry closes the kernel socket', async (t) => {
-  const session = await browser.api('POST', '/api/sessions', { path: 'sample.ipynb', type: 'notebook', name: '', kernel: { name: 'python3' } });
+  const session = await browser.api('POST', '/api/sessions', {
+    path: 'sample.ipynb',
+    type: 'notebook',
+    name: '',
+    kernel: { name: 'python3' },
+  });
   const kernelId: string = session.json().kernel.id;
   const sid = randomBytes(16).toString('hex');
   const ws = browser.kernelSocket(kernelId, sid);
@@ -143,8 +188,14 @@ t.test('activity: saves and kernel messages keep the session, polling does not; 
   const after = await browser.api('GET', '/api/contents?type=directory');
   t.equal(after.status, 401, 'polling did not keep the session');
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.event === 'session-end' && l.user === 'ren' && l.reason === 'idle-timeout'), 'idle timeout recorded');
-  t.ok(lines.some((l) => l.kind === 'access' && l.method === 'WS-CLOSE' && l.user === 'ren' && l.bytesIn > 0 && l.bytes > 0), 'the socket close is recorded with bytes both ways');
+  t.ok(
+    lines.some((l) => l.event === 'session-end' && l.user === 'ren' && l.reason === 'idle-timeout'),
+    'idle timeout recorded',
+  );
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.method === 'WS-CLOSE' && l.user === 'ren' && l.bytesIn > 0 && l.bytes > 0),
+    'the socket close is recorded with bytes both ways',
+  );
 });
 
 t.test('a stopped workspace: a 502 page "workspace unavailable", audited as such', async (t) => {
@@ -156,5 +207,8 @@ t.test('a stopped workspace: a 502 page "workspace unavailable", audited as such
   const en = await client.fetch('/tree?lang=en', { headers: { accept: 'text/html' } });
   t.match(en.body, /workspace is unavailable/);
   const lines = await gw.auditLines();
-  t.ok(lines.some((l) => l.kind === 'access' && l.path === '/tree' && l.status === 502 && l.reason === 'workspace-unavailable'), 'audited as workspace-unavailable, not allowed');
+  t.ok(
+    lines.some((l) => l.kind === 'access' && l.path === '/tree' && l.status === 502 && l.reason === 'workspace-unavailable'),
+    'audited as workspace-unavailable, not allowed',
+  );
 });

@@ -33,7 +33,13 @@ t.test('the tree opens with no Jupyter login page and no token in sight', async 
   t.equal(login.status, 302, '/login itself just sends an authenticated user on');
   const list = await browser.api('GET', '/api/contents?type=directory');
   t.equal(list.status, 200);
-  t.same(list.json().content.map((f: { name: string }) => f.name).sort(), ['counts.csv', 'sample.ipynb']);
+  t.same(
+    list
+      .json()
+      .content.map((f: { name: string }) => f.name)
+      .sort(),
+    ['counts.csv', 'sample.ipynb'],
+  );
 });
 
 t.test('new notebook, kernel over the WebSocket, save, rename, delete', async (t) => {
@@ -52,12 +58,21 @@ t.test('new notebook, kernel over the WebSocket, save, rename, delete', async (t
   const ws = browser.kernelSocket(kernelId, sessionId);
   await opened(ws);
   t.equal(await execute(ws, sessionId, '1+1'), '2', 'a cell runs: 1+1 → 2');
-  t.equal(await execute(ws, sessionId, "sum(int(l.split(',')[2]) for l in open('counts.csv', encoding='utf-8').read().splitlines()[1:])"), '471', 'it reads the data inside the workspace');
+  t.equal(
+    await execute(ws, sessionId, "sum(int(l.split(',')[2]) for l in open('counts.csv', encoding='utf-8').read().splitlines()[1:])"),
+    '471',
+    'it reads the data inside the workspace',
+  );
   const nb = loaded.json().content;
   nb.cells = [{ cell_type: 'code', execution_count: 1, metadata: {}, outputs: [], source: '1+1' }];
   const meta = await browser.api('GET', `/api/contents/${path}?content=0&_=2`);
   t.equal(meta.status, 200, 'the metadata read before a save');
-  const saved = await browser.api('PUT', `/api/contents/${path}`, { type: 'notebook', content: nb }, { referer: `${gw.url}/notebooks/${path}` });
+  const saved = await browser.api(
+    'PUT',
+    `/api/contents/${path}`,
+    { type: 'notebook', content: nb },
+    { referer: `${gw.url}/notebooks/${path}` },
+  );
   t.equal(saved.status, 200, `save (${saved.body.slice(0, 120)})`);
   const reread = await browser.api('GET', `/api/contents/${path}?type=notebook`);
   t.equal(reread.json().content.cells[0].source, '1+1', 'the saved cell is there');
@@ -67,12 +82,18 @@ t.test('new notebook, kernel over the WebSocket, save, rename, delete', async (t
   ws.close();
   t.ok(await closedWithin(ws, 10_000), 'the kernel socket closes');
   const sessions = await browser.api('GET', '/api/sessions');
-  for (const s of sessions.json() as Array<{ id: string }>) t.equal((await browser.api('DELETE', `/api/sessions/${s.id}`)).status, 204, 'kernel shut down');
+  for (const s of sessions.json() as Array<{ id: string }>)
+    t.equal((await browser.api('DELETE', `/api/sessions/${s.id}`)).status, 204, 'kernel shut down');
   const deleted = await browser.api('DELETE', '/api/contents/analysis.ipynb');
   t.equal(deleted.status, 204, 'delete');
   const text = await browser.api('POST', '/api/contents', { type: 'file', ext: '.py' });
   t.equal(text.status, 201, 'New > Text file');
-  const edited = await browser.api('PUT', `/api/contents/${text.json().path as string}`, { path: text.json().path, type: 'file', format: 'text', content: 'print(1)\n' });
+  const edited = await browser.api('PUT', `/api/contents/${text.json().path as string}`, {
+    path: text.json().path,
+    type: 'file',
+    format: 'text',
+    content: 'print(1)\n',
+  });
   t.equal(edited.status, 200, 'the text editor saves a code file');
   const back = await browser.api('GET', `/api/contents/${text.json().path as string}?type=file&format=text&_=3`);
   t.equal(back.status, 200, 'and opens it again');
@@ -82,9 +103,16 @@ t.test('new notebook, kernel over the WebSocket, save, rename, delete', async (t
 t.test('one origin on HTTP and WebSocket: Jupyter checks apply and pass (cookie-authenticated requests)', async (t) => {
   // After the first token-authenticated answer Jupyter gives the browser its login cookie; later requests are
   // cookie-authenticated and so Origin/Host and XSRF are checked by Jupyter itself as well.
-  t.ok([...client.cookies.keys()].some((k) => k.startsWith('username-')), "Jupyter's login cookie is set for the gateway's host");
+  t.ok(
+    [...client.cookies.keys()].some((k) => k.startsWith('username-')),
+    "Jupyter's login cookie is set for the gateway's host",
+  );
   const created = await browser.api('POST', '/api/contents', { type: 'directory' });
   t.equal(created.status, 201, 'POST with the browser origin passes Jupyter cross-origin check');
-  const noXsrf = await client.fetch('/api/contents', { method: 'POST', headers: { accept: 'application/json', origin: gw.url }, body: { type: 'directory' } });
+  const noXsrf = await client.fetch('/api/contents', {
+    method: 'POST',
+    headers: { accept: 'application/json', origin: gw.url },
+    body: { type: 'directory' },
+  });
   t.equal(noXsrf.status, 201, 'the injected token covers requests without XSRF (the gateway then checks Origin itself)');
 });

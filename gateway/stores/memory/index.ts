@@ -3,8 +3,18 @@ import type { Clock } from '../../core/clock.js';
 import { MemoryAuditCheckpoints } from './audit-checkpoints.js';
 import { MemoryTransfers } from './transfers.js';
 import type {
-  Account, CrlStore, EphemeralStore, EventBus, GatewayEvent, Project, SessionRecord, SessionStore, StoredCrl, Stores,
-  Terminal, TerminalStore,
+  Account,
+  CrlStore,
+  EphemeralStore,
+  EventBus,
+  GatewayEvent,
+  Project,
+  SessionRecord,
+  SessionStore,
+  StoredCrl,
+  Stores,
+  Terminal,
+  TerminalStore,
 } from '../types.js';
 
 /** Values with an expiry, checked on read so tests with a manual clock see exact expiry. */

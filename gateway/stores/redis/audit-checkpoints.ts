@@ -6,16 +6,14 @@ import type { AuditCheckpointStore } from '../types.js';
  * in one MULTI) and a set naming the instances, so a verifier can find an instance whose directory is gone.
  */
 export class RedisAuditCheckpoints implements AuditCheckpointStore {
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
 
   async publish(instance: string, jws: string, keep: number): Promise<void> {
     const key = `${this.prefix}audit:cp:${instance}`;
-    await this.redis
-      .multi()
-      .rpush(key, jws)
-      .ltrim(key, -Math.max(1, keep), -1)
-      .sadd(`${this.prefix}audit:cp-instances`, instance)
-      .exec();
+    await this.redis.multi().rpush(key, jws).ltrim(key, -Math.max(1, keep), -1).sadd(`${this.prefix}audit:cp-instances`, instance).exec();
   }
 
   async all(): Promise<Map<string, string[]>> {

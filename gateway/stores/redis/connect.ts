@@ -14,10 +14,7 @@ export interface HostPort {
 }
 
 /** Where the store lives: a standalone server, a master found through Sentinel, or a Redis Cluster. */
-export type RedisTarget =
-  | { url: string }
-  | { sentinels: HostPort[]; sentinelName: string }
-  | { cluster: HostPort[] };
+export type RedisTarget = { url: string } | { sentinels: HostPort[]; sentinelName: string } | { cluster: HostPort[] };
 
 /** Credentials and TLS shared by every connection; the passwords come from files (never from the config text). */
 export interface RedisAuth {

@@ -17,7 +17,10 @@ return 1`;
 
 /** The published CRL of the issuing CA, shared so that every instance serves the same list. */
 export class RedisCrls implements CrlStore {
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
   async nextNumber(floor: number): Promise<number> {
     return Number(await this.redis.eval(NEXT_NUMBER, 1, `${this.prefix}crl-number`, String(Math.floor(floor))));
   }

@@ -2,7 +2,10 @@ import type { RedisClient } from './connect.js';
 import type { EphemeralStore } from '../types.js';
 
 export class RedisEphemeral implements EphemeralStore {
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
   private key(key: string): string {
     return `${this.prefix}tmp:${key}`;
   }

@@ -4,7 +4,11 @@ import type { EventBus, GatewayEvent } from '../types.js';
 /** Redis pub/sub: suspension, logout and revocation reach every instance within milliseconds (SES-3). */
 export class RedisEvents implements EventBus {
   private readonly handlers = new Set<(event: GatewayEvent) => void>();
-  constructor(private readonly publisher: RedisClient, private readonly subscriber: RedisClient, private readonly channel: string) {}
+  constructor(
+    private readonly publisher: RedisClient,
+    private readonly subscriber: RedisClient,
+    private readonly channel: string,
+  ) {}
   async start(): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;

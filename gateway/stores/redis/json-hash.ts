@@ -5,7 +5,11 @@ import type { RedisClient } from './connect.js';
  * project stores (small sets, read on login and administration, never on the per-request path).
  */
 export class RedisJsonHash<T> {
-  constructor(private readonly redis: RedisClient, private readonly key: string, private readonly idOf: (record: T) => string) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly key: string,
+    private readonly idOf: (record: T) => string,
+  ) {}
   async get(id: string): Promise<T | null> {
     const raw = await this.redis.hget(this.key, id);
     return raw ? (JSON.parse(raw) as T) : null;

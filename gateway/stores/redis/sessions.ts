@@ -7,7 +7,10 @@ import type { SessionRecord, SessionStore } from '../types.js';
  * revoking a certificate finds the sessions made with it. Both sets are pruned of expired ids when listed.
  */
 export class RedisSessions implements SessionStore {
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
   private key(id: string): string {
     return `${this.prefix}session:${id}`;
   }

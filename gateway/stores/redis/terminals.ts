@@ -25,7 +25,10 @@ return 1`;
 
 /** The terminal register (利用端末管理簿, HIC GL 第5-1): one hash of entries plus a current-fingerprint index. */
 export class RedisTerminals implements TerminalStore {
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
   private get key(): string {
     return `${this.prefix}terminals`;
   }
@@ -55,7 +58,17 @@ export class RedisTerminals implements TerminalStore {
     return (await this.redis.hvals(this.key)).map((raw) => JSON.parse(raw) as Terminal);
   }
   private async write(terminal: Terminal, mode: 'put' | 'create' | 'replace', expected: number): Promise<boolean> {
-    const done = await this.redis.eval(WRITE, 2, this.key, this.byFingerprint, terminal.id, terminal.fingerprint, JSON.stringify(terminal), mode, String(expected));
+    const done = await this.redis.eval(
+      WRITE,
+      2,
+      this.key,
+      this.byFingerprint,
+      terminal.id,
+      terminal.fingerprint,
+      JSON.stringify(terminal),
+      mode,
+      String(expected),
+    );
     return done === 1;
   }
 }

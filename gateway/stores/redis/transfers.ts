@@ -27,7 +27,10 @@ const REFUSALS: Record<number, DownloadRefusal> = { [-1]: 'not-found', [-2]: 'no
 export class RedisTransfers implements TransferStore {
   private readonly key: string;
   private readonly counts: string;
-  constructor(private readonly redis: RedisClient, prefix: string) {
+  constructor(
+    private readonly redis: RedisClient,
+    prefix: string,
+  ) {
     this.key = `${prefix}transfers`;
     this.counts = `${prefix}transfer-downloads`;
   }

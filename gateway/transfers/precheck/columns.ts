@@ -16,9 +16,15 @@ const GUESSES: Array<[RegExp, ColumnKind]> = [
   [/年齢|age([ _-]?(band|group|class))?$/i, 'age-band'],
   [/二次医療圏|医療圏|secondary[ _-]?(medical[ _-]?)?area/i, 'secondary-area'],
   [/市区町村|市町村|区市町村|町丁|郵便番号|住所|所在地|municipality|city|town|postcode|postal|zip/i, 'small-area'],
-  [/患者(id|番号|コード)|被保険者(番号|記号)|個人(id|番号)|^id$|[ _-]id$|^(patient|person|member|subject)[ _-]?(id|no|number|key)$/i, 'identifier'],
+  [
+    /患者(id|番号|コード)|被保険者(番号|記号)|個人(id|番号)|^id$|[ _-]id$|^(patient|person|member|subject)[ _-]?(id|no|number|key)$/i,
+    'identifier',
+  ],
   [/日付|年月日|受診日|診療日|入院日|退院日|死亡日|date$|^date|_at$/i, 'date'],
-  [/患者数|人数|件数|実人数|受診者数|対象者数|レセプト数|patients?([ _-]?(count|number|n))?$|^(n|count|cases|persons|people)$|number of (patients|persons|people|cases)/i, 'patient-count'],
+  [
+    /患者数|人数|件数|実人数|受診者数|対象者数|レセプト数|patients?([ _-]?(count|number|n))?$|^(n|count|cases|persons|people)$|number of (patients|persons|people|cases)/i,
+    'patient-count',
+  ],
 ];
 
 export function guessColumnKind(header: string): ColumnKind {
@@ -30,10 +36,21 @@ export function guessColumnKind(header: string): ColumnKind {
 
 /** Count columns: the kinds with a minimum cell size, and where a blank may be a suppressed cell. */
 export const COUNT_KINDS: ReadonlySet<ColumnKind> = new Set([
-  'patient-count', 'facility-count', 'insurer-count', 'drug-count-oral', 'drug-count-injection', 'rehab-count',
+  'patient-count',
+  'facility-count',
+  'insurer-count',
+  'drug-count-oral',
+  'drug-count-injection',
+  'rehab-count',
 ]);
 
 /** Label columns: never summed, never suppressed cells. */
 export const LABEL_KINDS: ReadonlySet<ColumnKind> = new Set([
-  'age-band', 'secondary-area', 'small-area', 'insurer-type', 'identifier', 'birth-date', 'date',
+  'age-band',
+  'secondary-area',
+  'small-area',
+  'insurer-type',
+  'identifier',
+  'birth-date',
+  'date',
 ]);

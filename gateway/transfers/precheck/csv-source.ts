@@ -22,7 +22,13 @@ export interface CsvOutcome {
  * Streams a CSV/TSV through the decoder and csv-parse into the checker: one record in memory at a time, with
  * backpressure from the parser down to the file. Problems (encoding, quoting) end the check with a finding.
  */
-export async function checkCsv(path: string, delimiter: ',' | '\t', findings: FindingList, opts: PrecheckOptions, sinkOf?: SinkFactory): Promise<CsvOutcome> {
+export async function checkCsv(
+  path: string,
+  delimiter: ',' | '\t',
+  findings: FindingList,
+  opts: PrecheckOptions,
+  sinkOf?: SinkFactory,
+): Promise<CsvOutcome> {
   const fh = await open(path, 'r');
   const sample = Buffer.alloc(SNIFF_BYTES);
   let read: number;
@@ -40,7 +46,11 @@ export async function checkCsv(path: string, delimiter: ',' | '\t', findings: Fi
   let row = 0;
   // Rows are checked inside the parser's own record hook and dropped (null): no object per row crosses a stream.
   const parser = parse({
-    delimiter, bom: true, relax_column_count: true, max_record_size: MAX_RECORD_BYTES, skip_empty_lines: false,
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    max_record_size: MAX_RECORD_BYTES,
+    skip_empty_lines: false,
     on_record: (record: string[]) => {
       row += 1;
       if (record.length > MAX_COLUMNS) throw new RangeError(`row ${row} has more than ${MAX_COLUMNS} columns`);

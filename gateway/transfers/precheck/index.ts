@@ -19,12 +19,27 @@ export async function precheckFile(path: string, name: string, opts: PrecheckOpt
   const findings = new FindingList(opts.maxFindings ?? DEFAULT_MAX_FINDINGS);
   const { kind, format } = await kindOf(path, name);
   const result = (extra: Partial<PrecheckResult>): PrecheckResult => {
-    if (findings.dropped > 0) findings.items.push({ rule: 'findings-truncated', row: 0, column: '', value: String(findings.dropped), detail: `${findings.dropped} more findings not listed` });
+    if (findings.dropped > 0)
+      findings.items.push({
+        rule: 'findings-truncated',
+        row: 0,
+        column: '',
+        value: String(findings.dropped),
+        detail: `${findings.dropped} more findings not listed`,
+      });
     return { kind, format, sheets: [], findings: findings.items, findingsDropped: findings.dropped, ...extra };
   };
   if (kind === 'other') {
-    findings.add({ rule: 'unsupported-kind', row: 0, column: '', value: name, detail: `a ${format} file is neither a table, text nor an image` });
-    return result({ problem: `This kind of file (${format}) cannot be taken out: tables (CSV, TSV, XLSX), text (SQL, code) and images (PNG, JPEG, SVG) can.` });
+    findings.add({
+      rule: 'unsupported-kind',
+      row: 0,
+      column: '',
+      value: name,
+      detail: `a ${format} file is neither a table, text nor an image`,
+    });
+    return result({
+      problem: `This kind of file (${format}) cannot be taken out: tables (CSV, TSV, XLSX), text (SQL, code) and images (PNG, JPEG, SVG) can.`,
+    });
   }
   if (kind !== 'table') return result({});
   if (format === 'xlsx') {
@@ -32,5 +47,9 @@ export async function precheckFile(path: string, name: string, opts: PrecheckOpt
     return result({ sheets: out.sheets, ...(out.problem ? { problem: out.problem } : {}) });
   }
   const out = await checkCsv(path, format === 'tsv' ? '\t' : ',', findings, opts);
-  return result({ sheets: out.sheet ? [out.sheet] : [], ...(out.encoding ? { encoding: out.encoding } : {}), ...(out.problem ? { problem: out.problem } : {}) });
+  return result({
+    sheets: out.sheet ? [out.sheet] : [],
+    ...(out.encoding ? { encoding: out.encoding } : {}),
+    ...(out.problem ? { problem: out.problem } : {}),
+  });
 }

@@ -1,9 +1,7 @@
 import { COUNT_KINDS, guessColumnKind, LABEL_KINDS } from './columns.js';
 import type { FindingList } from './findings.js';
 import type { Cell, ColumnKind, Finding, RuleId, SheetSummary } from './types.js';
-import {
-  columnLetter, isFullDate, isPostcode, isSuppressed, looksLikeFormula, normalise, parseAge, parseCount, TOTAL,
-} from './values.js';
+import { columnLetter, isFullDate, isPostcode, isSuppressed, looksLikeFormula, normalise, parseAge, parseCount, TOTAL } from './values.js';
 
 /** Identifier values remembered per column to tell "unique per row"; past this the column counts as unique so far. */
 const MAX_IDS_TRACKED = 100_000;
@@ -48,7 +46,14 @@ export class TableChecker {
   ) {}
 
   private add(rule: RuleId, row: number, col: number, value: string, detail?: string): void {
-    const f: Finding = { rule, ...(this.sheet !== undefined ? { sheet: this.sheet } : {}), row, column: this.headers[col] || columnLetter(col), value, cell: `${columnLetter(col)}${row}` };
+    const f: Finding = {
+      rule,
+      ...(this.sheet !== undefined ? { sheet: this.sheet } : {}),
+      row,
+      column: this.headers[col] || columnLetter(col),
+      value,
+      cell: `${columnLetter(col)}${row}`,
+    };
     if (detail) f.detail = detail;
     this.findings.add(f);
   }
@@ -72,7 +77,8 @@ export class TableChecker {
     cells.forEach((c, i) => {
       if (c.formula || looksLikeFormula(c.text)) this.add('formula-cell', row, i, c.text);
       const kind = this.kinds[i];
-      if (kind === 'small-area') this.add('region-finer-than-secondary-area', row, i, c.text, 'a column finer than the secondary medical area');
+      if (kind === 'small-area')
+        this.add('region-finer-than-secondary-area', row, i, c.text, 'a column finer than the secondary medical area');
       if (kind === 'birth-date') this.add('birth-date', row, i, c.text, 'dates of birth are individual data');
     });
     const insurerType = this.kinds.indexOf('insurer-type');
@@ -150,7 +156,13 @@ export class TableChecker {
   /** 第7-2(1)i ①–③; an area missing from the operator's table gets the strictest tier. */
   private checkAreaCount(row: number, col: number, text: string, n: number, population: number | null): void {
     if (population === null || population < AREA_HIDE_BELOW) {
-      this.add('area-population-under-2000', row, col, text, population === null ? 'population unknown: strictest tier' : `population ${population}`);
+      this.add(
+        'area-population-under-2000',
+        row,
+        col,
+        text,
+        population === null ? 'population unknown: strictest tier' : `population ${population}`,
+      );
     } else if (population < AREA_TIER_20_BELOW) {
       if (n > 0 && n < 20) this.add('area-patient-count-under-20', row, col, text, `population ${population}`);
     } else if (n > 0 && n < 10) {
@@ -228,7 +240,8 @@ export class TableChecker {
         }
         this.blocks[i] = { sum: 0, suppressed: [] };
       } else if (n !== null) block.sum += n;
-      else if (isSuppressed(text, COUNT_KINDS.has(this.kinds[i] ?? 'other')) && block.suppressed.length < 2) block.suppressed.push({ row, text });
+      else if (isSuppressed(text, COUNT_KINDS.has(this.kinds[i] ?? 'other')) && block.suppressed.length < 2)
+        block.suppressed.push({ row, text });
     }
   }
 

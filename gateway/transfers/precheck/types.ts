@@ -21,8 +21,20 @@ export type ColumnKind =
   | 'other';
 
 export const COLUMN_KINDS: readonly ColumnKind[] = [
-  'patient-count', 'facility-count', 'insurer-count', 'drug-count-oral', 'drug-count-injection', 'rehab-count',
-  'age-band', 'secondary-area', 'small-area', 'insurer-type', 'identifier', 'birth-date', 'date', 'other',
+  'patient-count',
+  'facility-count',
+  'insurer-count',
+  'drug-count-oral',
+  'drug-count-injection',
+  'rehab-count',
+  'age-band',
+  'secondary-area',
+  'small-area',
+  'insurer-type',
+  'identifier',
+  'birth-date',
+  'date',
+  'other',
 ];
 
 /** Every rule the pre-check applies; each finding names one. */

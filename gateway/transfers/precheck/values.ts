@@ -44,17 +44,17 @@ export function looksLikeFormula(text: string): boolean {
   return !(NUMBER.test(t) || t === '-' || t === '--');
 }
 
-export type Age =
-  | { kind: 'band'; from: number; to: number }
-  | { kind: 'open'; from: number }
-  | { kind: 'single'; age: number };
+export type Age = { kind: 'band'; from: number; to: number } | { kind: 'open'; from: number } | { kind: 'single'; age: number };
 
 /**
  * Parses an age label: "0-4", "0～4歳", "5〜9", "100+", "100歳以上", "85 and over", "17", "17歳". Null for
  * anything else (a total row, a note).
  */
 export function parseAge(text: string): Age | null {
-  const t = normalise(text).replace(/\s+/g, '').replace(/[歳才]/g, '').toLowerCase();
+  const t = normalise(text)
+    .replace(/\s+/g, '')
+    .replace(/[歳才]/g, '')
+    .toLowerCase();
   let m = /^(\d{1,3})[-~〜～–—](\d{1,3})$/.exec(t);
   if (m) return { kind: 'band', from: Number(m[1]), to: Number(m[2]) };
   m = /^(\d{1,3})(?:\+|以上|andover|andolder|over|plus)$/.exec(t);
@@ -67,9 +67,11 @@ export function parseAge(text: string): Age | null {
 /** A full calendar date (day included): 2024-04-01, 2024/4/1, 20240401, 2024年4月1日, or an Excel date serial when told. */
 export function isFullDate(text: string): boolean {
   const t = normalise(text);
-  return /^(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?:[ T].*)?$/.test(t)
-    || /^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/.test(t)
-    || /^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$/.test(t);
+  return (
+    /^(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?:[ T].*)?$/.test(t) ||
+    /^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/.test(t) ||
+    /^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$/.test(t)
+  );
 }
 
 /** A Japanese postcode (郵便番号): 123-4567 or 〒1234567. */

@@ -147,7 +147,11 @@ export async function checkXlsx(path: string, findings: FindingList, opts: Prech
   const sheets: SheetSummary[] = [];
   let zip: ZipArchive;
   try {
-    zip = await ZipArchive.open(path, { maxUnpackedBytes: opts.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED, maxEntries: 10_000, maxRatio: 1_000 });
+    zip = await ZipArchive.open(path, {
+      maxUnpackedBytes: opts.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED,
+      maxEntries: 10_000,
+      maxRatio: 1_000,
+    });
   } catch (err) {
     return refuse(err, findings, sheets, undefined);
   }
@@ -177,6 +181,16 @@ export async function checkXlsx(path: string, findings: FindingList, opts: Prech
 function refuse(err: unknown, findings: FindingList, sheets: SheetSummary[], sheet: string | undefined): XlsxOutcome {
   const message = String((err as Error)?.message ?? err).slice(0, 300);
   const bomb = err instanceof ZipBombError;
-  findings.add({ rule: bomb ? 'zip-bomb' : 'malformed-table', ...(sheet !== undefined ? { sheet } : {}), row: 0, column: '', value: '', detail: message });
-  return { sheets, problem: bomb ? `The workbook was refused before unpacking: ${message}.` : `The workbook could not be read: ${message}` };
+  findings.add({
+    rule: bomb ? 'zip-bomb' : 'malformed-table',
+    ...(sheet !== undefined ? { sheet } : {}),
+    row: 0,
+    column: '',
+    value: '',
+    detail: message,
+  });
+  return {
+    sheets,
+    problem: bomb ? `The workbook was refused before unpacking: ${message}.` : `The workbook could not be read: ${message}`,
+  };
 }

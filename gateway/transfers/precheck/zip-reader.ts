@@ -18,11 +18,17 @@ export class ZipBombError extends Error {
  * unpacked length yauzl holds to the declared size (validateEntrySizes), so the bound checked up front holds.
  */
 export class ZipArchive {
-  private constructor(private readonly zip: ZipFile, readonly entries: Map<string, Entry>) {}
+  private constructor(
+    private readonly zip: ZipFile,
+    readonly entries: Map<string, Entry>,
+  ) {}
 
   static async open(path: string, bounds: ZipBounds): Promise<ZipArchive> {
     const zip = await new Promise<ZipFile>((resolve, reject) =>
-      yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, z) => (err ? reject(err) : resolve(z))));
+      yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, z) =>
+        err ? reject(err) : resolve(z),
+      ),
+    );
     const entries = new Map<string, Entry>();
     let total = 0;
     try {
@@ -34,7 +40,11 @@ export class ZipArchive {
           if (entries.size >= bounds.maxEntries) return reject(new ZipBombError(`more than ${bounds.maxEntries} entries`));
           if (total > bounds.maxUnpackedBytes) return reject(new ZipBombError(`unpacks to more than ${bounds.maxUnpackedBytes} bytes`));
           if (entry.uncompressedSize > 1024 * 1024 && entry.uncompressedSize > bounds.maxRatio * Math.max(1, entry.compressedSize)) {
-            return reject(new ZipBombError(`${entry.fileName} unpacks ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its size`));
+            return reject(
+              new ZipBombError(
+                `${entry.fileName} unpacks ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its size`,
+              ),
+            );
           }
           entries.set(entry.fileName, entry);
           zip.readEntry();
