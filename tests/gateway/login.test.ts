@@ -7,28 +7,36 @@ import { startTestGateway } from '../helpers/gateway.js';
 const pki = await makePki();
 const gw = await startTestGateway({ pki, store: 'redis' });
 t.teardown(() => gw.close());
-const t1 = await pki.terminal('term-1');
-const t2 = await pki.terminal('term-2');
-await gw.addTerminal('term-1', t1);
-await gw.addTerminal('term-2', t2);
-const alice = await gw.addUser('alice');
+
+let seq = 0;
+/**
+ * Each test has its own account and terminal, so none depends on what an earlier one did: the TOTP replay guard is
+ * per account and time step, the failure counters and the login throttle are per account and per terminal.
+ */
+async function fixture() {
+  seq += 1;
+  const terminal = await pki.terminal(`login-term-${seq}`);
+  await gw.addTerminal(`login-term-${seq}`, terminal);
+  const username = `login.user${seq}`;
+  const creds = await gw.addUser(username);
+  return { terminal, username, creds, client: gw.client(terminal) };
+}
 
 t.test('API login with a TOTP computed from the secret: 201, __Host- cookie, workspace reachable', async (t) => {
-  const c = gw.client(t1);
-  t.equal(await gw.login(c, 'alice', alice), 201);
+  const { client: c, username, creds } = await fixture();
+  t.equal(await gw.login(c, username, creds), 201);
   const res = await c.fetch('/_hic/api/session');
-  t.equal(res.json().user, 'alice');
+  t.equal(res.json().user, username);
   const home = await c.fetch('/', { headers: { accept: 'text/html' } });
   t.equal(home.status, 200);
-  t.match(home.body, /<b id="user">alice<\/b>/, 'upstream got X-HIC-User from the gateway');
-  gw.clock.advance(30_000);
+  t.match(home.body, `<b id="user">${username}</b>`, 'upstream got X-HIC-User from the gateway');
 });
 
 t.test('the session cookie is __Host-, Secure, HttpOnly, SameSite=Strict', async (t) => {
-  const c = gw.client(t1);
+  const { client: c, username, creds } = await fixture();
   const res = await c.fetch('/_hic/api/session', {
     method: 'POST',
-    body: { username: 'alice', password: alice.password, totp: currentTotp(alice.totpSecret, gw.clock.now()) },
+    body: { username, password: creds.password, totp: currentTotp(creds.totpSecret, gw.clock.now()) },
   });
   t.equal(res.status, 201);
   const cookie = [res.headers['set-cookie']].flat().find((c) => c?.startsWith('__Host-hic-session='))!;
@@ -37,18 +45,17 @@ t.test('the session cookie is __Host-, Secure, HttpOnly, SameSite=Strict', async
   t.match(cookie, /; HttpOnly/);
   t.match(cookie, /; SameSite=Strict/);
   t.notMatch(cookie, /Domain=/i);
-  gw.clock.advance(30_000);
 });
 
 t.test('wrong password and wrong code get the same generic 401', async (t) => {
-  const c = gw.client(t1);
+  const { client: c, username, creds } = await fixture();
   const wrongPw = await c.fetch('/_hic/api/session', {
     method: 'POST',
-    body: { username: 'alice', password: 'nope-Nope-1!', totp: currentTotp(alice.totpSecret, gw.clock.now()) },
+    body: { username, password: 'nope-Nope-1!', totp: currentTotp(creds.totpSecret, gw.clock.now()) },
   });
   const wrongCode = await c.fetch('/_hic/api/session', {
     method: 'POST',
-    body: { username: 'alice', password: alice.password, totp: '000000' },
+    body: { username, password: creds.password, totp: '000000' },
   });
   const unknown = await c.fetch('/_hic/api/session', { method: 'POST', body: { username: 'nobody', password: 'x', totp: '123456' } });
   t.equal(wrongPw.status, 401);
@@ -57,23 +64,19 @@ t.test('wrong password and wrong code get the same generic 401', async (t) => {
   t.same(wrongPw.json(), wrongCode.json(), 'same message for password and code failures');
   t.same(wrongPw.json(), unknown.json(), 'same message for unknown users (no enumeration)');
   t.equal(c.cookies.has('__Host-hic-session'), false);
-  // Reset the failure counters (a success clears them) so later tests are not near the lockout.
-  t.equal(await gw.login(c, 'alice', alice), 201);
-  gw.clock.advance(30_000);
 });
 
 t.test('a TOTP code is accepted once only', async (t) => {
-  const c = gw.client(t1);
-  const code = currentTotp(alice.totpSecret, gw.clock.now());
-  const first = await c.fetch('/_hic/api/session', { method: 'POST', body: { username: 'alice', password: alice.password, totp: code } });
-  const replay = await c.fetch('/_hic/api/session', { method: 'POST', body: { username: 'alice', password: alice.password, totp: code } });
+  const { client: c, username, creds } = await fixture();
+  const code = currentTotp(creds.totpSecret, gw.clock.now());
+  const first = await c.fetch('/_hic/api/session', { method: 'POST', body: { username, password: creds.password, totp: code } });
+  const replay = await c.fetch('/_hic/api/session', { method: 'POST', body: { username, password: creds.password, totp: code } });
   t.equal(first.status, 201);
   t.equal(replay.status, 401);
-  gw.clock.advance(30_000);
 });
 
 t.test('the JSON login refuses form content types (CSRF defence)', async (t) => {
-  const c = gw.client(t1);
+  const { client: c } = await fixture();
   for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
     const res = await c.fetch('/_hic/api/session', { method: 'POST', headers: { 'content-type': type }, body: 'username=alice' });
     t.equal(res.status, 415, type);
@@ -85,10 +88,9 @@ t.test('the JSON login refuses form content types (CSRF defence)', async (t) => 
 });
 
 t.test('a session cookie replayed over another terminal certificate is refused', async (t) => {
-  const owner = gw.client(t1);
-  t.equal(await gw.login(owner, 'alice', alice), 201);
-  gw.clock.advance(30_000);
-  const thief = gw.client(t2);
+  const { client: owner, username, creds } = await fixture();
+  t.equal(await gw.login(owner, username, creds), 201);
+  const thief = (await fixture()).client;
   const res = await thief.fetch('/', { headers: { cookie: owner.cookieHeader(), accept: 'application/json' } });
   t.equal(res.status, 403);
   t.equal(res.json().reason, 'session-terminal-mismatch');
@@ -96,8 +98,8 @@ t.test('a session cookie replayed over another terminal certificate is refused',
 });
 
 t.test('idle for 20 minutes: logged out; activity before that keeps the session', async (t) => {
-  const c = gw.client(t1);
-  t.equal(await gw.login(c, 'alice', alice), 201);
+  const { client: c, username, creds } = await fixture();
+  t.equal(await gw.login(c, username, creds), 201);
   gw.clock.advance(19 * 60_000);
   t.equal((await c.fetch('/', { headers: { accept: 'application/json' } })).status, 200, '19 minutes: still in');
   gw.clock.advance(19 * 60_000);
@@ -113,9 +115,8 @@ t.test('idle for 20 minutes: logged out; activity before that keeps the session'
 });
 
 t.test('absolute lifetime ends a busy session too', async (t) => {
-  gw.clock.advance(30_000);
-  const c = gw.client(t1);
-  t.equal(await gw.login(c, 'alice', alice), 201);
+  const { client: c, username, creds } = await fixture();
+  t.equal(await gw.login(c, username, creds), 201);
   for (let i = 0; i < 40; i++) {
     gw.clock.advance(18 * 60_000);
     await c.fetch('/', { headers: { accept: 'application/json' } });
@@ -129,9 +130,8 @@ t.test('absolute lifetime ends a busy session too', async (t) => {
 });
 
 t.test('logout ends the session; the cookie no longer works', async (t) => {
-  gw.clock.advance(30_000);
-  const c = gw.client(t1);
-  t.equal(await gw.login(c, 'alice', alice), 201);
+  const { client: c, username, creds } = await fixture();
+  t.equal(await gw.login(c, username, creds), 201);
   const cookie = c.cookieHeader();
   t.equal((await c.fetch('/_hic/api/session', { method: 'DELETE' })).status, 204);
   const res = await c.fetch('/', { headers: { cookie, accept: 'application/json' } });
@@ -144,32 +144,34 @@ t.test('logout ends the session; the cookie no longer works', async (t) => {
 });
 
 t.test('browser form login: password page, TOTP page, CSRF enforced, redirect to next', async (t) => {
-  gw.clock.advance(30_000);
-  const c = gw.client(t1);
+  const { client: c, terminal, username, creds } = await fixture();
   const redirect = await c.fetch('/notebooks/x', { headers: { accept: 'text/html' } });
   t.equal(redirect.status, 302);
   t.equal(redirect.headers.location, '/_hic/login?next=%2Fnotebooks%2Fx');
   const form = await c.fetch('/_hic/login?next=%2Fnotebooks%2Fx', { headers: { accept: 'text/html' } });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-  const noCsrf = await c.fetch('/_hic/login', { method: 'POST', body: `username=alice&password=${encodeURIComponent(alice.password)}` });
+  const noCsrf = await c.fetch('/_hic/login', {
+    method: 'POST',
+    body: `username=${username}&password=${encodeURIComponent(creds.password)}`,
+  });
   t.equal(noCsrf.status, 403, 'no CSRF token: refused');
   const step1 = await c.fetch('/_hic/login', {
     method: 'POST',
-    body: `_csrf=${csrf}&next=%2Fnotebooks%2Fx&username=alice&password=${encodeURIComponent(alice.password)}`,
+    body: `_csrf=${csrf}&next=%2Fnotebooks%2Fx&username=${username}&password=${encodeURIComponent(creds.password)}`,
   });
   t.equal(step1.status, 303);
   t.equal(step1.headers.location, '/_hic/login/totp');
   const step2 = await c.fetch('/_hic/login/totp', {
     method: 'POST',
-    body: `_csrf=${csrf}&code=${currentTotp(alice.totpSecret, gw.clock.now())}`,
+    body: `_csrf=${csrf}&code=${currentTotp(creds.totpSecret, gw.clock.now())}`,
   });
   t.equal(step2.status, 303);
   t.equal(step2.headers.location, '/notebooks/x');
   t.ok(c.cookies.has('__Host-hic-session'));
-  const wrong = gw.client(t1);
+  const wrong = gw.client(terminal);
   const f2 = await wrong.fetch('/_hic/login', { headers: { accept: 'text/html' } });
   const csrf2 = /name="_csrf" value="([^"]+)"/.exec(f2.body)![1]!;
-  const bad = await wrong.fetch('/_hic/login', { method: 'POST', body: `_csrf=${csrf2}&username=alice&password=wrong` });
+  const bad = await wrong.fetch('/_hic/login', { method: 'POST', body: `_csrf=${csrf2}&username=${username}&password=wrong` });
   t.equal(bad.status, 401);
   t.match(bad.body, /ユーザーID、パスワードまたはコードが正しくありません/);
   t.equal((await c.fetch('/_hic/login?lang=en', { headers: { accept: 'text/html' } })).body.includes('Log in'), true, 'English on request');
