@@ -8,12 +8,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { currentTotp } from '../gateway/accounts/totp.js';
 import type { DemoInfo, DemoTerminal } from '../gateway/demo/demo.js';
 
 const OUT = resolve('docs/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 
 async function freePort(): Promise<number> {
   return new Promise((ok) => {
@@ -42,18 +42,7 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const demo = await startDemo();
   const { info } = demo;
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser: Browser = await launchChromium();
   const shots: string[] = [];
   const shot = async (page: Page, name: string) => {
     await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import t from 'tap';
+import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { currentTotp } from '../../gateway/accounts/totp.js';
 import { JUPYTER_BIN } from '../../gateway/workspace/jupyter.js';
 import { makePki } from '../helpers/pki.js';
@@ -11,7 +12,6 @@ import { startTestJupyter } from '../helpers/jupyter.js';
  * An analyst in Debian's Chromium in front of a stock Jupyter Notebook: login → tree → open a notebook → run a cell
  * → save, with no CORS, XSRF or origin errors on the console.
  */
-const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM) || !existsSync(JUPYTER_BIN)) {
   t.skip(`${CHROMIUM} or ${JUPYTER_BIN} is not installed (bash .ci/run installs both)`, () => {});
 } else {
@@ -21,18 +21,7 @@ if (!existsSync(CHROMIUM) || !existsSync(JUPYTER_BIN)) {
   const cert = await pki.terminal('bj-1');
   await gw.addTerminal('bj-1', cert);
   const creds = await gw.addUser('kana');
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser: Browser = await launchChromium();
   t.teardown(async () => {
     await browser.close();
     await gw.close();

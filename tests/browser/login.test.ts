@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import t from 'tap';
+import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { currentTotp } from '../../gateway/accounts/totp.js';
 import { makePki } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -9,7 +10,6 @@ import { startTestGateway } from '../helpers/gateway.js';
  * A person in Debian's Chromium: the login page, the TOTP page, the workspace, logout — with the terminal
  * certificate presented by the browser context (playwright's clientCertificates), Japanese first.
  */
-const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
   t.skip(`${CHROMIUM} is not installed (bash .ci/run installs it)`, () => {});
 } else {
@@ -18,18 +18,7 @@ if (!existsSync(CHROMIUM)) {
   const cert = await pki.terminal('br-1');
   await gw.addTerminal('br-1', cert);
   const creds = await gw.addUser('ayumi');
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser: Browser = await launchChromium();
   t.teardown(async () => {
     await browser.close();
     await gw.close();

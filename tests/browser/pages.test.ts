@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { type Browser, type BrowserContext } from 'playwright-core';
 import t from 'tap';
+import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { currentTotp } from '../../gateway/accounts/totp.js';
 import { createAccount } from '../../gateway/admin/accounts.js';
 import { makePki, type TestCert } from '../helpers/pki.js';
@@ -11,7 +12,6 @@ import { startTestGateway } from '../helpers/gateway.js';
  * feedback, and a helpdesk unlock after five failures — from finding the account to the analyst logging in again.
  * The strict CSP must block nothing the pages need (no console errors).
  */
-const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
   t.skip(`${CHROMIUM} is not installed (bash .ci/run installs it)`, () => {});
 } else {
@@ -22,18 +22,7 @@ if (!existsSync(CHROMIUM)) {
   await gw.addTerminal('bp-user', userCert);
   const staffCert = await pki.terminal('bp-staff');
   await gw.addTerminal('bp-staff', staffCert, []);
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser: Browser = await launchChromium();
   t.teardown(async () => {
     await browser.close();
     await gw.close();

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { type Browser, type BrowserContext } from 'playwright-core';
 import t from 'tap';
+import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { currentTotp } from '../../gateway/accounts/totp.js';
 import { makePki, type TestCert } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -11,7 +12,6 @@ import { startTestGateway } from '../helpers/gateway.js';
  * guessed from the Japanese headers, purpose) and the reviewer's page (table preview with the finding highlighted,
  * approve with a comment). Screenshots are kept in docs/screenshots/.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 if (!existsSync(CHROMIUM)) {
   t.skip(`${CHROMIUM} is not installed (bash .ci/run installs it)`, () => {});
@@ -24,18 +24,7 @@ if (!existsSync(CHROMIUM)) {
   await gw.addTerminal('bt-s', staffCert, []);
   const analyst = await gw.addUser('sato', ['analyst'], 'alpha');
   const reviewer = await gw.addUser('suzuki', ['reviewer'], null);
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser: Browser = await launchChromium();
   t.teardown(async () => {
     await browser.close();
     await gw.close();

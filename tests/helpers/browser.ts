@@ -1,27 +1,8 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { currentTotp } from '../../gateway/accounts/totp.js';
 import type { TestCert } from './pki.js';
 
-/** Debian's Chromium (`.ci/run` installs it); browser tests skip without it. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const hasChromium = (): boolean => existsSync(CHROMIUM);
-
-/** Headless Chromium with nothing of its own on the network (no updates, no sync, no background requests). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export { CHROMIUM, hasChromium, launchChromium } from '../../tools/chromium.js';
 
 /**
  * A context presenting a terminal certificate (PEM, or a PKCS#12 with its password) over real TLS, collecting
