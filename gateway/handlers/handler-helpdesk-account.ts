@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isHicError } from '../core/errors.js';
 import { csrfToken, csrfValid } from '../http/csrf.js';
 import { sendPage } from '../http/send-page.js';
@@ -61,27 +61,31 @@ export function registerHelpdeskAccount(app: FastifyInstance, rt: Runtime): void
     return { verifiedBy: verifier, method, document, ...(reference ? { reference } : {}) };
   };
 
-  app.post<Params & { Body: Evidence }>(`${HELPDESK_PATH}users/:username/unlock`, async (req, reply) => {
-    const ok = await requireStaffPage(rt, req, reply, ['helpdesk'], 'user.unlock');
-    if (!ok) return reply;
-    const { lang, staff } = ok;
+  /**
+   * The start both actions share: the helpdesk page guard, the CSRF check and the identity check the form records.
+   * Null when it has answered already (refused, or asked again for the evidence).
+   */
+  const checkedStep = async (req: FastifyRequest<Params & { Body: Evidence }>, reply: FastifyReply, action: string) => {
+    const ok = await requireStaffPage(rt, req, reply, ['helpdesk'], action);
+    if (!ok) return null;
     const csrf = csrfToken(req, reply);
-    if (!csrfValid(req)) return show(reply, ok, req.params.username, csrf, 403, notice('error', text.csrf[lang]));
-    const evidence = evidenceOf(req.body, staff.user);
-    if (!evidence)
-      return show(
-        reply,
-        ok,
-        req.params.username,
-        csrf,
-        422,
-        notice(
-          'error',
-          lang === 'ja'
-            ? '確認方法と確認書類を選んでください（本人確認の記録が先です）。'
-            : 'Choose the method and the document (the identity check is recorded first).',
-        ),
-      );
+    const again = (status: number, message: string) => show(reply, ok, req.params.username, csrf, status, notice('error', message));
+    if (!csrfValid(req)) {
+      await again(403, text.csrf[ok.lang]);
+      return null;
+    }
+    const evidence = evidenceOf(req.body, ok.staff.user);
+    if (!evidence) {
+      await again(422, W.evidenceMissing[ok.lang]);
+      return null;
+    }
+    return { ok, lang: ok.lang, staff: ok.staff, csrf, evidence };
+  };
+
+  app.post<Params & { Body: Evidence }>(`${HELPDESK_PATH}users/:username/unlock`, async (req, reply) => {
+    const step = await checkedStep(req, reply, 'user.unlock');
+    if (!step) return reply;
+    const { ok, lang, staff, csrf, evidence } = step;
     try {
       await unlockUser(rt, req.params.username, evidence, staff.user);
     } catch (err) {
@@ -93,26 +97,9 @@ export function registerHelpdeskAccount(app: FastifyInstance, rt: Runtime): void
   });
 
   app.post<Params & { Body: Evidence }>(`${HELPDESK_PATH}users/:username/reset`, async (req, reply) => {
-    const ok = await requireStaffPage(rt, req, reply, ['helpdesk'], 'user.reset');
-    if (!ok) return reply;
-    const { lang, staff } = ok;
-    const csrf = csrfToken(req, reply);
-    if (!csrfValid(req)) return show(reply, ok, req.params.username, csrf, 403, notice('error', text.csrf[lang]));
-    const evidence = evidenceOf(req.body, staff.user);
-    if (!evidence)
-      return show(
-        reply,
-        ok,
-        req.params.username,
-        csrf,
-        422,
-        notice(
-          'error',
-          lang === 'ja'
-            ? '確認方法と確認書類を選んでください（本人確認の記録が先です）。'
-            : 'Choose the method and the document (the identity check is recorded first).',
-        ),
-      );
+    const step = await checkedStep(req, reply, 'user.reset');
+    if (!step) return reply;
+    const { ok, lang, staff, csrf, evidence } = step;
     try {
       const started = await startReset(rt, req.params.username, evidence, staff.user, {
         lostAuthenticator: req.body?.lostAuthenticator === '1',

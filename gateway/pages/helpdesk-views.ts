@@ -35,6 +35,10 @@ export const W = {
     en: 'This account is not locked. Nothing was changed (and no identity check recorded).',
   },
   codeOnce: { ja: 'リセットコード（この画面でのみ表示されます）', en: 'Reset code (shown on this screen only)' },
+  evidenceMissing: {
+    ja: '確認方法と確認書類を選んでください（本人確認の記録が先です）。',
+    en: 'Choose the method and the document (the identity check is recorded first).',
+  },
 } as const;
 
 const METHODS: Array<[string, Record<Lang, string>]> = [

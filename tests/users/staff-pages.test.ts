@@ -96,7 +96,15 @@ t.test('helpdesk: find, see the lock, record the check and unlock, the analyst l
     body: new URLSearchParams({ _csrf: csrfOf(account.body), method: 'video-call' }).toString(),
   });
   t.equal(missing.status, 422, 'no unlock without the whole identity check');
+  t.match(missing.body, '確認方法と確認書類を選んでください（本人確認の記録が先です）。');
   t.not((await gw.gw.rt.stores.accounts.get('kumi'))!.lockedAt, null);
+  const missingReset = await c.fetch('/_hic/helpdesk/users/kumi/reset', {
+    method: 'POST',
+    headers: html,
+    body: new URLSearchParams({ _csrf: csrfOf(account.body), document: 'staff-card' }).toString(),
+  });
+  t.equal(missingReset.status, 422, 'no reset without the whole identity check either');
+  t.notMatch(missingReset.body, 'reset-code', 'and no code');
   const noCsrf = await c.fetch('/_hic/helpdesk/users/kumi/unlock', {
     method: 'POST',
     headers: html,
