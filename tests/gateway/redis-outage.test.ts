@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import t from 'tap';
+import { startPrivateRedis } from '../helpers/redis-process.js';
 import { createRedisStores } from '../../gateway/stores/redis/index.js';
 import { makePki } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -15,20 +15,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function startRedis(port: number): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ready to accept connections')) resolve(child);
-    });
-    child.on('error', reject);
-  });
-}
-
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (await check()) return;
@@ -38,7 +24,7 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 }
 
 const port = await freePort();
-let redis = await startRedis(port);
+let redis = await startPrivateRedis(port);
 const url = `redis://127.0.0.1:${port}`;
 const pki = await makePki();
 const cert = await pki.terminal('out-1');
@@ -72,7 +58,7 @@ t.test('redis down: 503 for workspace and login; back up: served again', async (
   t.equal(fresh.status, 503, 'a new connection cannot be vetted: refused (503)');
   t.equal(fresh.json().reason, 'store-unavailable');
 
-  redis = await startRedis(port);
+  redis = await startPrivateRedis(port);
   await until(async () => stores.healthy(), 'the store to reconnect');
   // The restarted Redis kept nothing (no persistence here): re-register and log in again to show full recovery.
   await gw.addTerminal('out-1', cert);

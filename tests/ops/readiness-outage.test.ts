@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import t from 'tap';
+import { startPrivateRedis } from '../helpers/redis-process.js';
 import { createRedisStores } from '../../gateway/stores/redis/index.js';
 import type { GatewayMetrics } from '../../gateway/metrics/gateway-metrics.js';
 import { makePki } from '../helpers/pki.js';
@@ -8,22 +8,8 @@ import { freePort, until } from '../lifecycle/helpers.js';
 import { parsePrometheus, sampleValue } from './prometheus-text.js';
 
 /** Issue 14: readiness is 503 while a (private) redis-server is down and 200 once it is back, without a restart. */
-function startRedis(port: number): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ready to accept connections')) resolve(child);
-    });
-    child.on('error', reject);
-  });
-}
-
 const port = await freePort();
-let redis = await startRedis(port);
+let redis = await startPrivateRedis(port);
 let metrics: GatewayMetrics | null = null;
 const stores = await createRedisStores({ url: `redis://127.0.0.1:${port}`, prefix: 'hic-ready:', onError: () => metrics?.storeError() });
 const pki = await makePki();
@@ -59,7 +45,7 @@ t.test('redis down: readyz 503 (store unavailable), healthz 200; back: readyz 20
   await until(async () => sampleValue(await scrape(), 'hic_store_errors_total')! > errorsBefore, 5_000, 'a store error to be counted');
   t.pass('connection errors counted');
 
-  redis = await startRedis(port);
+  redis = await startPrivateRedis(port);
   await until(() => stores.healthy(), 10_000, 'the store to reconnect');
   // The project table is reloaded after the reconnection (asynchronously): readiness converges, bounded.
   let last = '';
