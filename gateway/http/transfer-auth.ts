@@ -10,13 +10,8 @@ import { currentSession } from './current-session.js';
  * to it, this address in its approved networks. A refusal is answered and, for a session, audited.
  */
 export async function requireAnalyst(rt: Runtime, req: FastifyRequest, reply: FastifyReply, action: string): Promise<SessionRecord | null> {
-  const current = await currentSession(rt, req);
-  if (current.session === null) {
-    if (current.unavailable) reply.code(503).send({ error: 'STORE_UNAVAILABLE', message: errorCatalogue.STORE_UNAVAILABLE.message });
-    else reply.code(401).send({ error: 'NOT_AUTHENTICATED', message: errorCatalogue.NOT_AUTHENTICATED.message });
-    return null;
-  }
-  const session = current.session;
+  const session = await liveSession(rt, req, reply);
+  if (session === null) return null;
   const reason = refusal(rt, req, session);
   if (reason !== null) {
     await rt.audit.security({
@@ -48,13 +43,8 @@ function refusal(rt: Runtime, req: FastifyRequest, session: SessionRecord): stri
 
 /** Reading requests: an analyst (their own, checked by the caller) or a reviewer; nobody else (helpdesk sees none). */
 export async function requireViewer(rt: Runtime, req: FastifyRequest, reply: FastifyReply, action: string): Promise<SessionRecord | null> {
-  const current = await currentSession(rt, req);
-  if (current.session === null) {
-    if (current.unavailable) reply.code(503).send({ error: 'STORE_UNAVAILABLE', message: errorCatalogue.STORE_UNAVAILABLE.message });
-    else reply.code(401).send({ error: 'NOT_AUTHENTICATED', message: errorCatalogue.NOT_AUTHENTICATED.message });
-    return null;
-  }
-  const session = current.session;
+  const session = await liveSession(rt, req, reply);
+  if (session === null) return null;
   if (session.restriction || !session.roles.some((r) => r === 'analyst' || r === 'reviewer')) {
     await rt.audit.security({
       event: 'staff-action-refused',
@@ -70,4 +60,13 @@ export async function requireViewer(rt: Runtime, req: FastifyRequest, reply: Fas
     return null;
   }
   return session;
+}
+
+/** The request's live session, or null after answering 401 (none) or 503 (the store cannot tell: fail closed). */
+async function liveSession(rt: Runtime, req: FastifyRequest, reply: FastifyReply): Promise<SessionRecord | null> {
+  const current = await currentSession(rt, req);
+  if (current.session !== null) return current.session;
+  if (current.unavailable) reply.code(503).send({ error: 'STORE_UNAVAILABLE', message: errorCatalogue.STORE_UNAVAILABLE.message });
+  else reply.code(401).send({ error: 'NOT_AUTHENTICATED', message: errorCatalogue.NOT_AUTHENTICATED.message });
+  return null;
 }

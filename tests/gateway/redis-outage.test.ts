@@ -1,27 +1,9 @@
-import { createServer } from 'node:net';
 import t from 'tap';
+import { freePort, until } from '../helpers/wait.js';
 import { startPrivateRedis } from '../helpers/redis-process.js';
 import { createRedisStores } from '../../gateway/stores/redis/index.js';
 import { makePki } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
-
-/** A Redis outage fails closed (503, never let through) and the gateway recovers by itself when Redis returns. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const port = await freePort();
 let redis = await startPrivateRedis(port);
@@ -46,7 +28,7 @@ t.test('redis down: 503 for workspace and login; back up: served again', async (
   const exited = new Promise((r) => redis.once('exit', r));
   redis.kill('SIGKILL');
   await exited;
-  await until(async () => !stores.healthy(), 'the store to notice');
+  await until(() => !stores.healthy(), 5_000, 'the store to notice');
   const during = await c.fetch('/', { headers: { accept: 'application/json' } });
   t.equal(during.status, 503, 'even a cached session is not let through while the store is down');
   t.equal(during.json().error, 'STORE_UNAVAILABLE');
@@ -59,7 +41,7 @@ t.test('redis down: 503 for workspace and login; back up: served again', async (
   t.equal(fresh.json().reason, 'store-unavailable');
 
   redis = await startPrivateRedis(port);
-  await until(async () => stores.healthy(), 'the store to reconnect');
+  await until(() => stores.healthy(), 5_000, 'the store to reconnect');
   // The restarted Redis kept nothing (no persistence here): re-register and log in again to show full recovery.
   await gw.addTerminal('out-1', cert);
   const again = await gw.addUser('zen2');

@@ -3,10 +3,9 @@ import { ManualClock } from '../../gateway/core/clock.js';
 import { SESSION_COOKIE } from '../../gateway/sessions/cookies.js';
 import { sessionIdOf } from '../../gateway/sessions/tokens.js';
 import type { GatewayEvent } from '../../gateway/stores/types.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startGatewayPair } from '../helpers/gateway.js';
 import { makePki } from '../helpers/pki.js';
 import type { TerminalClient } from '../helpers/client.js';
-import { dropPrefix, testPrefix } from '../helpers/redis.js';
 
 /**
  * The in-process session cache of a second instance (docs/performance.md, "Session cache staleness"): two
@@ -15,15 +14,9 @@ import { dropPrefix, testPrefix } from '../helpers/redis.js';
  * eviction can explain a refusal.
  */
 const pki = await makePki();
-const prefix = testPrefix('cache');
 const clock = new ManualClock(Date.now());
-const a = await startTestGateway({ pki, store: 'redis', prefix, clock });
-const b = await startTestGateway({ pki, store: 'redis', prefix, clock });
-t.teardown(async () => {
-  await b.close();
-  await a.close();
-  await dropPrefix(prefix);
-});
+const { a, b, close } = await startGatewayPair(pki, 'cache', clock);
+t.teardown(close);
 const cert = await pki.terminal('cache-1');
 await a.addTerminal('cache-1', cert);
 const carol = await a.addUser('carol');

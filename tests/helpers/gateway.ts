@@ -164,3 +164,26 @@ export function readAuditDir(dir: string): Array<Record<string, any>> {
       .map((l) => JSON.parse(l) as Record<string, any>),
   );
 }
+
+/**
+ * Two gateway instances on one Redis namespace and one clock (what a load balancer puts in front of users), with
+ * the namespace dropped when both are closed. For tests that a session, lockout or news must cross instances.
+ */
+export async function startGatewayPair(
+  pki: TestPki,
+  name: string,
+  clock: ManualClock,
+): Promise<{ a: TestGateway; b: TestGateway; close(): Promise<void> }> {
+  const prefix = testPrefix(name);
+  const a = await startTestGateway({ pki, store: 'redis', prefix, clock });
+  const b = await startTestGateway({ pki, store: 'redis', prefix, clock });
+  return {
+    a,
+    b,
+    close: async () => {
+      await a.close();
+      await b.close();
+      await dropPrefix(prefix);
+    },
+  };
+}

@@ -4,9 +4,8 @@ import { passwordVerifications } from '../../gateway/accounts/password-hash.js';
 import { currentTotp } from '../../gateway/accounts/totp.js';
 import { ManualClock } from '../../gateway/core/clock.js';
 import { suspendUser } from '../../gateway/users/suspension.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startGatewayPair } from '../helpers/gateway.js';
 import { makePki, type TestCert } from '../helpers/pki.js';
-import { dropPrefix, testPrefix } from '../helpers/redis.js';
 import type { TerminalClient } from '../helpers/client.js';
 
 /**
@@ -16,14 +15,8 @@ import type { TerminalClient } from '../helpers/client.js';
  */
 const pki = await makePki();
 const clock = new ManualClock(Date.parse('2026-11-27T02:00:00Z'));
-const prefix = testPrefix('attack-login');
-const a = await startTestGateway({ pki, store: 'redis', prefix, clock });
-const b = await startTestGateway({ pki, store: 'redis', prefix, clock });
-t.teardown(async () => {
-  await a.close();
-  await b.close();
-  await dropPrefix(prefix);
-});
+const { a, b, close } = await startGatewayPair(pki, 'attack-login', clock);
+t.teardown(close);
 let terminals = 0;
 /** A fresh registered terminal: each has its own throttle budget (tests/security/login-throttle.test.ts). */
 async function terminal(): Promise<TestCert> {

@@ -1,10 +1,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { freePort, until } from '../helpers/wait.js';
 import { describeCertificate, initAuthority } from '../../ca/index.js';
 import { validateConfig } from '../../gateway/config/load.js';
 import { systemClock } from '../../gateway/core/clock.js';
@@ -19,22 +19,6 @@ import { HIC } from '../audit-review/helpers.js';
  */
 const home = mkdtempSync(join(tmpdir(), 'hic-cdp-'));
 t.teardown(() => rmSync(home, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** Bounded polling: `check` every 100 ms until it holds or `ms` pass. */
-async function until(check: () => boolean, ms: number, what: () => string): Promise<void> {
-  for (const end = Date.now() + ms; !check();) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** GET without any client certificate, trusting only the demo CA. */
 function fetchDer(url: string, ca: string): Promise<{ status: number; type: string | undefined; body: Buffer }> {

@@ -1,9 +1,8 @@
 import t from 'tap';
 import { ManualClock } from '../../gateway/core/clock.js';
 import { delayAfter, FREE_FAILURES, HARD_LIMIT, TERMINAL_ALERT_AT } from '../../gateway/login/login-throttle.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startGatewayPair } from '../helpers/gateway.js';
 import { makePki } from '../helpers/pki.js';
-import { dropPrefix, testPrefix } from '../helpers/redis.js';
 import type { TerminalClient } from '../helpers/client.js';
 
 /**
@@ -18,14 +17,8 @@ const abuserCert = await pki.terminal('site-pc-1');
 const neighbourCert = await pki.terminal('site-pc-2');
 const staffCert = await pki.terminal('helpdesk-pc');
 const clock = new ManualClock(Date.parse('2026-11-27T01:00:00Z'));
-const prefix = testPrefix('throttle');
-const a = await startTestGateway({ pki, store: 'redis', prefix, clock });
-const b = await startTestGateway({ pki, store: 'redis', prefix, clock });
-t.teardown(async () => {
-  await a.close();
-  await b.close();
-  await dropPrefix(prefix);
-});
+const { a, b, close } = await startGatewayPair(pki, 'throttle', clock);
+t.teardown(close);
 await a.addTerminal('site-pc-1', abuserCert);
 await a.addTerminal('site-pc-2', neighbourCert);
 await a.addTerminal('helpdesk-pc', staffCert, []);

@@ -1,7 +1,7 @@
 import t from 'tap';
+import { freePort, until } from '../helpers/wait.js';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { currentTotp } from '../../gateway/accounts/totp.js';
@@ -9,21 +9,6 @@ import { TerminalClient } from '../helpers/client.js';
 
 /** `npm start -- --workspace jupyter`: the demo with a real Jupyter as the analyst's workspace. */
 const HIC = resolve('dist/bin/hic.js');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function until(check: () => boolean, ms: number, what: () => string): Promise<void> {
-  for (const end = Date.now() + ms; !check();) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !k.startsWith('_TAPJS') && k !== 'NODE_OPTIONS' && k !== 'REDIS_URL'),

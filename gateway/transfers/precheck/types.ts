@@ -4,23 +4,7 @@
  */
 
 /** What a column holds, as the analyst states it (defaults guessed from the header: columns.ts). */
-export type ColumnKind =
-  | 'patient-count'
-  | 'facility-count'
-  | 'insurer-count'
-  | 'drug-count-oral'
-  | 'drug-count-injection'
-  | 'rehab-count'
-  | 'age-band'
-  | 'secondary-area'
-  | 'small-area'
-  | 'insurer-type'
-  | 'identifier'
-  | 'birth-date'
-  | 'date'
-  | 'other';
-
-export const COLUMN_KINDS: readonly ColumnKind[] = [
+export const COLUMN_KINDS = [
   'patient-count',
   'facility-count',
   'insurer-count',
@@ -35,7 +19,9 @@ export const COLUMN_KINDS: readonly ColumnKind[] = [
   'birth-date',
   'date',
   'other',
-];
+] as const;
+
+export type ColumnKind = (typeof COLUMN_KINDS)[number];
 
 /** Every rule the pre-check applies; each finding names one. */
 export type RuleId =
