@@ -1,5 +1,6 @@
 import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { sendDenial } from '../http/deny-response.js';
 import { deny } from '../request-path/decision.js';
 import type { Refused } from '../http/refusal.js';
@@ -7,6 +8,7 @@ import type { Runtime } from '../runtime.js';
 import { boundedPayload, declaredTooLarge } from './body-limit.js';
 import { forwardQuery } from './forward-query.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
+import { isHeldAnswer, sendHeldAnswer } from './held-answer.js';
 import { forwardInspected } from './inspect-body.js';
 import { sendScrubbedPage } from './scrub-page.js';
 
@@ -76,14 +78,15 @@ function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: F
     onResponse: (req, reply, res) => {
       const secret = req.hic.project!.upstreamSecret;
       const headers = (res as unknown as { headers: Record<string, string | undefined> }).headers;
-      if (secret === null || !headers['content-type']?.startsWith('text/html')) {
-        reply.send(res.stream);
-        return;
-      }
       const refusal = () => {
         for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
         return refuse(req, reply, deny('workspace-unavailable') as Refused);
       };
+      if (secret === null || !headers['content-type']?.startsWith('text/html')) {
+        if (isHeldAnswer(req.method, headers)) sendHeldAnswer(reply as FastifyReply, res.stream as Readable, refusal);
+        else reply.send(res.stream);
+        return;
+      }
       sendScrubbedPage(
         req as FastifyRequest,
         reply as FastifyReply,

@@ -1,0 +1,47 @@
+import type { FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
+
+/**
+ * Workspace answers up to this declared size are held whole and written to the client with their headers in one
+ * go. Most of what a notebook page asks for (API JSON, scripts, icons) is below it; nginx's default proxy buffers
+ * (8 × 4–8 KiB) hold about as much.
+ */
+export const HELD_ANSWER_MAX_BYTES = 64 * 1024;
+
+/**
+ * Whether an answer is held rather than streamed: a declared length within the bound (a chunked answer, an event
+ * stream, has none and streams as it comes), a body to send (not HEAD), and a declared type (Fastify would name
+ * one for a held body; a streamed answer goes out with the workspace's headers exactly).
+ */
+export function isHeldAnswer(method: string, headers: Record<string, string | string[] | undefined>): boolean {
+  if (method === 'HEAD' || typeof headers['content-type'] !== 'string') return false;
+  const length = Number(headers['content-length']);
+  return length >= 0 && length <= HELD_ANSWER_MAX_BYTES;
+}
+
+/**
+ * Reads a held answer's body and sends it as one buffer. Why: streamed, every answer pays for a pipe, two
+ * end-of-stream watchers and a header write per header; for a 1 KB answer that was an eighth of the gateway's CPU per
+ * request (docs/performance.md). HTTP/1.1 framing ends the body at the declared length, so memory is bounded by it.
+ * A workspace that fails mid-body gets `fail()` (a whole 502 page instead of a truncated 200); a client that leaves
+ * first stops the read, as the streamed path does.
+ */
+export function sendHeldAnswer(reply: FastifyReply, body: Readable, fail: () => unknown): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const client = reply.raw;
+  const abandon = () => body.destroy();
+  client.once('close', abandon);
+  body.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+  });
+  body.once('end', () => {
+    client.removeListener('close', abandon);
+    reply.send(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+  });
+  body.once('error', () => {
+    client.removeListener('close', abandon);
+    if (!reply.sent && !client.destroyed) fail();
+  });
+}
