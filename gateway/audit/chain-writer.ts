@@ -1,7 +1,7 @@
 import { close, fsync, open as openCb, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GENESIS, composeLine, dayFileOf, hashLine } from './line-format.js';
+import { GENESIS, dayFileOf, hashLine, lineBytesAtMost, writeLine } from './line-format.js';
 import type { ChainTip } from './resume.js';
 
 const fsyncAsync = promisify(fsync);
@@ -66,8 +66,8 @@ export class ChainWriter {
       const target = this.file === null || dayFileOf(first.time) > this.file ? dayFileOf(first.time) : this.file;
       let seq = this.seq;
       let prev = this.prev;
-      // Each line is encoded once, into the batch buffer, and hashed there: no array, join or second UTF-8
-      // encoding per line (every proxied request writes one; docs/performance.md). Same bytes as before.
+      // Each line is encoded once, into the batch buffer, and hashed there: no array, join, line string or second
+      // UTF-8 encoding per line (every proxied request writes one; docs/performance.md). Same bytes as before.
       // The day of a line is the first ten characters of its time: a line of the target's day is told by a prefix
       // comparison, without building its file name (a string per line); only another day computes it.
       const day = target.slice(0, 10);
@@ -77,9 +77,8 @@ export class ChainWriter {
         const line = lines[i] as PendingLine;
         if (i > start && !line.time.startsWith(day) && dayFileOf(line.time) > target) break;
         seq += 1;
-        const text = composeLine(seq, prev, line.time, this.instanceJson, line.kind, line.body);
-        this.reserve(used, text.length * 3 + 1); // a UTF-16 unit never takes more than 3 UTF-8 bytes
-        const end = used + this.batch.write(text, used, 'utf8');
+        this.reserve(used, lineBytesAtMost(line.time, this.instanceJson, line.body) + 1);
+        const end = writeLine(this.batch, used, seq, prev, line.time, this.instanceJson, line.kind, line.body);
         prev = hashLine(this.batch.subarray(used, end));
         this.batch[end] = 0x0a;
         used = end + 1;

@@ -71,6 +71,36 @@ export function composeLine(
   return body === '{}' ? `${head}}` : `${head},${body.slice(1)}`;
 }
 
+/**
+ * Writes the line {@link composeLine} builds (without the newline) into `buf` at `at` and returns where it ends;
+ * the caller has made room for it (see {@link lineBytesAtMost}). Same bytes, without building the line as one
+ * string first: the body is written where it goes and its opening brace becomes the envelope's comma.
+ */
+export function writeLine(
+  buf: Buffer,
+  at: number,
+  seq: number,
+  prev: string,
+  time: string,
+  instanceJson: string,
+  kind: 'access' | 'security',
+  body: string,
+): number {
+  const end = at + buf.write(`{"seq":${seq},"prev":"${prev}","time":"${time}","instance":${instanceJson},"kind":"${kind}"`, at, 'utf8');
+  if (body === '{}') {
+    buf[end] = 0x7d; // }
+    return end + 1;
+  }
+  const bodyEnd = end + buf.write(body, end, 'utf8');
+  buf[end] = 0x2c; // the body's `{` becomes `,`
+  return bodyEnd;
+}
+
+/** Room {@link writeLine} may need: the envelope (seq up to 16 digits) and the body, 3 UTF-8 bytes per UTF-16 unit. */
+export function lineBytesAtMost(time: string, instanceJson: string, body: string): number {
+  return 160 + (time.length + instanceJson.length + body.length) * 3;
+}
+
 const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
 
 /** Whether a directory entry is a day file (`YYYY-MM-DD.jsonl`). */

@@ -85,6 +85,17 @@ function stripCookie(header: string, name: string): string {
 
 const GATEWAY_COOKIE_PREFIX = '__Host-hic-';
 
+const NO_NAMES: readonly string[] = [];
+
+/** The header names a `Connection` value lists; nothing for the common single options (no arrays per answer). */
+function connectionNames(value: string): readonly string[] {
+  if (value === 'keep-alive' || value === 'close') return NO_NAMES;
+  return value
+    .toLowerCase()
+    .split(',')
+    .map((s) => s.trim());
+}
+
 /** Hop-by-hop response headers (RFC 9110 7.6.1): they describe the workspace's connection to us, not ours to the client. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
@@ -96,13 +107,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 export function downstreamHeaders<H extends Record<string, unknown>>(headers: H): H {
   const connection = headers.connection;
   if (connection === undefined && headers['keep-alive'] === undefined && headers['transfer-encoding'] === undefined) return headers;
-  const named =
-    typeof connection === 'string'
-      ? connection
-          .toLowerCase()
-          .split(',')
-          .map((s) => s.trim())
-      : [];
+  const named = typeof connection === 'string' ? connectionNames(connection) : NO_NAMES;
   const out: Record<string, unknown> = {};
   for (const name in headers) {
     if (!HOP_BY_HOP.has(name) && !named.includes(name)) out[name] = headers[name];

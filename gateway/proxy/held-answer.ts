@@ -30,17 +30,18 @@ export function sendHeldAnswer(reply: FastifyReply, body: Readable, fail: () => 
   const chunks: Buffer[] = [];
   let size = 0;
   const client = reply.raw;
+  // `on`, not `once`: each fires at most once here, and `once` would wrap every listener in a closure of its own.
   const abandon = () => body.destroy();
-  client.once('close', abandon);
+  client.on('close', abandon);
   body.on('data', (chunk: Buffer) => {
     chunks.push(chunk);
     size += chunk.length;
   });
-  body.once('end', () => {
+  body.on('end', () => {
     client.removeListener('close', abandon);
     reply.send(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
   });
-  body.once('error', () => {
+  body.on('error', () => {
     client.removeListener('close', abandon);
     if (!reply.sent && !client.destroyed) fail();
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { ChainWriter, type PendingLine } from '../../gateway/audit/chain-writer.js';
-import { GENESIS, hashLine } from '../../gateway/audit/line-format.js';
+import { GENESIS, composeLine, hashLine, lineBytesAtMost, writeLine } from '../../gateway/audit/line-format.js';
 
 /**
  * Issue 14 item 8: the writer tells a line of the batch's day by its time's prefix and builds a file name only for
@@ -44,4 +44,18 @@ t.test('one append across days: later days open new files, an earlier day (clock
     t.equal(JSON.parse(l).prev, k === 0 ? GENESIS : hashLine(all[k - 1] as string));
   });
   t.same(w.tip, { seq: 6, hash: hashLine(all[5] as string), file: '2026-01-03.jsonl' });
+});
+
+t.test('a line written into the batch buffer is byte for byte the composed line', async (t) => {
+  const bodies = ['{}', '{"user":"carol","path":"/a b","reason":"allowed"}', '{"note":"日本語 ✓ \\u0000","n":1}', '{"x":"😀"}'];
+  for (const body of bodies) {
+    for (const seq of [1, 12345, Number.MAX_SAFE_INTEGER]) {
+      const time = '2026-11-27T15:00:00.123Z';
+      const buf = Buffer.alloc(lineBytesAtMost(time, '"gw-t"', body) + 8, 0xff);
+      const end = writeLine(buf, 3, seq, GENESIS, time, '"gw-t"', 'access', body);
+      const expected = Buffer.from(composeLine(seq, GENESIS, time, '"gw-t"', 'access', body), 'utf8');
+      t.same(buf.subarray(3, end), expected, `${body} at seq ${seq}`);
+      t.ok(end <= buf.length - 8, 'within the room it asked for');
+    }
+  }
 });
