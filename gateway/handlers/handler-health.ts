@@ -10,8 +10,8 @@ export const READYZ_PATH = '/_hic/readyz';
 /** Prometheus text format (prom-client). */
 export const METRICS_PATH = '/_hic/metrics';
 
-/** An audit log that cannot take a flush within this long is not writable, as far as readiness goes. */
-const AUDIT_PROBE_MS = 1_000;
+/** A store that does not answer, or an audit log that cannot take a flush, within this long is not ready. */
+const PROBE_MS = 1_000;
 
 function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
@@ -45,9 +45,10 @@ export async function readiness(
   // The last reload of the project table (runtime.ts): a failed one keeps serving the previous table, but an
   // instance whose configuration did not take is not ready until it does.
   const reload = rt.projectsReload;
+  const [storeAnswers, auditWrites] = await Promise.all([storeAnswering(rt), auditWritable(rt)]);
   const checks = {
-    store: (rt.stores.healthy() ? 'ok' : 'unavailable') as Check,
-    audit: (await auditWritable(rt)) ? ('ok' as const) : ('failed' as const),
+    store: (storeAnswers ? 'ok' : 'unavailable') as Check,
+    audit: (auditWrites ? 'ok' : 'failed') as Check,
     config: (reload.ok ? 'ok' : 'reload-failed') as Check,
     lifecycle: (rt.draining ? 'draining' : 'ok') as Check,
   };
@@ -55,13 +56,27 @@ export async function readiness(
   return { ready, checks, ...(reload.ok ? {} : { reloadProblems: reload.problems }) };
 }
 
+/**
+ * Reachable = connected, and a round trip on the deployment's own keys answers in time: a connection can look up
+ * while the server does not answer (paused, overloaded; on Cluster, the master of our hash slot down or the
+ * cluster refusing commands), and every request then fails closed.
+ */
+async function storeAnswering(rt: Runtime): Promise<boolean> {
+  if (!rt.stores.healthy()) return false;
+  return rt.stores.probe === undefined || succeedsWithin(rt.stores.probe(), PROBE_MS);
+}
+
 /** Writable = a flush (write queued lines + fsync) succeeds in time; a failed or closed log throws at once. */
-async function auditWritable(rt: Runtime): Promise<boolean> {
+function auditWritable(rt: Runtime): Promise<boolean> {
+  return succeedsWithin(rt.audit.flush(), PROBE_MS);
+}
+
+async function succeedsWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), AUDIT_PROBE_MS)));
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {
     return await Promise.race([
-      rt.audit.flush().then(
+      work.then(
         () => true,
         () => false,
       ),

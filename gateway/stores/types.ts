@@ -341,5 +341,11 @@ export interface Stores {
   serverTime?(): Promise<number>;
   /** False while the backing store is unreachable: the request path then fails closed (503). */
   healthy(): boolean;
+  /**
+   * One round trip to where this deployment's keys live (readiness): rejects or never settles when that server does
+   * not answer although the connection looks up (a paused or overloaded server; on Cluster, the master holding the
+   * deployment's hash slot, or a cluster that refuses commands). Absent in the in-process store.
+   */
+  probe?(): Promise<void>;
   close(): Promise<void>;
 }

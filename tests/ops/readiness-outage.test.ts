@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import t from 'tap';
 import { startPrivateRedis } from '../helpers/redis-process.js';
 import { createRedisStores } from '../../gateway/stores/redis/index.js';
@@ -24,6 +25,22 @@ t.teardown(async () => {
 async function scrape() {
   return parsePrometheus((await gw.client().fetch('/_hic/metrics')).body).samples;
 }
+
+t.test('redis connected but not answering (CLIENT PAUSE): readyz 503 (store unavailable); answering again: 200', async (t) => {
+  const c = gw.client();
+  t.equal((await c.fetch('/_hic/readyz')).status, 200);
+  const admin = new Redis(port, '127.0.0.1', { lazyConnect: true });
+  await admin.connect();
+  t.teardown(() => admin.disconnect());
+  // Every other client's commands wait for 3 s; the connections stay up, so the store still reports itself healthy.
+  t.equal(await admin.call('CLIENT', 'PAUSE', '3000', 'ALL'), 'OK');
+  t.ok(stores.healthy(), 'the connection looks up');
+  const paused = await c.fetch('/_hic/readyz');
+  t.equal(paused.status, 503);
+  t.same(paused.json().checks, { store: 'unavailable', audit: 'ok', config: 'ok', lifecycle: 'ok' });
+  await until(async () => (await c.fetch('/_hic/readyz')).status === 200, 10_000, 'readiness after the pause');
+  t.pass('ready again once the server answers, without a restart');
+});
 
 t.test('redis down: readyz 503 (store unavailable), healthz 200; back: readyz 200', async (t) => {
   const c = gw.client();

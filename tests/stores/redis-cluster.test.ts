@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type WebSocket from 'ws';
 import { ManualClock } from '../../gateway/core/clock.js';
 import { openStores } from '../../gateway/stores/index.js';
@@ -10,6 +10,7 @@ import { makePki } from '../helpers/pki.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { startCluster } from '../helpers/redis-ha.js';
 import { testPrefix } from '../helpers/redis.js';
+import { until } from '../helpers/wait.js';
 import { storeConformance } from './conformance.js';
 
 /**
@@ -109,4 +110,42 @@ t.test('a logout on one gateway closes a WebSocket on another (pub/sub across th
   clearTimeout(timer);
   t.ok(Date.now() - started < 10_000, `the socket on B was closed by the news (${Date.now() - started} ms)`);
   t.equal((await onB.fetch('/', { headers: { accept: 'application/json', cookie } })).status, 401, 'B refuses the ended session');
+});
+
+t.test("readiness asks the master of the deployment's hash slot, not just the connection", async (t) => {
+  const prefix = testPrefix('cluster-ready');
+  const stores = await open(prefix);
+  const pki = await makePki();
+  const gw = await startTestGateway({ pki, stores });
+  const raw = new Cluster(
+    cluster.nodes.map((n) => ({ host: '127.0.0.1', port: Number(n.split(':')[1]) })),
+    { lazyConnect: true },
+  );
+  t.teardown(async () => {
+    await gw.close();
+    await stores.close();
+    raw.disconnect();
+  });
+  await raw.connect();
+  const slot = (await raw.call('CLUSTER', 'KEYSLOT', `${effectivePrefix(prefix, true)}probe`)) as number;
+  const ranges = (await raw.call('CLUSTER', 'SLOTS')) as [number, number, [string, number, ...unknown[]], ...unknown[]][];
+  const owner = ranges.find(([from, to]) => slot >= from && slot <= to)![2][1];
+  const another = ranges.map((r) => r[2][1]).find((port) => port !== owner)!;
+  /** Every client's commands on that node wait `ms` (the node stays in the cluster: its bus is not paused). */
+  const pause = async (port: number, ms: number) => {
+    const node = new Redis(port, '127.0.0.1');
+    await node.call('CLIENT', 'PAUSE', String(ms), 'ALL');
+    node.disconnect();
+  };
+  const c = gw.client();
+  t.equal((await c.fetch('/_hic/readyz')).status, 200);
+  await pause(another, 1500);
+  t.equal((await c.fetch('/_hic/readyz')).status, 200, "another master paused: the deployment's keys still answer");
+  await pause(owner, 3000);
+  t.ok(stores.healthy(), 'the connections look up');
+  const paused = await c.fetch('/_hic/readyz');
+  t.equal(paused.status, 503, 'the master of our slot paused: not ready');
+  t.equal(paused.json().checks.store, 'unavailable');
+  await until(async () => (await c.fetch('/_hic/readyz')).status === 200, 10_000, 'readiness after the pause');
+  t.pass('ready again once it answers');
 });

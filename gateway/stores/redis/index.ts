@@ -49,6 +49,8 @@ export async function createRedisStores(opts: RedisStoreOptions): Promise<Stores
       return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     },
     healthy: () => redis.status === 'ready' && subscriber.status === 'ready',
+    // A read of a key under the prefix: on Cluster it goes to the node of the deployment's hash slot.
+    probe: async () => void (await redis.exists(`${prefix}probe`)),
     close: async () => {
       redis.disconnect();
       subscriber.disconnect();
