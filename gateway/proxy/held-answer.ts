@@ -10,11 +10,13 @@ export const HELD_ANSWER_MAX_BYTES = 64 * 1024;
 
 /**
  * Whether an answer is held rather than streamed: a declared length within the bound (a chunked answer, an event
- * stream, has none and streams as it comes), a body to send (not HEAD), and a declared type (Fastify would name
- * one for a held body; a streamed answer goes out with the workspace's headers exactly).
+ * stream, has none and streams as it comes), a body to send (not HEAD, not a status without one: there the length
+ * describes another answer and must be relayed as it is), and a declared type (Fastify would name one for a held
+ * body; a streamed answer goes out with the workspace's headers exactly).
  */
-export function isHeldAnswer(method: string, headers: Record<string, string | string[] | undefined>): boolean {
-  if (method === 'HEAD' || typeof headers['content-type'] !== 'string') return false;
+export function isHeldAnswer(method: string, status: number, headers: Record<string, string | string[] | undefined>): boolean {
+  if (method === 'HEAD' || isBodilessStatus(status)) return false;
+  if (typeof headers['content-type'] !== 'string') return false;
   const length = Number(headers['content-length']);
   return length >= 0 && length <= HELD_ANSWER_MAX_BYTES;
 }
@@ -45,4 +47,20 @@ export function sendHeldAnswer(reply: FastifyReply, body: Readable, fail: () => 
     client.removeListener('close', abandon);
     if (!reply.sent && !client.destroyed) fail();
   });
+}
+
+/** Statuses whose answers never have a body (RFC 9110 15.2, 15.3.5, 15.3.6, 15.4.5), whatever their headers say. */
+export function isBodilessStatus(status: number): boolean {
+  return status < 200 || status === 204 || status === 205 || status === 304;
+}
+
+/**
+ * Sends a bodiless answer with the workspace's headers and nothing after them. Its body stream is drained, never
+ * sent: undici takes a 304's `Content-Length` (the length of the answer it stands for, RFC 9110 8.6) for its own
+ * and fails the empty body, which as a stream payload became a 500.
+ */
+export function sendBodiless(reply: FastifyReply, body: Readable): void {
+  body.on('error', () => {});
+  body.resume();
+  reply.send();
 }

@@ -8,7 +8,7 @@ import type { Runtime } from '../runtime.js';
 import { boundedPayload, declaredTooLarge } from './body-limit.js';
 import { forwardQuery } from './forward-query.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
-import { isHeldAnswer, sendHeldAnswer } from './held-answer.js';
+import { isBodilessStatus, isHeldAnswer, sendBodiless, sendHeldAnswer } from './held-answer.js';
 import { forwardInspected } from './inspect-body.js';
 import { sendScrubbedPage } from './scrub-page.js';
 
@@ -76,6 +76,10 @@ function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: F
     },
     // Pages of a workspace that holds a credential are scrubbed of it; everything else streams as it comes.
     onResponse: (req, reply, res) => {
+      if (isBodilessStatus(res.statusCode)) {
+        sendBodiless(reply as FastifyReply, res.stream as Readable);
+        return;
+      }
       const secret = req.hic.project!.upstreamSecret;
       const headers = (res as unknown as { headers: Record<string, string | undefined> }).headers;
       const refusal = () => {
@@ -83,7 +87,7 @@ function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: F
         return refuse(req, reply, deny('workspace-unavailable') as Refused);
       };
       if (secret === null || !headers['content-type']?.startsWith('text/html')) {
-        if (isHeldAnswer(req.method, headers)) sendHeldAnswer(reply as FastifyReply, res.stream as Readable, refusal);
+        if (isHeldAnswer(req.method, res.statusCode, headers)) sendHeldAnswer(reply as FastifyReply, res.stream as Readable, refusal);
         else reply.send(res.stream);
         return;
       }

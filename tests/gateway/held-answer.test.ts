@@ -45,6 +45,9 @@ const workspace = createServer((req, res) => {
   } else if (name === 'broken' || name === 'stall') {
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 8192 });
     inTwoParts(name, res, 'z'.repeat(1000), () => res.socket!.destroy());
+  } else if (name === 'not-modified') {
+    // A 304 may carry the length of the answer it stands for; it has no body of its own.
+    res.writeHead(304, { 'content-type': 'text/plain', 'content-length': 1234, etag: '"v1"' }).end();
   } else if (name === 'untyped') {
     res.writeHead(200, { 'content-length': 5 }).end('plain');
   } else if (name === 'head') {
@@ -92,6 +95,13 @@ function getInTwoParts(
   });
 }
 
+/** The access record of a request to `path` (written after the answer, so waited for). */
+async function accessRecordOf(path: string): Promise<Record<string, unknown> | undefined> {
+  const find = async () => (await gw.auditLines()).find((l) => l.kind === 'access' && l.path === path);
+  await until(async () => (await find()) !== undefined, 5000, `the access record of ${path}`);
+  return find();
+}
+
 t.test('a small answer is held until whole, then sent byte for byte with its own headers', async (t) => {
   const res = await getInTwoParts('small');
   t.equal(res.status, 200);
@@ -133,9 +143,7 @@ t.test('a workspace that breaks off mid-answer gives a whole 502 page, never a c
   t.ok(res.complete, 'the page arrives whole');
   t.notOk(res.body.includes('zzz'), 'none of the partial body reaches the client');
   t.notOk(res.headers['content-length'] === '8192', "the workspace's length is not sent with the page");
-  const recordOf = async () => (await gw.auditLines()).find((l) => l.kind === 'access' && l.path === '/broken');
-  await until(async () => (await recordOf()) !== undefined, 5000, 'the access record of /broken');
-  const rec = await recordOf();
+  const rec = await accessRecordOf('/broken');
   t.equal(rec?.status, 502);
   t.equal(rec?.reason, 'workspace-unavailable');
 });
@@ -168,4 +176,16 @@ t.test('HEAD keeps the declared length and sends no body', async (t) => {
   const get = await c.fetch('/head');
   t.equal(get.body, 'h'.repeat(4096));
   t.equal(get.headers['content-length'], '4096');
+});
+
+t.test('a 304 keeps the length of the answer it stands for, and has no body', async (t) => {
+  // undici takes a 304's Content-Length for its own and fails the (empty) body: that was a 500 before.
+  const res = await c.fetch('/not-modified', { headers: { 'if-none-match': '"v1"' } });
+  t.equal(res.status, 304);
+  t.equal(res.headers['content-length'], '1234');
+  t.equal(res.headers.etag, '"v1"');
+  t.equal(res.body, '');
+  const rec = await accessRecordOf('/not-modified');
+  t.equal(rec?.status, 304);
+  t.equal(rec?.reason, 'allowed');
 });
