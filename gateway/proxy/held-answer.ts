@@ -25,10 +25,10 @@ export function isHeldAnswer(method: string, status: number, headers: Record<str
  * Reads a held answer's body and sends it as one buffer. Why: streamed, every answer pays for a pipe, two
  * end-of-stream watchers and a header write per header; for a 1 KB answer that was an eighth of the gateway's CPU per
  * request (docs/performance.md). HTTP/1.1 framing ends the body at the declared length, so memory is bounded by it.
- * A workspace that fails mid-body gets `fail()` (a whole 502 page instead of a truncated 200); a client that leaves
+ * A workspace that fails mid-body gets `fail(reply)` (a whole 502 page instead of a truncated 200); a client that leaves
  * first stops the read, as the streamed path does.
  */
-export function sendHeldAnswer(reply: FastifyReply, body: Readable, fail: () => unknown): void {
+export function sendHeldAnswer(reply: FastifyReply, body: Readable, fail: (reply: FastifyReply) => unknown): void {
   const chunks: Buffer[] = [];
   let size = 0;
   const client = reply.raw;
@@ -45,7 +45,7 @@ export function sendHeldAnswer(reply: FastifyReply, body: Readable, fail: () => 
   });
   body.on('error', () => {
     client.removeListener('close', abandon);
-    if (!reply.sent && !client.destroyed) fail();
+    if (!reply.sent && !client.destroyed) fail(reply);
   });
 }
 

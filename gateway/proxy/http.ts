@@ -60,6 +60,20 @@ function refuseBody(req: AnyRequest, reply: AnyReply): AnyReply {
 }
 
 /**
+ * Refuses instead of the workspace's answer, whose headers reply-from has already copied onto the reply: they are
+ * dropped first, so the refusal page does not go out with the workspace's length or type.
+ */
+function refuseAnswer(reply: AnyReply, reason: 'workspace-unavailable' | 'download-blocked'): AnyReply {
+  for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+  return refuse(reply.request, reply, deny(reason) as Refused);
+}
+
+/** The workspace failed mid-answer: a whole 502 page. Module-level, so no closure is made for each answer. */
+function unavailable(reply: AnyReply): AnyReply {
+  return refuseAnswer(reply, 'workspace-unavailable');
+}
+
+/**
  * One options object per kind of forwarding, made once (reply-from only reads them): no closure and no object
  * allocated per request. reply-from passes the Fastify request, which carries the request context.
  */
@@ -82,15 +96,12 @@ function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: F
       }
       const secret = req.hic.project!.upstreamSecret;
       const headers = (res as unknown as { headers: Record<string, string | undefined> }).headers;
-      const refusal = () => {
-        for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
-        return refuse(req, reply, deny('workspace-unavailable') as Refused);
-      };
       if (secret === null || !headers['content-type']?.startsWith('text/html')) {
-        if (isHeldAnswer(req.method, res.statusCode, headers)) sendHeldAnswer(reply as FastifyReply, res.stream as Readable, refusal);
+        if (isHeldAnswer(req.method, res.statusCode, headers)) sendHeldAnswer(reply as FastifyReply, res.stream as Readable, unavailable);
         else reply.send(res.stream);
         return;
       }
+      const refusal = () => unavailable(reply);
       sendScrubbedPage(
         req as FastifyRequest,
         reply as FastifyReply,
@@ -114,8 +125,7 @@ function forwardOptions(rt: Runtime): { plain: FastifyReplyFromHooks; bounded: F
         return;
       }
       (res.stream as { destroy?: () => void }).destroy?.();
-      for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
-      refuse(req, reply, deny('download-blocked') as Refused);
+      refuseAnswer(reply, 'download-blocked');
     },
   };
   return { plain, bounded };

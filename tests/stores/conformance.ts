@@ -1,7 +1,8 @@
 import type { Test } from 'tap';
 import type { SessionRecord, Stores, Terminal, TransferRequest } from '../../gateway/stores/types.js';
 
-function session(id: string, user = 'u1', terminal = 'fp1'): SessionRecord {
+/** A session record for store tests (the conformance suite's, and the Redis-only tests'). */
+export function session(id: string, user = 'u1', terminal = 'fp1'): SessionRecord {
   return {
     id,
     user,

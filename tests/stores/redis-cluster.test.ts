@@ -11,7 +11,7 @@ import { startTestGateway } from '../helpers/gateway.js';
 import { startCluster } from '../helpers/redis-ha.js';
 import { testPrefix } from '../helpers/redis.js';
 import { until } from '../helpers/wait.js';
-import { storeConformance } from './conformance.js';
+import { session, storeConformance } from './conformance.js';
 
 /**
  * Issue 14: the store on a Redis Cluster of six private nodes (three masters, three replicas) created with
@@ -53,21 +53,7 @@ t.test('keys of one deployment share a slot', async (t) => {
     raw.disconnect();
   });
   await raw.connect();
-  await s.sessions.create(
-    {
-      id: 'k1',
-      user: 'u',
-      project: 'p',
-      roles: [],
-      terminal: 'f',
-      terminalId: 't',
-      address: 'a',
-      createdAt: 1,
-      lastActiveAt: 1,
-      expiresAt: 2,
-    },
-    60_000,
-  );
+  await s.sessions.create(session('k1', 'u', 'f'), 60_000);
   const tagged = effectivePrefix(prefix, true);
   t.ok(await raw.get(`${tagged}session:k1`), `the session is stored under ${tagged}`);
   const slot = (key: string) => raw.call('CLUSTER', 'KEYSLOT', key) as Promise<number>;

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import t from 'tap';
 import { createRedisStores } from '../../gateway/stores/redis/index.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
-import { storeConformance } from './conformance.js';
+import { session, storeConformance } from './conformance.js';
 
 const prefixes: string[] = [];
 t.teardown(async () => {
@@ -24,21 +24,7 @@ t.test('redis: sessions carry a server-side TTL (idle timeout) that touch renews
     await s.close();
     raw.disconnect();
   });
-  await s.sessions.create(
-    {
-      id: 'z',
-      user: 'u',
-      project: 'p',
-      roles: [],
-      terminal: 'f',
-      terminalId: 't',
-      address: 'a',
-      createdAt: 1,
-      lastActiveAt: 1,
-      expiresAt: 2,
-    },
-    5_000,
-  );
+  await s.sessions.create(session('z', 'u', 'f'), 5_000);
   const first = await raw.pttl(`${prefix}session:z`);
   t.ok(first > 0 && first <= 5_000, `TTL set (${first} ms)`);
   await s.sessions.touch('z', 2, 60_000);

@@ -1,4 +1,4 @@
-import type { ColumnKind } from './types.js';
+import { COUNT_KIND_NAMES, LABEL_KIND_NAMES, type ColumnKind } from './types.js';
 import { normalise } from './values.js';
 
 /**
@@ -35,22 +35,7 @@ export function guessColumnKind(header: string): ColumnKind {
 }
 
 /** Count columns: the kinds with a minimum cell size, and where a blank may be a suppressed cell. */
-export const COUNT_KINDS: ReadonlySet<ColumnKind> = new Set([
-  'patient-count',
-  'facility-count',
-  'insurer-count',
-  'drug-count-oral',
-  'drug-count-injection',
-  'rehab-count',
-]);
+export const COUNT_KINDS: ReadonlySet<ColumnKind> = new Set(COUNT_KIND_NAMES);
 
 /** Label columns: never summed, never suppressed cells. */
-export const LABEL_KINDS: ReadonlySet<ColumnKind> = new Set([
-  'age-band',
-  'secondary-area',
-  'small-area',
-  'insurer-type',
-  'identifier',
-  'birth-date',
-  'date',
-]);
+export const LABEL_KINDS: ReadonlySet<ColumnKind> = new Set(LABEL_KIND_NAMES);

@@ -3,23 +3,21 @@
  * a file without findings is not thereby approved.
  */
 
-/** What a column holds, as the analyst states it (defaults guessed from the header: columns.ts). */
-export const COLUMN_KINDS = [
+/** Count kinds (columns.ts: COUNT_KINDS): cells count people, facilities, insurers or prescriptions. */
+export const COUNT_KIND_NAMES = [
   'patient-count',
   'facility-count',
   'insurer-count',
   'drug-count-oral',
   'drug-count-injection',
   'rehab-count',
-  'age-band',
-  'secondary-area',
-  'small-area',
-  'insurer-type',
-  'identifier',
-  'birth-date',
-  'date',
-  'other',
 ] as const;
+
+/** Label kinds (columns.ts: LABEL_KINDS). */
+export const LABEL_KIND_NAMES = ['age-band', 'secondary-area', 'small-area', 'insurer-type', 'identifier', 'birth-date', 'date'] as const;
+
+/** What a column holds, as the analyst states it (defaults guessed from the header: columns.ts). */
+export const COLUMN_KINDS = [...COUNT_KIND_NAMES, ...LABEL_KIND_NAMES, 'other'] as const;
 
 export type ColumnKind = (typeof COLUMN_KINDS)[number];
 
